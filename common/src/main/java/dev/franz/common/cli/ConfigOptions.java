@@ -1,0 +1,54 @@
+package dev.franz.common.cli;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.franz.common.config.ConfigKey;
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.config.FranzConfigException;
+import picocli.CommandLine.Option;
+
+/**
+ * The command-line layer of the configuration, shared by every program as a picocli mixin:
+ * {@code @Mixin ConfigOptions config;} then {@code config.load()}.
+ */
+public final class ConfigOptions {
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Brokers to connect to (overrides KAFKA_BOOTSTRAP_SERVERS; default localhost:9092).")
+    String bootstrapServers;
+
+    @Option(names = "--client-config", paramLabel = "FILE",
+            description = "Kafka client properties applied to every client, e.g. security settings"
+                    + " (overrides KAFKA_CLIENT_CONFIG).")
+    String clientConfig;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Any Franz setting from .env.example, e.g. --set TOPIC_PARTITIONS=6 (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    /** Defaults, .env, environment, then these options: validated, or a FranzConfigException. */
+    public FranzConfig load() {
+        return FranzConfig.load(commandLineValues());
+    }
+
+    Map<String, String> commandLineValues() {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            if (Arrays.stream(ConfigKey.values()).noneMatch(key -> key.name().equals(setting.getKey()))) {
+                throw new FranzConfigException(List.of("--set " + setting.getKey() + ": unknown key; known keys: "
+                        + Arrays.toString(ConfigKey.values())));
+            }
+            values.put(setting.getKey(), setting.getValue());
+        }
+        if (bootstrapServers != null) {
+            values.put(ConfigKey.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers);
+        }
+        if (clientConfig != null) {
+            values.put(ConfigKey.KAFKA_CLIENT_CONFIG.name(), clientConfig);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.franz.common.config;
+
+/**
+ * Every setting Franz reads, with its default. The same names work in {@code .env}, as environment
+ * variables and with {@code --set KEY=VALUE}; {@code .env.example} documents each one.
+ */
+public enum ConfigKey {
+    KAFKA_BOOTSTRAP_SERVERS("localhost:9092", false),
+    /** Optional Kafka client properties file (security, timeouts, ...) applied to every client. */
+    KAFKA_CLIENT_CONFIG("", false),
+    TOPIC_USER_EVENTS("user_events", true),
+    TOPIC_ORDERS("orders", true),
+    TOPIC_PAYMENTS("payments", true),
+    TOPIC_NOTIFICATIONS("notifications", true),
+    TOPIC_ORDERS_DLT("orders.DLT", true),
+    /** Partitions of the topics the programs create (an existing topic is left as it is). */
+    TOPIC_PARTITIONS("3", false),
+    /** Copies of each partition for topics the programs create: 1 on one broker, usually 3 in production. */
+    TOPIC_REPLICATION_FACTOR("1", false);
+
+    private final String defaultValue;
+    private final boolean topicName;
+
+    ConfigKey(String defaultValue, boolean topicName) {
+        this.defaultValue = defaultValue;
+        this.topicName = topicName;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** True for the keys that name a topic. */
+    public boolean isTopicName() {
+        return topicName;
+    }
+}

@@ -1,0 +1,257 @@
+package dev.franz.common.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import io.github.cdimascio.dotenv.Dotenv;
+import io.github.cdimascio.dotenv.DotenvEntry;
+import io.github.cdimascio.dotenv.DotenvException;
+
+/**
+ * Franz's settings, resolved once and validated as a whole: a program starts with a valid
+ * configuration or not at all.
+ *
+ * <p>Layers, later wins: defaults &lt; {@code .env} at the repository root &lt; environment variables
+ * &lt; command line. Kafka client settings that are not Franz's business (security, timeouts, ...)
+ * live in the optional properties file named by {@code KAFKA_CLIENT_CONFIG}, applied to every client.
+ */
+public final class FranzConfig {
+
+    private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,]+:(\\d{1,5})");
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final int MAX_PARTITIONS = 10_000;
+
+    private final String bootstrapServers;
+    private final Optional<Path> clientConfigFile;
+    private final Properties clientConfig;
+    private final Map<ConfigKey, String> topics;
+    private final int topicPartitions;
+    private final short topicReplicationFactor;
+
+    private FranzConfig(String bootstrapServers, Optional<Path> clientConfigFile, Properties clientConfig,
+                        Map<ConfigKey, String> topics, int topicPartitions, short topicReplicationFactor) {
+        this.bootstrapServers = bootstrapServers;
+        this.clientConfigFile = clientConfigFile;
+        this.clientConfig = clientConfig;
+        this.topics = topics;
+        this.topicPartitions = topicPartitions;
+        this.topicReplicationFactor = topicReplicationFactor;
+    }
+
+    /** Defaults, {@code .env}, environment and these command-line values, validated. */
+    public static FranzConfig load(Map<String, String> commandLine) {
+        Path root = repositoryRoot();
+        return resolve(root, List.of(
+                defaults(),
+                dotenv(root),
+                new ConfigSource("environment", System.getenv()),
+                new ConfigSource("command line", commandLine)));
+    }
+
+    /**
+     * Resolves layered sources (lowest first) into a validated configuration.
+     * Relative file paths are resolved against {@code baseDir}.
+     *
+     * @throws FranzConfigException listing every invalid value at once
+     */
+    public static FranzConfig resolve(Path baseDir, List<ConfigSource> sources) {
+        Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
+        Map<ConfigKey, String> origins = new EnumMap<>(ConfigKey.class);
+        for (ConfigSource source : sources) {
+            for (ConfigKey key : ConfigKey.values()) {
+                String value = source.values().get(key.name());
+                if (value != null) {
+                    values.put(key, value.strip());
+                    origins.put(key, source.name());
+                }
+            }
+        }
+        return new Validator(values, origins).validate(baseDir);
+    }
+
+    public static ConfigSource defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            defaults.put(key.name(), key.defaultValue());
+        }
+        return new ConfigSource("default", defaults);
+    }
+
+    /** The repository root: set by the Maven build for {@code exec:java}, else the working directory. */
+    public static Path repositoryRoot() {
+        return Path.of(System.getProperty("franz.root", "")).toAbsolutePath();
+    }
+
+    private static ConfigSource dotenv(Path root) {
+        Path file = root.resolve(".env");
+        try {
+            Dotenv dotenv = Dotenv.configure().directory(root.toString()).ignoreIfMissing().load();
+            Map<String, String> values = new LinkedHashMap<>();
+            for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
+                values.put(entry.getKey(), entry.getValue());
+            }
+            return new ConfigSource(".env (" + file + ")", values);
+        } catch (DotenvException e) {
+            throw new FranzConfigException(List.of("cannot read " + file + ": " + e.getMessage()));
+        }
+    }
+
+    /** The brokers every client bootstraps from, e.g. {@code localhost:9092}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Optional<Path> clientConfigFile() {
+        return clientConfigFile;
+    }
+
+    /**
+     * Settings every Kafka client gets: the client properties file, then {@code bootstrap.servers}.
+     * A fresh copy each call, for the caller to add its own client's settings to.
+     */
+    public Properties clientProperties() {
+        Properties props = new Properties();
+        props.putAll(clientConfig);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    /** A topic name, e.g. {@code topic(ConfigKey.TOPIC_ORDERS)}. */
+    public String topic(ConfigKey topicKey) {
+        String name = topics.get(topicKey);
+        if (name == null) {
+            throw new IllegalArgumentException(topicKey + " is not a topic setting");
+        }
+        return name;
+    }
+
+    public int topicPartitions() {
+        return topicPartitions;
+    }
+
+    public short topicReplicationFactor() {
+        return topicReplicationFactor;
+    }
+
+    /** The topic as Franz creates it when missing: configured partitions and replication factor. */
+    public NewTopic newTopic(String name) {
+        return new NewTopic(name, topicPartitions, topicReplicationFactor);
+    }
+
+    /** Checks every value, collecting all problems before failing. */
+    private static final class Validator {
+        private final Map<ConfigKey, String> values;
+        private final Map<ConfigKey, String> origins;
+        private final List<String> problems = new ArrayList<>();
+
+        Validator(Map<ConfigKey, String> values, Map<ConfigKey, String> origins) {
+            this.values = values;
+            this.origins = origins;
+        }
+
+        FranzConfig validate(Path baseDir) {
+            String bootstrap = bootstrapServers();
+            Optional<Path> clientFile = clientConfigFile(baseDir);
+            Properties clientConfig = clientFile.map(this::readClientConfig).orElseGet(Properties::new);
+            Map<ConfigKey, String> topics = new EnumMap<>(ConfigKey.class);
+            for (ConfigKey key : ConfigKey.values()) {
+                if (key.isTopicName()) {
+                    topics.put(key, topicName(key));
+                }
+            }
+            int partitions = wholeNumber(ConfigKey.TOPIC_PARTITIONS, 1, MAX_PARTITIONS);
+            int replicationFactor = wholeNumber(ConfigKey.TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
+            if (!problems.isEmpty()) {
+                throw new FranzConfigException(problems);
+            }
+            return new FranzConfig(bootstrap, clientFile, clientConfig, topics, partitions, (short) replicationFactor);
+        }
+
+        private String bootstrapServers() {
+            ConfigKey key = ConfigKey.KAFKA_BOOTSTRAP_SERVERS;
+            String value = value(key);
+            for (String server : value.split(",", -1)) {
+                var matcher = HOST_PORT.matcher(server.strip());
+                if (!matcher.matches() || Integer.parseInt(matcher.group(1)) > 65_535
+                        || Integer.parseInt(matcher.group(1)) == 0) {
+                    problem(key, "expected a comma-separated list of host:port, e.g. localhost:9092");
+                    break;
+                }
+            }
+            return value;
+        }
+
+        private Optional<Path> clientConfigFile(Path baseDir) {
+            ConfigKey key = ConfigKey.KAFKA_CLIENT_CONFIG;
+            String value = value(key);
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            Path file = baseDir.resolve(value).normalize();
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                problem(key, "expected a readable Kafka client properties file, but " + file + " is not one");
+                return Optional.empty();
+            }
+            return Optional.of(file);
+        }
+
+        private Properties readClientConfig(Path file) {
+            Properties props = new Properties();
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                problem(ConfigKey.KAFKA_CLIENT_CONFIG, "could not read " + file + " as a properties file: " + e.getMessage());
+            }
+            if (props.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                // One place for the address, so that what the error messages name is what was tried.
+                problem(ConfigKey.KAFKA_CLIENT_CONFIG, file + " sets bootstrap.servers: set the brokers with "
+                        + ConfigKey.KAFKA_BOOTSTRAP_SERVERS + " instead");
+            }
+            return props;
+        }
+
+        private String topicName(ConfigKey key) {
+            String value = value(key);
+            if (!TOPIC_NAME.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+                problem(key, "expected a topic name of 1 to 249 letters, digits, '.', '_' or '-'");
+            }
+            return value;
+        }
+
+        private int wholeNumber(ConfigKey key, int min, int max) {
+            String value = value(key);
+            try {
+                int number = Integer.parseInt(value);
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problem(key, "expected a whole number from " + min + " to " + max);
+            return min;
+        }
+
+        private String value(ConfigKey key) {
+            return values.getOrDefault(key, key.defaultValue());
+        }
+
+        private void problem(ConfigKey key, String expected) {
+            problems.add(key + "='" + value(key) + "' (from " + origins.getOrDefault(key, "default") + "): " + expected);
+        }
+    }
+}

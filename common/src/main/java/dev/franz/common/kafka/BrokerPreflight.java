@@ -1,0 +1,82 @@
+package dev.franz.common.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+
+/**
+ * Checks, before a program starts its real work, that a broker answers at the configured address.
+ *
+ * <p>Without it a learner who forgot to start Kafka sees a producer block for a minute
+ * ({@code max.block.ms}) or a consumer log "Connection to node -1 could not be established" forever.
+ */
+public final class BrokerPreflight {
+
+    /** Long enough for a healthy remote cluster to answer, short enough that a mistake shows at once. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    private BrokerPreflight() {
+    }
+
+    /** What the preflight saw: the cluster's id and how many brokers it has. */
+    public record ClusterSummary(String clusterId, int brokerCount) {
+    }
+
+    /**
+     * Asks the cluster to describe itself, waiting at most {@code timeout}.
+     *
+     * @param clientProperties the program's client settings (bootstrap servers, security, ...)
+     * @throws BrokerUnreachableException naming the address tried and what to do
+     */
+    public static ClusterSummary check(Properties clientProperties, Duration timeout) {
+        String bootstrap = clientProperties.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        int timeoutMs = (int) timeout.toMillis();
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        // Retry the connection quickly within the short window instead of backing off up to 1 s.
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+
+        try (Admin admin = Admin.create(props)) {
+            DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs));
+            String clusterId = cluster.clusterId().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
+            Collection<Node> nodes = cluster.nodes().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
+            return new ClusterSummary(clusterId, nodes.size());
+        } catch (ExecutionException e) {
+            throw unreachable(bootstrap, timeout, e.getCause());
+        } catch (TimeoutException | KafkaException e) {
+            throw unreachable(bootstrap, timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(bootstrap, timeout, e);
+        }
+    }
+
+    private static BrokerUnreachableException unreachable(String bootstrap, Duration timeout, Throwable cause) {
+        if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+            return new BrokerUnreachableException("Reached Kafka at " + bootstrap + " but it refused this client: "
+                    + cause.getMessage() + "\nCheck the security settings in your KAFKA_CLIENT_CONFIG file.", cause);
+        }
+        return new BrokerUnreachableException(
+                "No Kafka broker answered at " + bootstrap + " within " + timeout.toSeconds() + " s"
+                        + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ").\n"
+                        + "  - Start the local broker in another terminal:  ./mvnw -q exec:java -pl local-kafka\n"
+                        + "  - or point Franz at your cluster:               KAFKA_BOOTSTRAP_SERVERS=host:port"
+                        + " (in .env or the environment, or --bootstrap-servers)",
+                cause);
+    }
+}

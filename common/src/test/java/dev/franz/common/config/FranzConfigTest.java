@@ -1,0 +1,135 @@
+package dev.franz.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FranzConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private FranzConfig resolve(ConfigSource... layers) {
+        List<ConfigSource> sources = new java.util.ArrayList<>();
+        sources.add(FranzConfig.defaults());
+        sources.addAll(List.of(layers));
+        return FranzConfig.resolve(dir, sources);
+    }
+
+    @Test
+    void defaultsNeedNothingSet() {
+        FranzConfig config = resolve();
+
+        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.topic(ConfigKey.TOPIC_USER_EVENTS)).isEqualTo("user_events");
+        assertThat(config.topic(ConfigKey.TOPIC_ORDERS)).isEqualTo("orders");
+        assertThat(config.topicPartitions()).isEqualTo(3);
+        assertThat(config.topicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.clientConfigFile()).isEmpty();
+        assertThat(config.clientProperties()).containsOnly(Map.entry("bootstrap.servers", "localhost:9092"));
+    }
+
+    @Test
+    void laterLayersWin() {
+        FranzConfig config = resolve(
+                new ConfigSource(".env", Map.of("KAFKA_BOOTSTRAP_SERVERS", "dotenv:1", "TOPIC_ORDERS", "env-orders",
+                        "TOPIC_PARTITIONS", "6")),
+                new ConfigSource("environment", Map.of("KAFKA_BOOTSTRAP_SERVERS", "environment:2", "PATH", "/bin")),
+                new ConfigSource("command line", Map.of("KAFKA_BOOTSTRAP_SERVERS", "cli:3")));
+
+        assertThat(config.bootstrapServers()).isEqualTo("cli:3");
+        assertThat(config.topic(ConfigKey.TOPIC_ORDERS)).isEqualTo("env-orders");
+        assertThat(config.topicPartitions()).isEqualTo(6);
+    }
+
+    @Test
+    void everyBadValueIsReportedWithKeyValueAndSource() {
+        assertThatThrownBy(() -> resolve(
+                new ConfigSource(".env", Map.of("TOPIC_PARTITIONS", "many")),
+                new ConfigSource("environment", Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost",
+                        "TOPIC_REPLICATION_FACTOR", "0", "TOPIC_ORDERS", "my orders"))))
+                .isInstanceOfSatisfying(FranzConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "KAFKA_BOOTSTRAP_SERVERS='localhost' (from environment): expected a comma-separated list of"
+                                + " host:port, e.g. localhost:9092",
+                        "TOPIC_ORDERS='my orders' (from environment): expected a topic name of 1 to 249 letters,"
+                                + " digits, '.', '_' or '-'",
+                        "TOPIC_PARTITIONS='many' (from .env): expected a whole number from 1 to 10000",
+                        "TOPIC_REPLICATION_FACTOR='0' (from environment): expected a whole number from 1 to 32767"))
+                .hasMessageContaining("See .env.example");
+    }
+
+    @Test
+    void acceptsSeveralBrokers() {
+        FranzConfig config = resolve(new ConfigSource("environment",
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "b1.example.com:9092, b2.example.com:9093")));
+
+        assertThat(config.clientProperties().getProperty("bootstrap.servers"))
+                .isEqualTo("b1.example.com:9092, b2.example.com:9093");
+    }
+
+    @Test
+    void rejectsAPortOutOfRange() {
+        assertThatThrownBy(() -> resolve(new ConfigSource("environment", Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:99999"))))
+                .isInstanceOf(FranzConfigException.class)
+                .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS='localhost:99999'");
+    }
+
+    @Test
+    void clientConfigFileIsAppliedToEveryClient() throws IOException {
+        Files.writeString(dir.resolve("client.properties"), """
+                security.protocol=SASL_SSL
+                sasl.mechanism=PLAIN
+                """);
+
+        FranzConfig config = resolve(new ConfigSource(".env", Map.of("KAFKA_CLIENT_CONFIG", "client.properties")));
+
+        assertThat(config.clientConfigFile()).contains(dir.resolve("client.properties"));
+        assertThat(config.clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("bootstrap.servers", "localhost:9092");
+    }
+
+    @Test
+    void missingClientConfigFileIsAnError() {
+        assertThatThrownBy(() -> resolve(new ConfigSource("command line", Map.of("KAFKA_CLIENT_CONFIG", "nope.properties"))))
+                .isInstanceOf(FranzConfigException.class)
+                .hasMessageContaining("KAFKA_CLIENT_CONFIG='nope.properties' (from command line)")
+                .hasMessageContaining("is not one");
+    }
+
+    @Test
+    void bootstrapServersBelongInTheirOwnKeyNotTheClientFile() throws IOException {
+        Files.writeString(dir.resolve("client.properties"), "bootstrap.servers=elsewhere:9092\n");
+
+        assertThatThrownBy(() -> resolve(new ConfigSource(".env", Map.of("KAFKA_CLIENT_CONFIG", "client.properties"))))
+                .isInstanceOf(FranzConfigException.class)
+                .hasMessageContaining("set the brokers with KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void clientPropertiesAreACopy() {
+        FranzConfig config = resolve();
+        config.clientProperties().put("acks", "0");
+
+        assertThat(config.clientProperties()).doesNotContainKey("acks");
+    }
+
+    @Test
+    void newTopicUsesConfiguredPartitionsAndReplication() {
+        FranzConfig config = resolve(new ConfigSource("environment",
+                Map.of("TOPIC_PARTITIONS", "12", "TOPIC_REPLICATION_FACTOR", "3")));
+
+        var topic = config.newTopic("orders");
+        assertThat(topic.numPartitions()).isEqualTo(12);
+        assertThat(topic.replicationFactor()).isEqualTo((short) 3);
+    }
+}

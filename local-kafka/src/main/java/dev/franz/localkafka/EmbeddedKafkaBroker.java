@@ -1,0 +1,182 @@
+package dev.franz.localkafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+
+/**
+ * One real Apache Kafka node in KRaft mode, started in this JVM from the Kafka server jars on Maven
+ * Central. The node is both broker (serves clients on {@code port}) and controller (keeps the cluster
+ * metadata, on {@code controllerPort}), which is how a single-node development cluster runs.
+ *
+ * <p>Used by {@code mvn exec:java -pl local-kafka} and, when Docker is absent, by the integration tests.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final String HOST = "localhost";
+    private static final int NODE_ID = 1;
+
+    private final KafkaRaftServer server;
+    private final int port;
+    private final Path dataDir;
+    private final boolean formattedNow;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean formattedNow) {
+        this.server = server;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.formattedNow = formattedNow;
+    }
+
+    /**
+     * Formats {@code dataDir} if it is new, then starts the node and returns once it serves clients.
+     *
+     * @param extraProperties broker settings that override the defaults below (may be empty)
+     * @throws BrokerStartException with a message for a person: port in use, data dir locked, ...
+     */
+    public static EmbeddedKafkaBroker start(int port, int controllerPort, Path dataDir,
+                                            Map<String, String> extraProperties) {
+        requirePortFree(port, "client port");
+        requirePortFree(controllerPort, "controller port");
+        Path absoluteDataDir = dataDir.toAbsolutePath().normalize();
+        Properties props = serverProperties(port, controllerPort, absoluteDataDir);
+        props.putAll(extraProperties);
+
+        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir);
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            server.awaitShutdown();
+            throw startFailure(e, port, controllerPort, absoluteDataDir);
+        }
+        return new EmbeddedKafkaBroker(server, port, absoluteDataDir, formattedNow);
+    }
+
+    /** The address clients use, e.g. {@code localhost:9092}. */
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** True if this start formatted a new data directory; false if it found earlier data. */
+    public boolean formattedNow() {
+        return formattedNow;
+    }
+
+    /** Controlled shutdown: the node hands off its partitions and flushes its logs. */
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    static Properties serverProperties(int port, int controllerPort, Path dataDir) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", String.valueOf(NODE_ID));
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        // What the broker tells clients to connect to after their first (bootstrap) request.
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        // A dynamic KRaft quorum of one voter: this node (formatted with --standalone below).
+        p.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
+        p.put("log.dirs", dataDir.toString());
+        // One node cannot hold three copies: the internal topics (consumer offsets, transactions,
+        // share groups) must use replication factor 1 here. Real clusters keep the default of 3.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        // A consumer group normally waits 3 s for more members before the first assignment.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // Like most production clusters: topics are created on purpose (the lessons do it with the
+        // Admin API), not as a side effect of a typo in a producer's topic name.
+        p.put("auto.create.topics.enable", "false");
+        return p;
+    }
+
+    /** What {@code kafka-storage.sh format --standalone --ignore-formatted} does. */
+    private static boolean formatStorageIfNew(Properties props, Path dataDir) {
+        if (Files.exists(dataDir.resolve("meta.properties"))) {
+            return false;
+        }
+        Path configFile = null;
+        try {
+            Files.createDirectories(dataDir);
+            configFile = Files.createTempFile("franz-kafka-server", ".properties");
+            try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+                props.store(out, "written by Franz to format the storage");
+            }
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            int exitCode = StorageTool.execute(new String[] {
+                "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", configFile.toString(),
+                "--standalone", "--ignore-formatted"
+            }, new PrintStream(output, true, StandardCharsets.UTF_8));
+            if (exitCode != 0) {
+                throw new BrokerStartException("Could not format Kafka storage in " + dataDir + ":\n"
+                        + output.toString(StandardCharsets.UTF_8).strip());
+            }
+            return true;
+        } catch (IOException e) {
+            throw new BrokerStartException("Could not prepare the data directory " + dataDir + ": " + e, e);
+        } finally {
+            if (configFile != null) {
+                configFile.toFile().delete();
+            }
+        }
+    }
+
+    /** Fails in milliseconds with a clear message, instead of a BindException seconds into startup. */
+    private static void requirePortFree(int port, String what) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+        } catch (IOException e) {
+            throw new BrokerStartException(portInUseMessage("Port " + port + " (the broker's " + what + ")"));
+        }
+    }
+
+    private static String portInUseMessage(String which) {
+        return which + " is already in use on " + HOST + ".\n"
+                + "Is a broker already running? Stop it, or pick other ports with --port / --controller-port.";
+    }
+
+    private static BrokerStartException startFailure(RuntimeException e, int port, int controllerPort, Path dataDir) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return new BrokerStartException(portInUseMessage("Port " + port + " or " + controllerPort), e);
+            }
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("Failed to acquire lock")) {
+                return new BrokerStartException("The data directory " + dataDir
+                        + " is in use by another broker process. Stop that broker or use --data-dir.", e);
+            }
+        }
+        return new BrokerStartException("Kafka broker failed to start: " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.franz.localkafka;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mvn exec:java -pl local-kafka}: a real Kafka broker on localhost:9092 until Ctrl-C.
+ * No download, no Docker: the broker is the Kafka server from Maven Central, running in this JVM.
+ */
+@Command(name = "local-kafka", mixinStandardHelpOptions = true, versionProvider = LocalKafka.Version.class,
+        description = "Starts one real Apache Kafka broker (KRaft mode, broker and controller in one node)"
+                + " in this JVM and keeps it running until Ctrl-C. Data survives restarts.")
+public final class LocalKafka implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "9092", description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--controller-port", defaultValue = "9093",
+            description = "Port of the KRaft controller listener (default: ${DEFAULT-VALUE}).")
+    int controllerPort;
+
+    @Option(names = "--data-dir", description = "Where the broker keeps its logs and metadata"
+            + " (default: .kafka-data at the repository root).")
+    Path dataDir = defaultDataDir();
+
+    @Option(names = "--reset", description = "Delete all topics, records and offsets first (wipes the data directory).")
+    boolean reset;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        int exitCode = new CommandLine(new LocalKafka())
+                .setExecutionExceptionHandler(LocalKafka::reportStartFailure)
+                .execute(args);
+        System.exit(exitCode);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (reset) {
+            wipe(dataDir);
+        }
+        long startedAt = System.nanoTime();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, controllerPort, dataDir, Map.of());
+        double seconds = (System.nanoTime() - startedAt) / 1e9;
+        printBanner(broker, seconds);
+
+        // Ctrl-C (SIGINT) or SIGTERM runs this hook: a controlled shutdown, so the next start finds
+        // every topic, record and committed offset where it was.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping the broker...");
+            long stopAt = System.nanoTime();
+            broker.close();
+            out.printf("Broker stopped in %.1f s. Data kept in %s%n", (System.nanoTime() - stopAt) / 1e9, broker.dataDir());
+            stopped.countDown();
+        }, "local-kafka-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private void printBanner(EmbeddedKafkaBroker broker, double seconds) {
+        out.printf("%nApache Kafka %s is running (KRaft mode, one node: broker + controller), ready in %.1f s%n",
+                KafkaVersion.get(), seconds);
+        out.printf("  bootstrap servers : %s%n", broker.bootstrapServers());
+        out.printf("  data              : %s (%s)%n", broker.dataDir(),
+                broker.formattedNow() ? "new: storage formatted now" : "kept from earlier runs");
+        out.println("  stop              : Ctrl-C (data is kept; --reset wipes it)");
+        out.println();
+        out.println("Next, in another terminal at the repository root:");
+        out.println("  kcat -L -b " + broker.bootstrapServers() + "           # any Kafka client can connect");
+        out.println("  ./mvnw -q compile exec:java -pl basic-consumer   # Level 1 of the README");
+        out.println();
+    }
+
+    static Path defaultDataDir() {
+        return Path.of(System.getProperty("franz.root", ".")).resolve(".kafka-data");
+    }
+
+    /** Deletes a broker data directory, refusing anything that does not look like one. */
+    private void wipe(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        boolean looksLikeKafkaData = Files.exists(dir.resolve("meta.properties"));
+        try (Stream<Path> entries = Files.list(dir)) {
+            if (!looksLikeKafkaData && entries.findAny().isPresent()) {
+                throw new BrokerStartException("Refusing to --reset " + dir.toAbsolutePath()
+                        + ": it is not empty and has no meta.properties, so it is not a Kafka data directory.");
+            }
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        out.println("Wiped " + dir.toAbsolutePath() + ": starting with no topics.");
+    }
+
+    /** A start failure is the learner's to fix (port in use, ...): print the reason, not a stack trace. */
+    private static int reportStartFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult)
+            throws Exception {
+        if (e instanceof BrokerStartException) {
+            commandLine.getErr().println(e.getMessage());
+            return 1;
+        }
+        throw e;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"local-kafka with Apache Kafka " + KafkaVersion.get()};
+        }
+    }
+}
