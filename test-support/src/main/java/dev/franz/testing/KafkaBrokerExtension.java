@@ -29,8 +29,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) {
         // The root context's store lives as long as the test JVM's run and closes what it holds at the end.
         broker = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(SharedBroker.class, key -> new SharedBroker(TestBrokers.start()), SharedBroker.class)
-                .broker();
+                .getOrComputeIfAbsent(TestBroker.class, key -> TestBrokers.start(), TestBroker.class);
     }
 
     /** The broker's address, e.g. {@code localhost:41234}. */
@@ -47,12 +46,5 @@ public final class KafkaBrokerExtension implements BeforeAllCallback {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return props;
-    }
-
-    private record SharedBroker(TestBroker broker) implements ExtensionContext.Store.CloseableResource {
-        @Override
-        public void close() {
-            broker.close();
-        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.franz.common.kafka;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Properties;
@@ -43,6 +47,12 @@ public final class BrokerPreflight {
      */
     public static ClusterSummary check(Properties clientProperties, Duration timeout) {
         String bootstrap = clientProperties.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        // A plain TCP connect first: "connection refused" or an unknown host is known in milliseconds,
+        // before a Kafka client starts retrying and logging a warning for each attempt.
+        IOException noListener = firstListenerOrFailure(bootstrap, timeout);
+        if (noListener != null) {
+            throw unreachable(bootstrap, timeout, noListener);
+        }
         Properties props = new Properties();
         props.putAll(clientProperties);
         int timeoutMs = (int) timeout.toMillis();
@@ -66,6 +76,24 @@ public final class BrokerPreflight {
         }
     }
 
+    /** Null if something accepts TCP connections at one of the addresses, else why none did. */
+    private static IOException firstListenerOrFailure(String bootstrap, Duration timeout) {
+        IOException failure = null;
+        for (String address : bootstrap.split(",")) {
+            String hostPort = address.strip();
+            int colon = hostPort.lastIndexOf(':');
+            String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+                return null;
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        return failure;
+    }
+
     private static BrokerUnreachableException unreachable(String bootstrap, Duration timeout, Throwable cause) {
         if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
             return new BrokerUnreachableException("Reached Kafka at " + bootstrap + " but it refused this client: "
@@ -73,10 +101,17 @@ public final class BrokerPreflight {
         }
         return new BrokerUnreachableException(
                 "No Kafka broker answered at " + bootstrap + " within " + timeout.toSeconds() + " s"
-                        + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ").\n"
+                        + " (" + describe(cause) + ").\n"
                         + "  - Start the local broker in another terminal:  ./mvnw -q exec:java -pl local-kafka\n"
                         + "  - or point Franz at your cluster:               KAFKA_BOOTSTRAP_SERVERS=host:port"
                         + " (in .env or the environment, or --bootstrap-servers)",
                 cause);
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof UnknownHostException) {
+            return "unknown host " + cause.getMessage();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

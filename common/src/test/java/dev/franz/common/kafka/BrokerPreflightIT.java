@@ -1,0 +1,62 @@
+package dev.franz.common.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.franz.testing.KafkaBrokerExtension;
+
+class BrokerPreflightIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+    @Test
+    void seesARunningBroker() {
+        BrokerPreflight.ClusterSummary cluster = BrokerPreflight.check(kafka.clientProperties(), Duration.ofSeconds(10));
+
+        assertThat(cluster.clusterId()).isNotBlank();
+        assertThat(cluster.brokerCount()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void failsFastAndClearlyOnAClosedPort() throws IOException {
+        String address = "localhost:" + closedPort();
+        Properties props = new Properties();
+        props.put("bootstrap.servers", address);
+
+        long startedAt = System.nanoTime();
+        assertThatThrownBy(() -> BrokerPreflight.check(props, Duration.ofSeconds(3)))
+                .isInstanceOf(BrokerUnreachableException.class)
+                .hasMessageContaining("No Kafka broker answered at " + address + " within 3 s")
+                .hasMessageContaining("./mvnw -q exec:java -pl local-kafka")
+                .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+        Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void failsClearlyOnAnUnresolvableHost() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "no-such-host.invalid:9092");
+
+        assertThatThrownBy(() -> BrokerPreflight.check(props, Duration.ofSeconds(3)))
+                .isInstanceOf(BrokerUnreachableException.class)
+                .hasMessageContaining("no-such-host.invalid:9092");
+    }
+
+    /** A port nothing listens on: bound and released, so no broker can be there. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
