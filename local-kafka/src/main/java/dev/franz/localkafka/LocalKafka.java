@@ -24,15 +24,15 @@ import picocli.CommandLine.Option;
                 + " in this JVM and keeps it running until Ctrl-C. Data survives restarts.")
 public final class LocalKafka implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "9092", description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092", description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--controller-port", defaultValue = "9093",
+    @Option(names = "--controller-port", paramLabel = "PORT", defaultValue = "9093",
             description = "Port of the KRaft controller listener (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 
-    @Option(names = "--data-dir", description = "Where the broker keeps its logs and metadata"
-            + " (default: .kafka-data at the repository root).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the broker keeps its logs and metadata"
+            + " (default: the folder .kafka-data at the repository root).")
     Path dataDir = defaultDataDir();
 
     @Option(names = "--reset", description = "Delete all topics, records and offsets first (wipes the data directory).")

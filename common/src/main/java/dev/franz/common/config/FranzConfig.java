@@ -57,7 +57,7 @@ public final class FranzConfig {
         Path root = repositoryRoot();
         return resolve(root, List.of(
                 defaults(),
-                dotenv(root),
+                dotenvFile(root.resolve(".env")),
                 new ConfigSource("environment", System.getenv()),
                 new ConfigSource("command line", commandLine)));
     }
@@ -96,10 +96,14 @@ public final class FranzConfig {
         return Path.of(System.getProperty("franz.root", "")).toAbsolutePath();
     }
 
-    private static ConfigSource dotenv(Path root) {
-        Path file = root.resolve(".env");
+    /** The settings of a {@code .env} file; none if the file does not exist. */
+    public static ConfigSource dotenvFile(Path file) {
         try {
-            Dotenv dotenv = Dotenv.configure().directory(root.toString()).ignoreIfMissing().load();
+            Dotenv dotenv = Dotenv.configure()
+                    .directory(file.toAbsolutePath().getParent().toString())
+                    .filename(file.getFileName().toString())
+                    .ignoreIfMissing()
+                    .load();
             Map<String, String> values = new LinkedHashMap<>();
             for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
                 values.put(entry.getKey(), entry.getValue());

@@ -102,7 +102,7 @@ public final class BrokerPreflight {
         return new BrokerUnreachableException(
                 "No Kafka broker answered at " + bootstrap + " within " + timeout.toSeconds() + " s"
                         + " (" + describe(cause) + ").\n"
-                        + "  - Start the local broker in another terminal:  ./mvnw -q exec:java -pl local-kafka\n"
+                        + "  - Start the local broker in another terminal:  ./mvnw -q compile exec:java -pl local-kafka\n"
                         + "  - or point Franz at your cluster:               KAFKA_BOOTSTRAP_SERVERS=host:port"
                         + " (in .env or the environment, or --bootstrap-servers)",
                 cause);

@@ -36,7 +36,7 @@ class BrokerPreflightIT {
         assertThatThrownBy(() -> BrokerPreflight.check(props, Duration.ofSeconds(3)))
                 .isInstanceOf(BrokerUnreachableException.class)
                 .hasMessageContaining("No Kafka broker answered at " + address + " within 3 s")
-                .hasMessageContaining("./mvnw -q exec:java -pl local-kafka")
+                .hasMessageContaining("./mvnw -q compile exec:java -pl local-kafka")
                 .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
         Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
 
