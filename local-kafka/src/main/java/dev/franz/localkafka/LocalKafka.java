@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
-
+import dev.franz.embedded.BrokerStartException;
+import dev.franz.embedded.EmbeddedKafkaBroker;
+import dev.franz.embedded.KafkaVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -15,7 +15,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
-import dev.franz.localkafka.EmbeddedKafkaBroker;
+import dev.franz.embedded.EmbeddedKafkaBroker;
 
 /**
  * Chooses and starts the broker for a test JVM, in this order:

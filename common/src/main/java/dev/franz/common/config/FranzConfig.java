@@ -62,6 +62,11 @@ public final class FranzConfig {
                 new ConfigSource("command line", commandLine)));
     }
 
+    /** The defaults with these values on top, validated: for tests and programs that embed Franz. */
+    public static FranzConfig defaultsWith(Map<String, String> values) {
+        return resolve(repositoryRoot(), List.of(defaults(), new ConfigSource("given", values)));
+    }
+
     /**
      * Resolves layered sources (lowest first) into a validated configuration.
      * Relative file paths are resolved against {@code baseDir}.

@@ -6,6 +6,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.TreeNode;
 
 /**
  * Reads UTF-8 JSON into {@code type}. Bytes that are not a valid {@code type} raise Kafka's
@@ -28,12 +29,16 @@ public final class JsonDeserializer<T> implements Deserializer<T> {
         try {
             return Json.mapper().readValue(data, type);
         } catch (JsonProcessingException e) {
-            throw new SerializationException("Not a valid " + type.getSimpleName() + " JSON on topic " + topic
-                    + ": " + e.getOriginalMessage() + locationOf(e), e);
+            throw new SerializationException(notValid() + " on topic " + topic + ": " + e.getOriginalMessage()
+                    + locationOf(e), e);
         } catch (IOException e) {
             throw new SerializationException("Could not read " + type.getSimpleName() + " JSON on topic " + topic
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    private String notValid() {
+        return TreeNode.class.isAssignableFrom(type) ? "Not valid JSON" : "Not a valid " + type.getSimpleName() + " JSON";
     }
 
     private static String locationOf(JsonProcessingException e) {

@@ -51,7 +51,7 @@ public final class BrokerPreflight {
         // before a Kafka client starts retrying and logging a warning for each attempt.
         IOException noListener = firstListenerOrFailure(bootstrap, timeout);
         if (noListener != null) {
-            throw unreachable(bootstrap, timeout, noListener);
+            throw unreachable("No Kafka broker at " + bootstrap, noListener);
         }
         Properties props = new Properties();
         props.putAll(clientProperties);
@@ -67,12 +67,12 @@ public final class BrokerPreflight {
             Collection<Node> nodes = cluster.nodes().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
             return new ClusterSummary(clusterId, nodes.size());
         } catch (ExecutionException e) {
-            throw unreachable(bootstrap, timeout, e.getCause());
+            throw unreachable(noAnswer(bootstrap, timeout), e.getCause());
         } catch (TimeoutException | KafkaException e) {
-            throw unreachable(bootstrap, timeout, e);
+            throw unreachable(noAnswer(bootstrap, timeout), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unreachable(bootstrap, timeout, e);
+            throw unreachable(noAnswer(bootstrap, timeout), e);
         }
     }
 
@@ -94,14 +94,16 @@ public final class BrokerPreflight {
         return failure;
     }
 
-    private static BrokerUnreachableException unreachable(String bootstrap, Duration timeout, Throwable cause) {
+    private static String noAnswer(String bootstrap, Duration timeout) {
+        return "No Kafka broker answered at " + bootstrap + " within " + timeout.toSeconds() + " s";
+    }
+
+    private static BrokerUnreachableException unreachable(String what, Throwable cause) {
         if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
-            return new BrokerUnreachableException("Reached Kafka at " + bootstrap + " but it refused this client: "
-                    + cause.getMessage() + "\nCheck the security settings in your KAFKA_CLIENT_CONFIG file.", cause);
+            return new BrokerUnreachableException("Reached Kafka but it refused this client: " + cause.getMessage()
+                    + "\nCheck the security settings in your KAFKA_CLIENT_CONFIG file.", cause);
         }
-        return new BrokerUnreachableException(
-                "No Kafka broker answered at " + bootstrap + " within " + timeout.toSeconds() + " s"
-                        + " (" + describe(cause) + ").\n"
+        return new BrokerUnreachableException(what + " (" + describe(cause) + ").\n"
                         + "  - Start the local broker in another terminal:  ./mvnw -q compile exec:java -pl local-kafka\n"
                         + "  - or point Franz at your cluster:               KAFKA_BOOTSTRAP_SERVERS=host:port"
                         + " (in .env or the environment, or --bootstrap-servers)",

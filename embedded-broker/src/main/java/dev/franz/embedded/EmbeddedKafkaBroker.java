@@ -1,4 +1,4 @@
-package dev.franz.localkafka;
+package dev.franz.embedded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

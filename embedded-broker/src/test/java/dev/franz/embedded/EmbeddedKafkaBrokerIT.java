@@ -1,4 +1,4 @@
-package dev.franz.localkafka;
+package dev.franz.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.franz.localkafka;
+package dev.franz.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,12 +6,12 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** The version of the Kafka jars on the classpath, as the jars themselves record it. */
-final class KafkaVersion {
+public final class KafkaVersion {
 
     private KafkaVersion() {
     }
 
-    static String get() {
+    public static String get() {
         try (InputStream in = KafkaVersion.class.getResourceAsStream("/kafka/kafka-version.properties")) {
             if (in == null) {
                 return "unknown";

@@ -1,4 +1,4 @@
-package dev.franz.localkafka;
+package dev.franz.embedded;
 
 /** The broker could not start; the message says why in words a learner can act on. */
 public final class BrokerStartException extends RuntimeException {

@@ -1,0 +1,169 @@
+package dev.franz.basicconsumer;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.franz.common.cli.Cli;
+import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.config.ConfigKey;
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.GracefulShutdown;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Level 1: reads a topic as a member of a consumer group and prints every record with its
+ * partition, offset, key and timestamp. Run two in the same group to watch them share partitions.
+ */
+@Command(name = "basic-consumer", mixinStandardHelpOptions = true, version = "basic-consumer (Franz)",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Reads JSON records from a topic in a consumer group and prints them, until Ctrl-C.")
+public final class BasicConsumer implements Callable<Integer> {
+
+    static final String DEFAULT_GROUP = "basic-consumer";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC",
+            description = "Topic to read (default: TOPIC_USER_EVENTS, user_events).")
+    String topic;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "GROUP", defaultValue = DEFAULT_GROUP,
+            description = "Consumer group id (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--offset-reset", paramLabel = "earliest|latest", defaultValue = "earliest",
+            description = "Where to start when the group has no committed offset yet (default: ${DEFAULT-VALUE}).")
+    String offsetReset;
+
+    @Option(names = "--manual-commit",
+            description = "Commit offsets yourself, synchronously, after each batch (default: automatic commits).")
+    boolean manualCommit;
+
+    @ArgGroup(exclusive = true)
+    Replay replay;
+
+    static final class Replay {
+        @Option(names = "--from-beginning", required = true,
+                description = "Replay: read every partition from its first record, for this run.")
+        boolean fromBeginning;
+
+        @Option(names = "--from-offset", paramLabel = "OFFSET", required = true,
+                description = "Replay: start every partition at this offset, for this run.")
+        Long fromOffset;
+
+        @Option(names = "--from-timestamp", paramLabel = "ISO-8601", required = true,
+                description = "Replay: start at the first record at or after this time, e.g. 2026-11-26T18:00:00Z.")
+        Instant fromTimestamp;
+    }
+
+    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N records (default: no limit).")
+    long maxMessages;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after this long without a new record (default: wait for ever).")
+    long idleTimeoutSeconds;
+
+    @Option(names = "--group-protocol", paramLabel = "consumer|classic", defaultValue = "consumer",
+            description = "Rebalance protocol: consumer (Kafka 4, KIP-848) or classic (older brokers)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String groupProtocol;
+
+    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1",
+            description = "Print every Nth record, for high volumes (default: ${DEFAULT-VALUE}).")
+    long printEvery;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new BasicConsumer(), args));
+    }
+
+    /** Consumer settings that matter, each with why. Static so that the tests use exactly these. */
+    static Properties consumerProperties(FranzConfig config, String group, String offsetReset, boolean manualCommit,
+                                         String groupProtocol) {
+        Properties props = config.clientProperties();
+        // Members of one group share the topic's partitions; each group keeps its own offsets.
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        // Only used when the group has no committed offset for a partition (a new group, or offsets
+        // expired): earliest = the oldest record still stored, latest = only records from now on.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
+        // Automatic commits happen inside poll() every auto.commit.interval.ms (5 s) and on close():
+        // after a crash, up to 5 s of records are processed again. Manual commits happen when we say.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, !manualCommit);
+        // "consumer": the broker computes assignments and moves only the partitions that change hands
+        // (KIP-848, Kafka 4). "classic": the members stop and re-divide everything at each rebalance.
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, groupProtocol);
+        return props;
+    }
+
+    @Override
+    public Integer call() {
+        FranzConfig config = configOptions.load();
+        // Fail in seconds with a clear message if no broker answers, instead of warning for ever.
+        BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
+        String topicName = topic != null ? topic : config.topic(ConfigKey.TOPIC_USER_EVENTS);
+        ConsumeLoop.Settings settings = new ConsumeLoop.Settings(manualCommit, startPosition(), maxMessages,
+                Duration.ofSeconds(idleTimeoutSeconds), Math.max(1, printEvery));
+
+        out.printf("Reading %s as group %s (%s commits, offset reset %s). Ctrl-C to stop.%n", topicName, group,
+                manualCommit ? "manual" : "automatic", offsetReset);
+        ConsumeSummary summary;
+        GracefulShutdown shutdown = new GracefulShutdown();
+        // try-with-resources: close() commits (in automatic mode), leaves the group at once so its
+        // partitions move to the other members now rather than after a session timeout.
+        try (shutdown; KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
+                consumerProperties(config, group, offsetReset, manualCommit, groupProtocol),
+                new StringDeserializer(), new JsonDeserializer<>(JsonNode.class))) {
+            shutdown.wakeUpOnExit(consumer);
+            summary = new ConsumeLoop(consumer, settings, out).run(topicName);
+        }
+        printSummary(summary, topicName);
+        return 0;
+    }
+
+    private StartPosition startPosition() {
+        if (replay == null) {
+            return StartPosition.committed();
+        }
+        if (replay.fromBeginning) {
+            return new StartPosition.Beginning();
+        }
+        if (replay.fromOffset != null) {
+            return new StartPosition.Offset(replay.fromOffset);
+        }
+        return new StartPosition.Timestamp(replay.fromTimestamp);
+    }
+
+    private void printSummary(ConsumeSummary summary, String topicName) {
+        String perPartition = summary.recordsByPartition().entrySet().stream()
+                .map(entry -> "partition " + entry.getKey() + ": " + entry.getValue())
+                .collect(Collectors.joining(", "));
+        out.printf("%nRead %d records from %s in %.1f s as group %s%s%s%n", summary.records(), topicName,
+                summary.elapsed().toNanos() / 1e9, group, perPartition.isEmpty() ? "" : " (" + perPartition + ")",
+                summary.poisonRecords() == 0 ? "" : "; skipped " + summary.poisonRecords() + " poison record(s)");
+        if (manualCommit) {
+            out.println("Committed (next offset to read): " + summary.committed().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        } else {
+            out.println("Offsets were committed automatically (every 5 s and on close).");
+        }
+    }
+}

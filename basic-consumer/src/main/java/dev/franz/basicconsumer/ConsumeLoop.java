@@ -1,0 +1,229 @@
+package dev.franz.basicconsumer;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The poll loop of basic-consumer: subscribe, poll, print, commit. Ends on {@code consumer.wakeup()}
+ * (Ctrl-C), after {@code maxMessages}, or after {@code idleTimeout} without a record.
+ */
+final class ConsumeLoop {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+    /** How the loop runs; {@code maxMessages} 0 and a zero {@code idleTimeout} mean no limit. */
+    record Settings(boolean manualCommit, StartPosition startPosition, long maxMessages, Duration idleTimeout,
+                    long printEvery) {
+    }
+
+    private final Consumer<String, JsonNode> consumer;
+    private final Settings settings;
+    private final PrintStream out;
+
+    /** Next offset to commit per partition: the offset after the last record processed (or skipped). */
+    private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    private final Map<TopicPartition, Long> committed = new TreeMap<>(ConsumeLoop::compare);
+    private final Map<Integer, Long> recordsByPartition = new TreeMap<>();
+    private final Set<TopicPartition> positioned = new HashSet<>();
+    /** The partitions this member owns now; read by other threads (tests), so a volatile snapshot. */
+    private volatile Set<TopicPartition> owned = Set.of();
+    private long records;
+    private long poisonRecords;
+
+    ConsumeLoop(Consumer<String, JsonNode> consumer, Settings settings, PrintStream out) {
+        this.consumer = consumer;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    ConsumeSummary run(String topic) {
+        long startedAt = System.nanoTime();
+        consumer.subscribe(List.of(topic), new PrintingRebalanceListener());
+        long lastRecordAt = System.nanoTime();
+        try {
+            while (!reachedMaxMessages()) {
+                ConsumerRecords<String, JsonNode> batch;
+                try {
+                    batch = consumer.poll(POLL_TIMEOUT);
+                } catch (RecordDeserializationException poison) {
+                    skip(poison);
+                    continue;
+                }
+                for (ConsumerRecord<String, JsonNode> record : batch) {
+                    process(record);
+                    if (reachedMaxMessages()) {
+                        break;
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    lastRecordAt = System.nanoTime();
+                    commitProcessed();
+                } else if (idleFor(lastRecordAt)) {
+                    out.printf("No new records for %d s: stopping.%n", settings.idleTimeout().toSeconds());
+                    break;
+                }
+            }
+        } catch (WakeupException shutdownRequested) {
+            // consumer.wakeup() from the shutdown hook: leave the loop, commit below, then close.
+        } finally {
+            commitProcessed();
+        }
+        return new ConsumeSummary(records, poisonRecords, Duration.ofNanos(System.nanoTime() - startedAt),
+                recordsByPartition, committed);
+    }
+
+    private void process(ConsumerRecord<String, JsonNode> record) {
+        records++;
+        recordsByPartition.merge(record.partition(), 1L, Long::sum);
+        if (records % settings.printEvery() == 0 || records == 1) {
+            out.printf("partition %d  offset %-5d key %-8s %s  %s%n", record.partition(), record.offset(), record.key(),
+                    TIME.format(Instant.ofEpochMilli(record.timestamp())), record.value());
+        }
+        // Commit the offset of the *next* record to read: that is where the group resumes.
+        processed.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+    }
+
+    /**
+     * A record whose bytes are not JSON: poll() throws, and the position stays on it, so every
+     * further poll() would throw again. Report it and step over it.
+     */
+    private void skip(RecordDeserializationException poison) {
+        poisonRecords++;
+        TopicPartition partition = poison.topicPartition();
+        out.printf("partition %d  offset %-5d SKIPPED poison record: %s%n", partition.partition(), poison.offset(),
+                poison.getCause() == null ? poison.getMessage() : poison.getCause().getMessage());
+        consumer.seek(partition, poison.offset() + 1);
+        processed.put(partition, new OffsetAndMetadata(poison.offset() + 1));
+    }
+
+    /** Manual-commit mode: commit what was processed, synchronously, so nothing is read twice after a crash. */
+    private void commitProcessed() {
+        if (!settings.manualCommit() || processed.isEmpty()) {
+            return;
+        }
+        consumer.commitSync(processed);
+        processed.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        processed.clear();
+    }
+
+    /** The partitions this consumer owns right now, as the group assigned them. Thread-safe. */
+    Set<TopicPartition> ownedPartitions() {
+        return owned;
+    }
+
+    private boolean reachedMaxMessages() {
+        return settings.maxMessages() > 0 && records >= settings.maxMessages();
+    }
+
+    private boolean idleFor(long lastRecordAt) {
+        return !settings.idleTimeout().isZero()
+                && System.nanoTime() - lastRecordAt > settings.idleTimeout().toNanos();
+    }
+
+    private static int compare(TopicPartition a, TopicPartition b) {
+        int byTopic = a.topic().compareTo(b.topic());
+        return byTopic != 0 ? byTopic : Integer.compare(a.partition(), b.partition());
+    }
+
+    /** Shows the consumer group at work: which partitions this instance owns, as they move. */
+    private final class PrintingRebalanceListener implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // Another instance is about to own these: commit what was done with them first,
+            // or it would process those records again.
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata offset = processed.remove(partition);
+                if (offset != null && settings.manualCommit()) {
+                    done.put(partition, offset);
+                }
+            }
+            if (!done.isEmpty()) {
+                consumer.commitSync(done);
+                done.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+            }
+            owned = without(owned, partitions);
+            out.println("Partitions revoked:  " + sorted(partitions));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Set<TopicPartition> now = new HashSet<>(owned);
+            now.addAll(partitions);
+            owned = Set.copyOf(now);
+            out.println("Partitions assigned: " + sorted(partitions));
+            for (TopicPartition partition : partitions) {
+                if (positioned.add(partition)) {
+                    applyStartPosition(partition);
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // The group moved on without us (e.g. we missed heartbeats): another member may have
+            // these already, so committing now would overwrite its progress.
+            partitions.forEach(processed::remove);
+            owned = without(owned, partitions);
+            out.println("Partitions lost:     " + sorted(partitions));
+        }
+
+        private void applyStartPosition(TopicPartition partition) {
+            StartPosition start = settings.startPosition();
+            if (start instanceof StartPosition.Beginning) {
+                consumer.seekToBeginning(List.of(partition));
+            } else if (start instanceof StartPosition.Offset offset) {
+                consumer.seek(partition, offset.offset());
+            } else if (start instanceof StartPosition.Timestamp timestamp) {
+                Map<TopicPartition, OffsetAndTimestamp> found =
+                        consumer.offsetsForTimes(Map.of(partition, timestamp.timestamp().toEpochMilli()));
+                OffsetAndTimestamp offset = found.get(partition);
+                if (offset == null) {
+                    consumer.seekToEnd(List.of(partition)); // no record at or after that time
+                } else {
+                    consumer.seek(partition, offset.offset());
+                }
+            }
+        }
+
+        private static Set<TopicPartition> without(Set<TopicPartition> from, Collection<TopicPartition> removed) {
+            Set<TopicPartition> rest = new HashSet<>(from);
+            rest.removeAll(removed);
+            return Set.copyOf(rest);
+        }
+
+        private static List<String> sorted(Collection<TopicPartition> partitions) {
+            return partitions.stream().sorted(ConsumeLoop::compare).map(TopicPartition::toString).toList();
+        }
+    }
+}

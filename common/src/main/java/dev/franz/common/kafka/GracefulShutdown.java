@@ -1,0 +1,79 @@
+package dev.franz.common.kafka;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.Consumer;
+
+/**
+ * Ctrl-C for a consumer's poll loop, the classic way: a JVM shutdown hook calls
+ * {@link Consumer#wakeup()}, the blocked {@code poll()} throws {@code WakeupException}, the loop
+ * commits what it processed and closes the consumer, and only then does the hook let the JVM exit.
+ * A producer's loop uses {@link #stopOnExit()} and checks {@link #requested()} between sends.
+ *
+ * <pre>{@code
+ * GracefulShutdown shutdown = new GracefulShutdown();
+ * try (shutdown; KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props)) {
+ *     shutdown.wakeUpOnExit(consumer);
+ *     ... poll loop, catching WakeupException ...
+ * } // the consumer closes first, then the shutdown hook is released
+ * }</pre>
+ *
+ * The hook waits on a latch that {@link #close()} releases, rather than joining the main thread:
+ * {@code main} ends with {@code System.exit}, which during a shutdown waits for the hooks, so a
+ * hook joining the main thread would wait for ever.
+ */
+public final class GracefulShutdown implements AutoCloseable {
+
+    /** How long a signal waits for the loop to commit and close before the JVM exits anyway. */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
+    private final CountDownLatch loopClosed = new CountDownLatch(1);
+    private volatile boolean requested;
+    private Thread hook;
+
+    /** Registers the shutdown hook that wakes {@code consumer} up. Call once, right after creating it. */
+    public void wakeUpOnExit(Consumer<?, ?> consumer) {
+        register(consumer::wakeup);
+    }
+
+    /** Registers a shutdown hook for a loop that checks {@link #requested()} itself (a producer's). */
+    public void stopOnExit() {
+        register(() -> { });
+    }
+
+    private void register(Runnable onSignal) {
+        if (hook != null) {
+            throw new IllegalStateException("already registered");
+        }
+        hook = new Thread(() -> {
+            requested = true;
+            onSignal.run();
+            try {
+                loopClosed.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "consumer-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** True once Ctrl-C (or SIGTERM) asked the program to stop. */
+    public boolean requested() {
+        return requested;
+    }
+
+    /** The loop is done and its consumer closed: lets a pending shutdown finish, or removes the hook. */
+    @Override
+    public void close() {
+        loopClosed.countDown();
+        if (hook != null && !requested) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shutdownAlreadyStarted) {
+                // The hook is running or about to; the latch above lets it finish.
+            }
+        }
+    }
+}
