@@ -1,0 +1,205 @@
+package dev.franz.basicconsumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.franz.common.cli.Cli;
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.kafka.Topics;
+import dev.franz.testing.KafkaBrokerExtension;
+import dev.franz.testing.TestNames;
+
+/** basic-consumer's loop with real KafkaConsumers, against a real broker. */
+class BasicConsumerIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+    private static final Duration GROUP_SETTLES = Duration.ofSeconds(45);
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @Test
+    void twoConsumersInOneGroupSplitThePartitionsAndOneTakesThemBackWhenTheOtherStops() throws Exception {
+        String topic = createTopic("split", 3);
+        String group = TestNames.unique("split-group");
+
+        RunningConsumer first = RunningConsumer.start(group, topic, settings(true, 0));
+        await().atMost(GROUP_SETTLES).until(() -> first.loop.ownedPartitions().size() == 3);
+
+        RunningConsumer second = RunningConsumer.start(group, topic, settings(true, 0));
+        await().atMost(GROUP_SETTLES).until(() -> !second.loop.ownedPartitions().isEmpty()
+                && first.loop.ownedPartitions().size() + second.loop.ownedPartitions().size() == 3);
+        Set<TopicPartition> firstOwns = first.loop.ownedPartitions();
+        Set<TopicPartition> secondOwns = second.loop.ownedPartitions();
+        assertThat(firstOwns).isNotEmpty().doesNotContainAnyElementsOf(secondOwns);
+
+        produceJson(topic, 3, 10);
+        await().atMost(GROUP_SETTLES).until(() -> committedOffsets(group).values().stream()
+                .mapToLong(OffsetAndMetadata::offset).sum() == 30);
+
+        ConsumeSummary secondSummary = second.stop();
+        await().atMost(GROUP_SETTLES).until(() -> first.loop.ownedPartitions().size() == 3);
+        ConsumeSummary firstSummary = first.stop();
+
+        // Each member read exactly the partitions it owned; together, every record once.
+        assertThat(firstSummary.recordsByPartition().keySet()).isEqualTo(partitionNumbers(firstOwns));
+        assertThat(secondSummary.recordsByPartition().keySet()).isEqualTo(partitionNumbers(secondOwns));
+        assertThat(firstSummary.records() + secondSummary.records()).isEqualTo(30);
+    }
+
+    @Test
+    void aManualCommitConsumerRestartedResumesAfterItsLastCommit() throws Exception {
+        String topic = createTopic("resume", 3);
+        String group = TestNames.unique("resume-group");
+        produceJson(topic, 3, 10);
+
+        ConsumeSummary before = runToCompletion(group, topic, settings(true, 12));
+        ConsumeSummary after = runToCompletion(group, topic, settings(true, 18));
+
+        assertThat(before.records()).isEqualTo(12);
+        assertThat(after.records()).isEqualTo(18);
+        // Nothing lost, nothing repeated: per partition, the two runs add up to what is there.
+        for (int partition = 0; partition < 3; partition++) {
+            assertThat(before.recordsByPartition().getOrDefault(partition, 0L)
+                    + after.recordsByPartition().getOrDefault(partition, 0L)).isEqualTo(10);
+        }
+        assertThat(committedOffsets(group).values()).extracting(OffsetAndMetadata::offset).containsOnly(10L);
+    }
+
+    @Test
+    void replayFromTheBeginningRereadsWhatTheGroupAlreadyCommitted() throws Exception {
+        String topic = createTopic("replay", 1);
+        String group = TestNames.unique("replay-group");
+        produceJson(topic, 1, 5);
+        assertThat(runToCompletion(group, topic, settings(true, 5)).records()).isEqualTo(5);
+
+        ConsumeLoop.Settings replay = new ConsumeLoop.Settings(true, new StartPosition.Beginning(), 5, Duration.ZERO, 1);
+        assertThat(runToCompletion(group, topic, replay).records()).isEqualTo(5);
+    }
+
+    @Test
+    void aPoisonRecordIsSkippedAndTheRecordsAfterItAreRead() throws Exception {
+        String topic = createTopic("poison", 1);
+        String group = TestNames.unique("poison-group");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String value : List.of("{\"n\":0}", "{\"n\":1}", "this is {not json", "{\"n\":3}", "{\"n\":4}")) {
+                producer.send(new ProducerRecord<>(topic, 0, null, value.getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+
+        ConsumeSummary summary = runToCompletion(group, topic, settings(true, 4));
+
+        assertThat(summary.records()).isEqualTo(4);
+        assertThat(summary.poisonRecords()).isEqualTo(1);
+        assertThat(committedOffsets(group)).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(5));
+    }
+
+    @Test
+    void theProgramReadsAndStopsAfterMaxMessages() throws Exception {
+        String topic = createTopic("program", 3);
+        String group = TestNames.unique("program-group");
+        produceJson(topic, 3, 2);
+
+        int exitCode = Cli.run(new BasicConsumer(), topic, group, "--bootstrap-servers", kafka.bootstrapServers(),
+                "--max-messages", "6", "--manual-commit");
+
+        assertThat(exitCode).isZero();
+        assertThat(committedOffsets(group).values()).extracting(OffsetAndMetadata::offset).containsOnly(2L);
+    }
+
+    private static ConsumeLoop.Settings settings(boolean manualCommit, long maxMessages) {
+        return new ConsumeLoop.Settings(manualCommit, StartPosition.committed(), maxMessages, Duration.ZERO, 1);
+    }
+
+    private static ConsumeSummary runToCompletion(String group, String topic, ConsumeLoop.Settings settings)
+            throws Exception {
+        RunningConsumer running = RunningConsumer.start(group, topic, settings);
+        return running.result.get(60, TimeUnit.SECONDS);
+    }
+
+    /** A consumer running its loop on its own thread, as a separate instance of the program would. */
+    private record RunningConsumer(KafkaConsumer<String, JsonNode> consumer, ConsumeLoop loop,
+                                   CompletableFuture<ConsumeSummary> result) {
+
+        static RunningConsumer start(String group, String topic, ConsumeLoop.Settings settings) {
+            FranzConfig config = FranzConfig.defaultsWith(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
+            KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
+                    BasicConsumer.consumerProperties(config, group, "earliest", settings.manualCommit(), "consumer"),
+                    new StringDeserializer(), new JsonDeserializer<>(JsonNode.class));
+            ConsumeLoop loop = new ConsumeLoop(consumer, settings, QUIET);
+            CompletableFuture<ConsumeSummary> result = CompletableFuture.supplyAsync(() -> {
+                try (consumer) {
+                    return loop.run(topic);
+                }
+            });
+            return new RunningConsumer(consumer, loop, result);
+        }
+
+        /** What Ctrl-C does: wake the consumer up; the loop commits and the consumer closes. */
+        ConsumeSummary stop() throws Exception {
+            consumer.wakeup();
+            return result.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String createTopic(String prefix, int partitions) {
+        String topic = TestNames.unique(prefix);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            Topics.createIfMissing(admin, List.of(new NewTopic(topic, partitions, (short) 1)), Duration.ofSeconds(30));
+        }
+        return topic;
+    }
+
+    /** {@code perPartition} JSON records into each partition. */
+    private static void produceJson(String topic, int partitions, int perPartition) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int partition = 0; partition < partitions; partition++) {
+                for (int n = 0; n < perPartition; n++) {
+                    byte[] value = ("{\"partition\":" + partition + ",\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8);
+                    producer.send(new ProducerRecord<>(topic, partition, null, value));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(String group) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        }
+    }
+
+    private static Set<Integer> partitionNumbers(Set<TopicPartition> partitions) {
+        Set<Integer> numbers = new HashSet<>();
+        partitions.forEach(partition -> numbers.add(partition.partition()));
+        return numbers;
+    }
+}
