@@ -20,6 +20,7 @@ import dev.franz.common.config.FranzConfig;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.GracefulShutdown;
+import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,22 +121,31 @@ public final class BasicConsumer implements Callable<Integer> {
         // Fail in seconds with a clear message if no broker answers, instead of warning for ever.
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topicName = topic != null ? topic : config.topic(ConfigKey.TOPIC_USER_EVENTS);
+        // Subscribing to a missing topic is not an error: the consumer just warns every second.
+        // Creating it means the order in which you start producer and consumer does not matter.
+        if (Topics.createIfMissing(config, topicName)) {
+            out.printf("Created topic %s with %d partitions; waiting for records.%n", topicName, config.topicPartitions());
+        }
         ConsumeLoop.Settings settings = new ConsumeLoop.Settings(manualCommit, startPosition(), maxMessages,
                 Duration.ofSeconds(idleTimeoutSeconds), Math.max(1, printEvery));
 
         out.printf("Reading %s as group %s (%s commits, offset reset %s). Ctrl-C to stop.%n", topicName, group,
                 manualCommit ? "manual" : "automatic", offsetReset);
-        ConsumeSummary summary;
         GracefulShutdown shutdown = new GracefulShutdown();
-        // try-with-resources: close() commits (in automatic mode), leaves the group at once so its
-        // partitions move to the other members now rather than after a session timeout.
-        try (shutdown; KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
-                consumerProperties(config, group, offsetReset, manualCommit, groupProtocol),
-                new StringDeserializer(), new JsonDeserializer<>(JsonNode.class))) {
-            shutdown.wakeUpOnExit(consumer);
-            summary = new ConsumeLoop(consumer, settings, out).run(topicName);
+        // The shutdown hook waits until this block is done: records processed, offsets committed,
+        // consumer closed, summary printed.
+        try (shutdown) {
+            ConsumeSummary summary;
+            // try-with-resources: close() commits (in automatic mode) and leaves the group at once,
+            // so its partitions move to the other members now rather than after a session timeout.
+            try (KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
+                    consumerProperties(config, group, offsetReset, manualCommit, groupProtocol),
+                    new StringDeserializer(), new JsonDeserializer<>(JsonNode.class))) {
+                shutdown.wakeUpOnExit(consumer);
+                summary = new ConsumeLoop(consumer, settings, out).run(topicName);
+            }
+            printSummary(summary, topicName);
         }
-        printSummary(summary, topicName);
         return 0;
     }
 

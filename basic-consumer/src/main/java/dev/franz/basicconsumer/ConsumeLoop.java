@@ -34,7 +34,10 @@ final class ConsumeLoop {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-    /** How the loop runs; {@code maxMessages} 0 and a zero {@code idleTimeout} mean no limit. */
+    /**
+     * How the loop runs; {@code maxMessages} 0 and a zero {@code idleTimeout} mean no limit.
+     * The idle timeout counts only while this consumer owns partitions.
+     */
     record Settings(boolean manualCommit, StartPosition startPosition, long maxMessages, Duration idleTimeout,
                     long printEvery) {
     }
@@ -79,8 +82,12 @@ final class ConsumeLoop {
                     }
                 }
                 if (!batch.isEmpty()) {
-                    lastRecordAt = System.nanoTime();
                     commitProcessed();
+                }
+                if (!batch.isEmpty() || owned.isEmpty()) {
+                    // Idle means owning partitions and getting nothing: waiting for an assignment
+                    // (after a crash, the group waits a session timeout first) does not count.
+                    lastRecordAt = System.nanoTime();
                 } else if (idleFor(lastRecordAt)) {
                     out.printf("No new records for %d s: stopping.%n", settings.idleTimeout().toSeconds());
                     break;

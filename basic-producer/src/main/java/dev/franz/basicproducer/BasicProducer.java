@@ -2,15 +2,12 @@ package dev.franz.basicproducer;
 
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -58,7 +55,7 @@ public final class BasicProducer implements Callable<Integer> {
             description = "Pause between sends; 0 sends as fast as possible (default: ${DEFAULT-VALUE}).")
     long pauseMs;
 
-    @Option(names = "--users", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--users", paramLabel = "N", defaultValue = "8",
             description = "How many different users (keys) the events come from (default: ${DEFAULT-VALUE}).")
     int users;
 
@@ -122,7 +119,10 @@ public final class BasicProducer implements Callable<Integer> {
         // Fail in seconds with a clear message if no broker answers, instead of blocking in send().
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topicName = topic != null ? topic : config.topic(ConfigKey.TOPIC_USER_EVENTS);
-        createTopicIfMissing(config, topicName);
+        if (Topics.createIfMissing(config, topicName)) {
+            out.printf("Created topic %s with %d partitions (replication factor %d)%n", topicName,
+                    config.topicPartitions(), config.topicReplicationFactor());
+        }
 
         long syncCount = switch (mode) {
             case SYNC -> count;
@@ -131,44 +131,38 @@ public final class BasicProducer implements Callable<Integer> {
         };
         out.printf("Sending %d user events to topic %s: %s%n", count, topicName, describeMode(syncCount));
 
-        SendSummary summary;
-        Map<String, Double> metrics;
         UserEventGenerator events = new UserEventGenerator(seed == null ? new Random() : new Random(seed),
                 Clock.systemUTC(), users);
         GracefulShutdown shutdown = new GracefulShutdown();
-        // try-with-resources: close() sends what is still buffered, waits for the answers, and stops
-        // the producer's I/O thread. Ctrl-C stops the loop; the records already sent are not lost.
-        try (shutdown; Producer<String, UserEvent> producer = new KafkaProducer<>(
-                producerProperties(config, acks, compression, lingerMs, batchSize),
-                new StringSerializer(), new JsonSerializer<>())) {
+        // Ctrl-C stops the loop; the shutdown hook waits until this block is done, so the records
+        // already sent are acknowledged, not lost, and the summary is printed.
+        try (shutdown) {
             shutdown.stopOnExit();
-            UserEventProducer sender = new UserEventProducer(producer, topicName, out, effectivePrintEvery());
-            for (long i = 0; i < count && !shutdown.requested(); i++) {
-                if (i < syncCount) {
-                    sender.sendSync(events.next());
-                } else {
-                    sender.sendAsync(events.next());
+            SendSummary summary;
+            Map<String, Double> metrics;
+            // try-with-resources: close() sends what is still buffered, waits for the answers, and
+            // stops the producer's I/O thread.
+            try (Producer<String, UserEvent> producer = new KafkaProducer<>(
+                    producerProperties(config, acks, compression, lingerMs, batchSize),
+                    new StringSerializer(), new JsonSerializer<>())) {
+                UserEventProducer sender = new UserEventProducer(producer, topicName, out, effectivePrintEvery());
+                for (long i = 0; i < count && !shutdown.requested(); i++) {
+                    if (i < syncCount) {
+                        sender.sendSync(events.next());
+                    } else {
+                        sender.sendAsync(events.next());
+                    }
+                    if (pauseMs > 0) {
+                        Thread.sleep(pauseMs);
+                    }
                 }
-                if (pauseMs > 0) {
-                    Thread.sleep(pauseMs);
-                }
+                // Async sends may still be in flight: flush() waits until each has its answer.
+                sender.flush();
+                summary = sender.summary();
+                metrics = ProducerMetrics.read(producer);
             }
-            // Async sends may still be in flight: flush() waits until each has its answer.
-            sender.flush();
-            summary = sender.summary();
-            metrics = ProducerMetrics.read(producer);
-        }
-        printSummary(summary, metrics, topicName);
-        return summary.failed() == 0 ? 0 : 1;
-    }
-
-    private void createTopicIfMissing(FranzConfig config, String topicName) {
-        try (Admin admin = Admin.create(config.clientProperties())) {
-            List<String> created = Topics.createIfMissing(admin, List.of(config.newTopic(topicName)), Duration.ofSeconds(30));
-            if (!created.isEmpty()) {
-                out.printf("Created topic %s with %d partitions (replication factor %d)%n", topicName,
-                        config.topicPartitions(), config.topicReplicationFactor());
-            }
+            printSummary(summary, metrics, topicName);
+            return summary.failed() == 0 ? 0 : 1;
         }
     }
 

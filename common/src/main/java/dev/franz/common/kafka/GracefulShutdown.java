@@ -14,10 +14,13 @@ import org.apache.kafka.clients.consumer.Consumer;
  *
  * <pre>{@code
  * GracefulShutdown shutdown = new GracefulShutdown();
- * try (shutdown; KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props)) {
- *     shutdown.wakeUpOnExit(consumer);
- *     ... poll loop, catching WakeupException ...
- * } // the consumer closes first, then the shutdown hook is released
+ * try (shutdown) {
+ *     try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props)) {
+ *         shutdown.wakeUpOnExit(consumer);
+ *         ... poll loop, catching WakeupException, committing ...
+ *     }
+ *     ... print a summary ...
+ * } // only now may a shutdown in progress end the JVM
  * }</pre>
  *
  * The hook waits on a latch that {@link #close()} releases, rather than joining the main thread:

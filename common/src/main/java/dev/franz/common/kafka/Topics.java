@@ -17,11 +17,25 @@ import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import dev.franz.common.UserFacingException;
+import dev.franz.common.config.FranzConfig;
 
 /** Creates the topics a program needs, with the Admin API, the way Kafka's own CLI tools do. */
 public final class Topics {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     private Topics() {
+    }
+
+    /**
+     * Creates {@code topic} with the configured partitions and replication factor, if it is missing.
+     *
+     * @return true if this call created it
+     */
+    public static boolean createIfMissing(FranzConfig config, String topic) {
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            return !createIfMissing(admin, List.of(config.newTopic(topic)), TIMEOUT).isEmpty();
+        }
     }
 
     /**
