@@ -166,8 +166,10 @@ public final class BasicConsumer implements Callable<Integer> {
         String perPartition = summary.recordsByPartition().entrySet().stream()
                 .map(entry -> "partition " + entry.getKey() + ": " + entry.getValue())
                 .collect(Collectors.joining(", "));
-        out.printf("%nRead %d records from %s in %.1f s as group %s%s%s%n", summary.records(), topicName,
-                summary.elapsed().toNanos() / 1e9, group, perPartition.isEmpty() ? "" : " (" + perPartition + ")",
+        double seconds = summary.elapsed().toNanos() / 1e9;
+        out.printf("%nRead %d records from %s in %.2f s (%.0f records/s) as group %s%s%s%n", summary.records(),
+                topicName, seconds, summary.records() / Math.max(seconds, 1e-9), group,
+                perPartition.isEmpty() ? "" : " (" + perPartition + ")",
                 summary.poisonRecords() == 0 ? "" : "; skipped " + summary.poisonRecords() + " poison record(s)");
         if (manualCommit) {
             out.println("Committed (next offset to read): " + summary.committed().entrySet().stream()

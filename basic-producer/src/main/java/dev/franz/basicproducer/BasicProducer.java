@@ -2,6 +2,7 @@ package dev.franz.basicproducer;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -80,6 +81,11 @@ public final class BasicProducer implements Callable<Integer> {
             description = "Print every Nth record; 0 prints up to about 20 lines whatever the count (default).")
     long printEvery;
 
+    @Option(names = "--record-size", paramLabel = "BYTES", defaultValue = "0",
+            description = "Pad each event's JSON to about this many bytes, e.g. 200 as in Kafka's perf"
+                    + " tests (default: no padding).")
+    int recordSize;
+
     @Option(names = "--seed", paramLabel = "N", description = "Random seed, to send the same events again.")
     Long seed;
 
@@ -131,8 +137,8 @@ public final class BasicProducer implements Callable<Integer> {
         };
         out.printf("Sending %d user events to topic %s: %s%n", count, topicName, describeMode(syncCount));
 
-        UserEventGenerator events = new UserEventGenerator(seed == null ? new Random() : new Random(seed),
-                Clock.systemUTC(), users);
+        Random random = seed == null ? new Random() : new Random(seed);
+        UserEventGenerator events = new UserEventGenerator(random, Clock.systemUTC(), users, paddingFor(recordSize));
         GracefulShutdown shutdown = new GracefulShutdown();
         // Ctrl-C stops the loop; the shutdown hook waits until this block is done, so the records
         // already sent are acknowledged, not lost, and the summary is printed.
@@ -164,6 +170,16 @@ public final class BasicProducer implements Callable<Integer> {
             printSummary(summary, metrics, topicName);
             return summary.failed() == 0 ? 0 : 1;
         }
+    }
+
+    /** Padding that brings a typical event (a page view, about 120 bytes of JSON) to {@code bytes}. */
+    private static int paddingFor(int bytes) {
+        if (bytes <= 0) {
+            return 0;
+        }
+        UserEvent typical = new UserEvent("user-1", UserEvent.PAGE_VIEW, Instant.now(), Map.of("page", "/products/42",
+                "padding", ""));
+        return bytes - new JsonSerializer<UserEvent>().serialize("", typical).length;
     }
 
     private String describeMode(long syncCount) {

@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,14 +21,34 @@ final class UserEventGenerator {
     private final Random random;
     private final Clock clock;
     private final int users;
+    private final String padding;
 
     UserEventGenerator(Random random, Clock clock, int users) {
+        this(random, clock, users, 0);
+    }
+
+    /**
+     * @param paddingChars extra characters in a {@code padding} attribute, to make records bigger
+     *                     (benchmarks compare with Kafka's perf tools at the same record size)
+     */
+    UserEventGenerator(Random random, Clock clock, int users, int paddingChars) {
         this.random = random;
         this.clock = clock;
         this.users = users;
+        this.padding = "x".repeat(Math.max(0, paddingChars));
     }
 
     UserEvent next() {
+        UserEvent event = randomEvent();
+        if (padding.isEmpty()) {
+            return event;
+        }
+        Map<String, String> attributes = new HashMap<>(event.attributes());
+        attributes.put("padding", padding);
+        return new UserEvent(event.userId(), event.eventType(), event.timestamp(), attributes);
+    }
+
+    private UserEvent randomEvent() {
         String userId = "user-" + (1 + random.nextInt(users));
         int roll = random.nextInt(10);
         if (roll < 6) {

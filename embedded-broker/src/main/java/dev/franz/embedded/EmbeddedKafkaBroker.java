@@ -71,6 +71,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return new EmbeddedKafkaBroker(server, port, absoluteDataDir, formattedNow);
     }
 
+    /** Starts on two ports nothing else uses: for tests and benchmarks that run beside other brokers. */
+    public static EmbeddedKafkaBroker startOnFreePorts(Path dataDir, Map<String, String> extraProperties) {
+        return start(freePort(), freePort(), dataDir, extraProperties);
+    }
+
     /** The address clients use, e.g. {@code localhost:9092}. */
     public String bootstrapServers() {
         return HOST + ":" + port;
@@ -148,6 +153,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (configFile != null) {
                 configFile.toFile().delete();
             }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new BrokerStartException("Could not find a free port: " + e, e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.franz.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -95,7 +94,7 @@ final class TestBrokers {
         static Embedded start() {
             try {
                 Path dataDir = Files.createTempDirectory("franz-test-kafka");
-                return new Embedded(EmbeddedKafkaBroker.start(freePort(), freePort(), dataDir, Map.of()), dataDir);
+                return new Embedded(EmbeddedKafkaBroker.startOnFreePorts(dataDir, Map.of()), dataDir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -115,12 +114,6 @@ final class TestBrokers {
         public void close() {
             broker.close();
             deleteRecursively(dataDir);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

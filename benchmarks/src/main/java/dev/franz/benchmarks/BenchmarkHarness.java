@@ -1,0 +1,102 @@
+package dev.franz.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.franz.embedded.EmbeddedKafkaBroker;
+import dev.franz.embedded.KafkaVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/benchmark}: starts its own broker, runs each scenario (ours vs Kafka's tool, alternated),
+ * prints a table of medians and ratios, and writes docs/benchmarks.md and docs/benchmarks.png.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures Franz's programs against Kafka's own perf tools on one fresh local broker.")
+public final class BenchmarkHarness implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "Small sizes, one round, fewer scenarios: checks the harness works"
+            + " (what CI runs). Figures from it mean little.")
+    boolean quick;
+
+    @Option(names = "--records", paramLabel = "N", description = "Records per run (default: 1000000; quick: 20000).")
+    Long records;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "A/B rounds per scenario (default: 3; quick: 1).")
+    Integer rounds;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write benchmarks.md and benchmarks.png"
+            + " (default: docs at the repository root; quick: target/benchmarks).")
+    Path outDir;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchmarkHarness()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        long recordsPerRun = records != null ? records : quick ? 20_000 : 1_000_000;
+        int roundsPerScenario = rounds != null ? rounds : quick ? 1 : 3;
+        Path root = Path.of(System.getProperty("franz.root", "")).toAbsolutePath();
+        Path out = outDir != null ? outDir : quick ? root.resolve("target/benchmarks") : root.resolve("docs");
+        long startedAt = System.nanoTime();
+
+        List<Measurement> results = new ArrayList<>();
+        Path dataDir = Files.createTempDirectory("franz-bench-kafka");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(dataDir, Map.of())) {
+            System.out.printf("Broker at %s; %,d records per run, %d round(s)%n", broker.bootstrapServers(),
+                    recordsPerRun, roundsPerScenario);
+            Scenarios scenarios = new Scenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
+                    new ChildJvm("256m"));
+            List<ProducerSetting> producerSettings = quick
+                    ? List.of(new ProducerSetting("all", "none"))
+                    : List.of(new ProducerSetting("all", "none"), new ProducerSetting("1", "none"),
+                            new ProducerSetting("all", "lz4"), new ProducerSetting("all", "zstd"));
+            for (ProducerSetting setting : producerSettings) {
+                results.add(progress(scenarios.producer(setting.acks(), setting.compression())));
+            }
+            results.add(progress(scenarios.consumer()));
+        }
+        BrokerStartup.Launcher launcher = quick ? BrokerStartup.Launcher.JAVA : BrokerStartup.Launcher.MAVEN;
+        results.add(progress(new BrokerStartup(launcher, root).measure(roundsPerScenario)));
+
+        double minutes = (System.nanoTime() - startedAt) / 60e9;
+        System.out.println();
+        System.out.println(Report.table(results));
+        Report.writeMarkdown(out.resolve("benchmarks.md"), results, header(recordsPerRun, roundsPerScenario),
+                String.format("Run took %.1f minutes. Command: `bin/benchmark%s`.", minutes, quick ? " --quick" : ""));
+        Report.writeChart(out.resolve("benchmarks.png"), results);
+        System.out.printf("Wrote %s and %s (%.1f minutes)%n", out.resolve("benchmarks.md"), out.resolve("benchmarks.png"),
+                minutes);
+        return 0;
+    }
+
+    private record ProducerSetting(String acks, String compression) {
+    }
+
+    private static Measurement progress(Measurement m) {
+        System.out.printf("  %-60s ours %s, reference %s%n", m.scenario(), m.ours(), m.references());
+        return m;
+    }
+
+    private static String header(long records, int rounds) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return String.format("# Benchmarks%n%n"
+                        + "Measured on %s with %d cores and %.0f GiB of memory, %s %s, Java %s, Apache Kafka %s.%n"
+                        + "One embedded broker on this machine; every program in its own JVM with -Xmx256m."
+                        + " %,d records of about %d bytes per run, %d round(s) per scenario, ours and the reference"
+                        + " alternated; medians shown. Peak RSS is the process's VmHWM.",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0,
+                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
+                KafkaVersion.get(), records, Scenarios.RECORD_SIZE, rounds);
+    }
+}

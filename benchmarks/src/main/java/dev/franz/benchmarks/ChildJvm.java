@@ -1,0 +1,88 @@
+package dev.franz.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a program in its own JVM, as a learner would, with this JVM's class path, and measures it:
+ * wall time, output, and peak resident memory (Linux's VmHWM, polled while it runs).
+ */
+final class ChildJvm {
+
+    /** What one run printed and cost. {@code peakRssMb} is 0 where /proc is not available. */
+    record Result(int exitCode, String output, Duration elapsed, long peakRssMb) {
+    }
+
+    private final String heap;
+
+    ChildJvm(String heap) {
+        this.heap = heap;
+    }
+
+    Result run(String mainClass, List<String> args, Duration timeout) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                mainClass));
+        command.addAll(args);
+        return run(new ProcessBuilder(command), timeout);
+    }
+
+    static Result run(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {
+        long startedAt = System.nanoTime();
+        Process process = builder.redirectErrorStream(true).start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process));
+        long peakKb = 0;
+        long deadline = startedAt + timeout.toNanos();
+        while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+            peakKb = Math.max(peakKb, peakRssKb(process.pid()));
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s: " + builder.command());
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
+        return new Result(process.exitValue(), output.join(), elapsed, peakKb / 1024);
+    }
+
+    /** The peak resident set size of a running process, from /proc (Linux); 0 elsewhere. */
+    static long peakRssKb(long pid) {
+        Path status = Path.of("/proc", String.valueOf(pid), "status");
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process just ended, or no /proc here
+        }
+        return 0;
+    }
+
+    private static String readAll(Process process) {
+        StringBuilder text = new StringBuilder();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                text.append(line).append('\n');
+            }
+        } catch (IOException e) {
+            text.append("(output cut: ").append(e.getMessage()).append(")\n");
+        }
+        return text.toString();
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

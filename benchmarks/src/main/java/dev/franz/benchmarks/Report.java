@@ -1,0 +1,126 @@
+package dev.franz.benchmarks;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import javax.imageio.ImageIO;
+
+/** The results as a console table, a Markdown report and a bar chart of the ratios. */
+final class Report {
+
+    private Report() {
+    }
+
+    static String table(List<Measurement> results) {
+        StringBuilder text = new StringBuilder();
+        text.append("| scenario | reference | reference median | ours median | ours / reference | goal | met |"
+                + " peak RSS ours / reference |\n");
+        text.append("|---|---|---|---|---|---|---|---|\n");
+        for (Measurement m : results) {
+            boolean hasReference = !m.references().isEmpty();
+            text.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    m.scenario(),
+                    hasReference ? m.reference() : "-",
+                    hasReference ? format(m.referenceMedian(), m.unit()) : "-",
+                    format(m.oursMedian(), m.unit()),
+                    hasReference ? String.format(Locale.ROOT, "%.2fx", m.ratio()) : "-",
+                    Double.isNaN(m.goal()) ? m.absoluteGoal() : (m.higherIsBetter() ? ">= " : "<= ") + m.goal() + "x",
+                    met(m) ? "yes" : "**no**",
+                    Measurement.median(m.oursRssMb()) > 0
+                            ? String.format(Locale.ROOT, "%.0f MB / %s", Measurement.median(m.oursRssMb()),
+                                    m.referenceRssMb().isEmpty() ? "-"
+                                            : String.format(Locale.ROOT, "%.0f MB", Measurement.median(m.referenceRssMb())))
+                            : "-"));
+        }
+        return text.toString();
+    }
+
+    static boolean met(Measurement m) {
+        if (Double.isNaN(m.goal())) {
+            // "< 8 s" style goals
+            String goal = m.absoluteGoal().replaceAll("[^0-9.]", "");
+            return goal.isEmpty() || m.oursMedian() < Double.parseDouble(goal);
+        }
+        return m.meetsGoal();
+    }
+
+    static void writeMarkdown(Path file, List<Measurement> results, String header, String footer) throws IOException {
+        Files.createDirectories(file.getParent());
+        StringBuilder text = new StringBuilder(header).append("\n\n").append(table(results)).append('\n');
+        for (Measurement m : results) {
+            if (!m.note().isEmpty()) {
+                text.append("- **").append(m.scenario()).append("**: ").append(m.note()).append('\n');
+            }
+        }
+        text.append('\n').append(footer).append('\n');
+        Files.writeString(file, text);
+    }
+
+    /** One horizontal bar per scenario with a reference tool: ours / reference, and the goal as a line. */
+    static void writeChart(Path file, List<Measurement> results) throws IOException {
+        List<Measurement> ratios = results.stream().filter(m -> !m.references().isEmpty()).toList();
+        int rowHeight = 34;
+        int left = 330;
+        int width = 900;
+        int plotWidth = width - left - 60;
+        int height = 70 + rowHeight * ratios.size() + 40;
+        double maxRatio = Math.max(1.25, ratios.stream().mapToDouble(Measurement::ratio).max().orElse(1.0) * 1.1);
+
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString("Franz vs Kafka's own tools: ours / reference (higher is better)", 20, 30);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+
+        int top = 55;
+        for (int i = 0; i < ratios.size(); i++) {
+            Measurement m = ratios.get(i);
+            int y = top + i * rowHeight;
+            int barWidth = (int) (plotWidth * Math.min(m.ratio(), maxRatio) / maxRatio);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(m.scenario(), 20, y + 18);
+            g.setColor(met(m) ? new Color(0x4C9A2A) : new Color(0xC0392B));
+            g.fillRect(left, y + 4, barWidth, rowHeight - 12);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(String.format(Locale.ROOT, "%.2fx", m.ratio()), left + barWidth + 6, y + 18);
+            int goalX = left + (int) (plotWidth * m.goal() / maxRatio);
+            g.setStroke(new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
+            g.drawLine(goalX, y, goalX, y + rowHeight - 4);
+            g.setStroke(new BasicStroke(1));
+        }
+        int axisY = top + ratios.size() * rowHeight + 4;
+        g.drawLine(left, axisY, left + plotWidth, axisY);
+        for (double tick = 0; tick <= maxRatio; tick += 0.25) {
+            int x = left + (int) (plotWidth * tick / maxRatio);
+            g.drawLine(x, axisY, x, axisY + 4);
+            g.drawString(String.format(Locale.ROOT, "%.2f", tick), x - 12, axisY + 18);
+        }
+        g.drawString("dashed line: goal", 20, axisY + 18);
+        g.dispose();
+        Files.createDirectories(file.getParent());
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static String format(double value, String unit) {
+        if (Double.isNaN(value)) {
+            return "-";
+        }
+        return "s".equals(unit)
+                ? String.format(Locale.ROOT, "%.1f s", value)
+                : String.format(Locale.ROOT, "%,.0f %s", value, unit);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.franz.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Each scenario runs Kafka's reference tool and our program on identical settings against the same
+ * broker, alternating which goes first, {@code rounds} times.
+ */
+final class Scenarios {
+
+    static final int RECORD_SIZE = 200;
+    private static final int PARTITIONS = 3;
+    private static final int KEYS = 8;
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+
+    private static final Pattern PERF_PRODUCER = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
+    private static final Pattern OUR_PRODUCER = Pattern.compile("Sent (\\d+) events to \\S+ in ([\\d.]+) s");
+    private static final Pattern OUR_CONSUMER = Pattern.compile("Read (\\d+) records from \\S+ in ([\\d.]+) s");
+
+    private final String bootstrapServers;
+    private final long records;
+    private final int rounds;
+    private final ChildJvm jvm;
+    private int topicNumber;
+
+    Scenarios(String bootstrapServers, long records, int rounds, ChildJvm jvm) {
+        this.bootstrapServers = bootstrapServers;
+        this.records = records;
+        this.rounds = rounds;
+        this.jvm = jvm;
+    }
+
+    /** basic-producer vs ProducerPerformance: same records, keys, size, acks, compression, batching. */
+    Measurement producer(String acks, String compression) throws Exception {
+        Measurement m = Measurement.of("basic-producer, acks=" + acks + ", compression " + compression,
+                "ProducerPerformance", "records/s", true, 0.9);
+        for (int round = 0; round < rounds; round++) {
+            for (boolean oursFirst : order(round)) {
+                String topic = newTopic("bench-produce");
+                if (oursFirst) {
+                    ChildJvm.Result result = jvm.run("dev.franz.basicproducer.BasicProducer", List.of(
+                            "--bootstrap-servers", bootstrapServers, "--topic", topic, "-n", String.valueOf(records),
+                            "--pause-ms", "0", "--mode", "async", "--record-size", String.valueOf(RECORD_SIZE),
+                            "--users", String.valueOf(KEYS), "--acks", acks, "--compression", compression,
+                            "--linger-ms", "5", "--batch-size", "65536", "--print-every", String.valueOf(records)),
+                            RUN_TIMEOUT);
+                    m.ours().add(rate(result, OUR_PRODUCER));
+                    m.oursRssMb().add(result.peakRssMb());
+                } else {
+                    ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ProducerPerformance", List.of(
+                            "--bootstrap-server", bootstrapServers, "--topic", topic,
+                            "--num-records", String.valueOf(records), "--record-size", String.valueOf(RECORD_SIZE),
+                            "--record-key-range", String.valueOf(KEYS), "--key-distribution", "random", "--throughput", "-1",
+                            "--command-property", "acks=" + acks, "linger.ms=5", "batch.size=65536",
+                            "compression.type=" + compression), RUN_TIMEOUT);
+                    m.references().add(Double.parseDouble(find(result, PERF_PRODUCER).group(2)));
+                    m.referenceRssMb().add(result.peakRssMb());
+                }
+                deleteTopic(topic);
+            }
+        }
+        return m;
+    }
+
+    /** basic-consumer vs ConsumerPerformance, each reading the same topic of our JSON events in a new group. */
+    Measurement consumer() throws Exception {
+        Measurement m = Measurement.of("basic-consumer", "ConsumerPerformance", "records/s", true, 0.9);
+        String topic = newTopic("bench-consume");
+        ChildJvm.Result fill = jvm.run("dev.franz.basicproducer.BasicProducer", List.of("--bootstrap-servers",
+                bootstrapServers, "--topic", topic, "-n", String.valueOf(records), "--pause-ms", "0", "--mode", "async",
+                "--record-size", String.valueOf(RECORD_SIZE), "--print-every", String.valueOf(records)), RUN_TIMEOUT);
+        check(fill);
+        for (int round = 0; round < rounds; round++) {
+            for (boolean oursFirst : order(round)) {
+                String group = "bench-group-" + (++topicNumber);
+                if (oursFirst) {
+                    ChildJvm.Result result = jvm.run("dev.franz.basicconsumer.BasicConsumer", List.of(topic, group,
+                            "--bootstrap-servers", bootstrapServers, "--max-messages", String.valueOf(records),
+                            "--print-every", String.valueOf(records)), RUN_TIMEOUT);
+                    m.ours().add(rate(result, OUR_CONSUMER));
+                    m.oursRssMb().add(result.peakRssMb());
+                } else {
+                    ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ConsumerPerformance", List.of(
+                            "--bootstrap-server", bootstrapServers, "--topic", topic,
+                            "--num-records", String.valueOf(records), "--group", group,
+                            "--command-property", "group.protocol=consumer"), RUN_TIMEOUT);
+                    m.references().add(consumerPerformanceRate(result));
+                    m.referenceRssMb().add(result.peakRssMb());
+                }
+            }
+        }
+        deleteTopic(topic);
+        return m;
+    }
+
+    /** Alternate which program goes first, so warm-up and page-cache effects do not favour one. */
+    private static boolean[] order(int round) {
+        return round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
+    }
+
+    private double rate(ChildJvm.Result result, Pattern summary) {
+        Matcher matcher = find(result, summary);
+        return Long.parseLong(matcher.group(1)) / Double.parseDouble(matcher.group(2));
+    }
+
+    /** ConsumerPerformance prints a CSV header and one row; nMsg.sec is the sixth column. */
+    private static double consumerPerformanceRate(ChildJvm.Result result) {
+        check(result);
+        List<String> lines = result.output().lines().toList();
+        for (int i = 0; i < lines.size() - 1; i++) {
+            if (lines.get(i).startsWith("start.time")) {
+                return Double.parseDouble(lines.get(i + 1).split(",\\s*")[5]);
+            }
+        }
+        throw new IllegalStateException("No result in ConsumerPerformance's output:\n" + result.output());
+    }
+
+    private static Matcher find(ChildJvm.Result result, Pattern pattern) {
+        check(result);
+        Matcher matcher = pattern.matcher(result.output());
+        if (!matcher.find()) {
+            throw new IllegalStateException("No result matching " + pattern + " in:\n" + result.output());
+        }
+        return matcher;
+    }
+
+    private static void check(ChildJvm.Result result) {
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("A benchmark run failed (exit " + result.exitCode() + "):\n" + result.output());
+        }
+    }
+
+    private String newTopic(String prefix) throws Exception {
+        String topic = prefix + "-" + (++topicNumber);
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+        }
+        return topic;
+    }
+
+    /** Each 1M-record run writes about 200 MB: delete as we go. */
+    private void deleteTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.deleteTopics(List.of(topic)).all().get();
+        }
+    }
+
+    private Properties adminProperties() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        return props;
+    }
+}

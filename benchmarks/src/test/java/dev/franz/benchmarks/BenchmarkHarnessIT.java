@@ -1,0 +1,37 @@
+package dev.franz.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/**
+ * Runs the harness in quick mode so that it cannot rot: every scenario runs both programs and the
+ * report is written. It asserts that results exist, never how fast they are: benchmarks are not
+ * timed tests.
+ */
+class BenchmarkHarnessIT {
+
+    @TempDir
+    Path out;
+
+    @Test
+    void quickModeMeasuresEveryScenarioAndWritesTheReport() throws Exception {
+        int exitCode = new CommandLine(new BenchmarkHarness()).execute("--quick", "--records", "5000", "--out",
+                out.toString());
+
+        assertThat(exitCode).isZero();
+        String report = Files.readString(out.resolve("benchmarks.md"));
+        assertThat(report)
+                .contains("| basic-producer, acks=all, compression none | ProducerPerformance |")
+                .contains("| basic-consumer | ConsumerPerformance |")
+                .contains("| local broker: command to first acknowledged record")
+                .doesNotContain("NaN");
+        assertThat(Files.size(out.resolve("benchmarks.png"))).isGreaterThan(1000);
+    }
+}
