@@ -75,12 +75,7 @@ final class ConsumeLoop {
                     skip(poison);
                     continue;
                 }
-                for (ConsumerRecord<String, JsonNode> record : batch) {
-                    process(record);
-                    if (reachedMaxMessages()) {
-                        break;
-                    }
-                }
+                process(batch);
                 if (!batch.isEmpty()) {
                     commitProcessed();
                 }
@@ -102,15 +97,33 @@ final class ConsumeLoop {
                 recordsByPartition, committed);
     }
 
-    private void process(ConsumerRecord<String, JsonNode> record) {
-        records++;
-        recordsByPartition.merge(record.partition(), 1L, Long::sum);
-        if (records % settings.printEvery() == 0 || records == 1) {
+    /** Partition by partition: records of one partition are in offset order, across partitions not. */
+    private void process(ConsumerRecords<String, JsonNode> batch) {
+        for (TopicPartition partition : batch.partitions()) {
+            long done = 0;
+            long nextOffset = -1;
+            for (ConsumerRecord<String, JsonNode> record : batch.records(partition)) {
+                if (reachedMaxMessages()) {
+                    break;
+                }
+                print(record);
+                records++;
+                done++;
+                nextOffset = record.offset() + 1;
+            }
+            if (done > 0) {
+                recordsByPartition.merge(partition.partition(), done, Long::sum);
+                // Commit the offset of the *next* record to read: that is where the group resumes.
+                processed.put(partition, new OffsetAndMetadata(nextOffset));
+            }
+        }
+    }
+
+    private void print(ConsumerRecord<String, JsonNode> record) {
+        if ((records + 1) % settings.printEvery() == 0 || records == 0) {
             out.printf("partition %d  offset %-5d key %-8s %s  %s%n", record.partition(), record.offset(), record.key(),
                     TIME.format(Instant.ofEpochMilli(record.timestamp())), record.value());
         }
-        // Commit the offset of the *next* record to read: that is where the group resumes.
-        processed.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
 
     /**

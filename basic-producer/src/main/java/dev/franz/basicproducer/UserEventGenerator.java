@@ -5,7 +5,6 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,7 +19,7 @@ final class UserEventGenerator {
 
     private final Random random;
     private final Clock clock;
-    private final int users;
+    private final String[] userIds;
     private final String padding;
 
     UserEventGenerator(Random random, Clock clock, int users) {
@@ -34,31 +33,28 @@ final class UserEventGenerator {
     UserEventGenerator(Random random, Clock clock, int users, int paddingChars) {
         this.random = random;
         this.clock = clock;
-        this.users = users;
+        this.userIds = new String[users];
+        for (int i = 0; i < users; i++) {
+            userIds[i] = "user-" + (i + 1);
+        }
         this.padding = "x".repeat(Math.max(0, paddingChars));
     }
 
     UserEvent next() {
-        UserEvent event = randomEvent();
-        if (padding.isEmpty()) {
-            return event;
-        }
-        Map<String, String> attributes = new HashMap<>(event.attributes());
-        attributes.put("padding", padding);
-        return new UserEvent(event.userId(), event.eventType(), event.timestamp(), attributes);
-    }
-
-    private UserEvent randomEvent() {
-        String userId = "user-" + (1 + random.nextInt(users));
+        String userId = userIds[random.nextInt(userIds.length)];
         int roll = random.nextInt(10);
         if (roll < 6) {
-            return new UserEvent(userId, UserEvent.PAGE_VIEW, now(), Map.of("page", pick(PAGES)));
+            return new UserEvent(userId, UserEvent.PAGE_VIEW, now(), attributes("page", pick(PAGES)));
         }
         if (roll < 9) {
-            return new UserEvent(userId, UserEvent.CLICK, now(), Map.of("element", pick(ELEMENTS)));
+            return new UserEvent(userId, UserEvent.CLICK, now(), attributes("element", pick(ELEMENTS)));
         }
         BigDecimal amount = BigDecimal.valueOf(500 + random.nextInt(19_500)).movePointLeft(2).setScale(2, RoundingMode.UNNECESSARY);
-        return new UserEvent(userId, UserEvent.PURCHASE, now(), Map.of("amount", amount.toPlainString()));
+        return new UserEvent(userId, UserEvent.PURCHASE, now(), attributes("amount", amount.toPlainString()));
+    }
+
+    private Map<String, String> attributes(String name, String value) {
+        return padding.isEmpty() ? Map.of(name, value) : Map.of(name, value, "padding", padding);
     }
 
     private Instant now() {

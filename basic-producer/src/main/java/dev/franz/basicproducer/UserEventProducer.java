@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +29,12 @@ import dev.franz.common.events.UserEvent;
 final class UserEventProducer {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    static final String EVENT_TYPE_HEADER = "event-type";
+    private static final Map<String, byte[]> EVENT_TYPES = Map.of(
+            UserEvent.PAGE_VIEW, UserEvent.PAGE_VIEW.getBytes(StandardCharsets.UTF_8),
+            UserEvent.CLICK, UserEvent.CLICK.getBytes(StandardCharsets.UTF_8),
+            UserEvent.PURCHASE, UserEvent.PURCHASE.getBytes(StandardCharsets.UTF_8));
 
     private final Producer<String, UserEvent> producer;
     private final String topic;
@@ -93,8 +99,10 @@ final class UserEventProducer {
     SendSummary summary() {
         Map<String, Long> counts = new TreeMap<>();
         recordsByKey.forEach((key, count) -> counts.put(key, count.get()));
+        Map<String, Set<Integer>> partitions = new TreeMap<>();
+        partitionsByKey.forEach((key, set) -> partitions.put(key, Set.copyOf(set)));
         return new SendSummary(sent.get(), acknowledged.get(), failed.get(), bytes.get(),
-                Duration.ofNanos(System.nanoTime() - startedAt), new TreeMap<>(partitionsByKey), counts);
+                Duration.ofNanos(System.nanoTime() - startedAt), partitions, counts);
     }
 
     private ProducerRecord<String, UserEvent> record(UserEvent event) {
@@ -102,16 +110,19 @@ final class UserEventProducer {
         // so a consumer reads them in the order they were sent.
         ProducerRecord<String, UserEvent> record = new ProducerRecord<>(topic, event.userId(), event);
         // Headers are metadata beside the value: a consumer can route on them without parsing JSON.
-        record.headers()
-                .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8))
-                .add("event-type", event.eventType().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EVENT_TYPE_HEADER, eventTypeBytes(event.eventType()));
         return record;
+    }
+
+    private static byte[] eventTypeBytes(String eventType) {
+        byte[] known = EVENT_TYPES.get(eventType);
+        return known != null ? known : eventType.getBytes(StandardCharsets.UTF_8);
     }
 
     private void recordSuccess(UserEvent event, RecordMetadata metadata, long number, String mode) {
         acknowledged.incrementAndGet();
         bytes.addAndGet(Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize()));
-        partitionsByKey.computeIfAbsent(event.userId(), key -> new TreeSet<>()).add(metadata.partition());
+        partitionsByKey.computeIfAbsent(event.userId(), key -> new ConcurrentSkipListSet<>()).add(metadata.partition());
         recordsByKey.computeIfAbsent(event.userId(), key -> new AtomicLong()).incrementAndGet();
         if (number % printEvery == 0 || number == 1) {
             out.printf("%s  key=%-7s %-9s -> %s partition %d offset %d at %s%n", mode, event.userId(),

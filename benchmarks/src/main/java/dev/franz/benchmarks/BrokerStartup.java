@@ -4,15 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -45,41 +42,47 @@ final class BrokerStartup {
         Measurement m = Measurement.of("local broker: command to first acknowledged record (" + command + ")",
                 "", "s", false, Double.NaN).withAbsoluteGoal("< 8 s");
         for (int round = 0; round < rounds; round++) {
-            Path dataDir = Files.createTempDirectory("franz-bench-broker");
-            int port = freePort();
-            int controllerPort = freePort();
-            String args = "--port " + port + " --controller-port " + controllerPort + " --data-dir " + dataDir;
-            ProcessBuilder builder = launcher == Launcher.MAVEN
-                    ? new ProcessBuilder(repositoryRoot.resolve("mvnw").toString(), "-q", "compile", "exec:java",
-                            "-pl", "local-kafka", "-Dexec.args=" + args)
-                    : new ProcessBuilder(javaCommand(args));
-            builder.directory(repositoryRoot.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-
-            long startedAt = System.nanoTime();
-            Process broker = builder.start();
-            long peakKb = 0;
-            try {
-                while (!listening(port)) {
-                    peakKb = Math.max(peakKb, ChildJvm.peakRssKb(broker.pid()));
-                    if (!broker.isAlive() || System.nanoTime() - startedAt > GIVE_UP.toNanos()) {
-                        throw new IllegalStateException("The local broker did not start: " + builder.command());
-                    }
-                    TimeUnit.MILLISECONDS.sleep(20); // polling a port, not waiting for Kafka's work
-                }
-                firstRecord("localhost:" + port);
-                m.ours().add((System.nanoTime() - startedAt) / 1e9);
-                peakKb = Math.max(peakKb, ChildJvm.peakRssKb(broker.pid()));
-                m.oursRssMb().add(peakKb / 1024);
-            } finally {
-                broker.destroy(); // SIGTERM: the broker's shutdown hook stops it cleanly
-                if (!broker.waitFor(30, TimeUnit.SECONDS)) {
-                    broker.destroyForcibly();
-                }
-                deleteRecursively(dataDir);
+            try (TemporaryDirectory dataDir = TemporaryDirectory.create("franz-bench-broker")) {
+                m.ours().add(timeToFirstRecord(dataDir.path(), m));
             }
         }
         return m;
+    }
+
+    /** Starts the broker, produces one record, stops the broker; returns the seconds until the ack. */
+    private double timeToFirstRecord(Path dataDir, Measurement m) throws Exception {
+        int port = freePort();
+        int controllerPort = freePort();
+        String args = "--port " + port + " --controller-port " + controllerPort + " --data-dir " + dataDir;
+        ProcessBuilder builder = launcher == Launcher.MAVEN
+                ? new ProcessBuilder(repositoryRoot.resolve("mvnw").toString(), "-q", "compile", "exec:java",
+                        "-pl", "local-kafka", "-Dexec.args=" + args)
+                : new ProcessBuilder(javaCommand(args));
+        builder.directory(repositoryRoot.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+
+        long startedAt = System.nanoTime();
+        Process broker = builder.start();
+        long peakKb = 0;
+        try {
+            while (!listening(port)) {
+                peakKb = Math.max(peakKb, ChildJvm.peakRssKb(broker.pid()));
+                if (!broker.isAlive() || System.nanoTime() - startedAt > GIVE_UP.toNanos()) {
+                    throw new IllegalStateException("The local broker did not start: " + builder.command());
+                }
+                TimeUnit.MILLISECONDS.sleep(20); // polling a port, not waiting for Kafka's work
+            }
+            firstRecord("localhost:" + port);
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            peakKb = Math.max(peakKb, ChildJvm.peakRssKb(broker.pid()));
+            m.oursRssMb().add(peakKb / 1024);
+            return seconds;
+        } finally {
+            broker.destroy(); // SIGTERM: the broker's shutdown hook stops it cleanly
+            if (!broker.waitFor(30, TimeUnit.SECONDS)) {
+                broker.destroyForcibly();
+            }
+        }
     }
 
     private static void firstRecord(String bootstrap) throws Exception {
@@ -114,14 +117,6 @@ final class BrokerStartup {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

@@ -29,9 +29,15 @@ final class ChildJvm {
     }
 
     Result run(String mainClass, List<String> args, Duration timeout) throws IOException, InterruptedException {
+        return run(List.of(), mainClass, args, timeout);
+    }
+
+    Result run(List<String> jvmArgs, String mainClass, List<String> args, Duration timeout)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap,
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                mainClass));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return run(new ProcessBuilder(command), timeout);
     }

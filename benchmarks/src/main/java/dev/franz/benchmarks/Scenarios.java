@@ -20,6 +20,8 @@ final class Scenarios {
     private static final int KEYS = 8;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
+    private static final String PRODUCER = "dev.franz.basicproducer.BasicProducer";
+    private static final String CONSUMER = "dev.franz.basicconsumer.BasicConsumer";
     private static final Pattern PERF_PRODUCER = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
     private static final Pattern OUR_PRODUCER = Pattern.compile("Sent (\\d+) events to \\S+ in ([\\d.]+) s");
     private static final Pattern OUR_CONSUMER = Pattern.compile("Read (\\d+) records from \\S+ in ([\\d.]+) s");
@@ -28,13 +30,17 @@ final class Scenarios {
     private final long records;
     private final int rounds;
     private final ChildJvm jvm;
+    private final boolean warmUp;
     private int topicNumber;
+    private String consumerTopic;
 
-    Scenarios(String bootstrapServers, long records, int rounds, ChildJvm jvm) {
+    /** @param warmUp run one uncounted pair before the measured rounds of each scenario */
+    Scenarios(String bootstrapServers, long records, int rounds, ChildJvm jvm, boolean warmUp) {
         this.bootstrapServers = bootstrapServers;
         this.records = records;
         this.rounds = rounds;
         this.jvm = jvm;
+        this.warmUp = warmUp;
     }
 
     /** basic-producer vs ProducerPerformance: same records, keys, size, acks, compression, batching. */
@@ -42,62 +48,99 @@ final class Scenarios {
         Measurement m = Measurement.of("basic-producer, acks=" + acks + ", compression " + compression,
                 "ProducerPerformance", "records/s", true, 0.9);
         for (int round = 0; round < rounds; round++) {
+            if (round == 0 && warmUp) {
+                // A first pair warms the broker (JIT, page cache, log segments) for both: not counted.
+                producerRun(acks, compression, true, Measurement.of("warm-up", "", "", true, 0));
+                producerRun(acks, compression, false, Measurement.of("warm-up", "", "", true, 0));
+            }
             for (boolean oursFirst : order(round)) {
-                String topic = newTopic("bench-produce");
-                if (oursFirst) {
-                    ChildJvm.Result result = jvm.run("dev.franz.basicproducer.BasicProducer", List.of(
-                            "--bootstrap-servers", bootstrapServers, "--topic", topic, "-n", String.valueOf(records),
-                            "--pause-ms", "0", "--mode", "async", "--record-size", String.valueOf(RECORD_SIZE),
-                            "--users", String.valueOf(KEYS), "--acks", acks, "--compression", compression,
-                            "--linger-ms", "5", "--batch-size", "65536", "--print-every", String.valueOf(records)),
-                            RUN_TIMEOUT);
-                    m.ours().add(rate(result, OUR_PRODUCER));
-                    m.oursRssMb().add(result.peakRssMb());
-                } else {
-                    ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ProducerPerformance", List.of(
-                            "--bootstrap-server", bootstrapServers, "--topic", topic,
-                            "--num-records", String.valueOf(records), "--record-size", String.valueOf(RECORD_SIZE),
-                            "--record-key-range", String.valueOf(KEYS), "--key-distribution", "random", "--throughput", "-1",
-                            "--command-property", "acks=" + acks, "linger.ms=5", "batch.size=65536",
-                            "compression.type=" + compression), RUN_TIMEOUT);
-                    m.references().add(Double.parseDouble(find(result, PERF_PRODUCER).group(2)));
-                    m.referenceRssMb().add(result.peakRssMb());
-                }
-                deleteTopic(topic);
+                producerRun(acks, compression, oursFirst, m);
             }
         }
         return m;
+    }
+
+    private void producerRun(String acks, String compression, boolean ours, Measurement m) throws Exception {
+        String topic = newTopic("bench-produce");
+        if (ours) {
+            ChildJvm.Result result = jvm.run(PRODUCER, producerArgs(topic, acks, compression), RUN_TIMEOUT);
+            m.ours().add(rate(result, OUR_PRODUCER));
+            m.oursRssMb().add(result.peakRssMb());
+        } else {
+            ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ProducerPerformance", List.of(
+                    "--bootstrap-server", bootstrapServers, "--topic", topic,
+                    "--num-records", String.valueOf(records), "--record-size", String.valueOf(RECORD_SIZE),
+                    "--record-key-range", String.valueOf(KEYS), "--key-distribution", "random", "--throughput", "-1",
+                    "--command-property", "acks=" + acks, "linger.ms=5", "batch.size=65536",
+                    "compression.type=" + compression), RUN_TIMEOUT);
+            m.references().add(Double.parseDouble(find(result, PERF_PRODUCER).group(2)));
+            m.referenceRssMb().add(result.peakRssMb());
+        }
+        deleteTopic(topic);
     }
 
     /** basic-consumer vs ConsumerPerformance, each reading the same topic of our JSON events in a new group. */
     Measurement consumer() throws Exception {
         Measurement m = Measurement.of("basic-consumer", "ConsumerPerformance", "records/s", true, 0.9);
         String topic = newTopic("bench-consume");
-        ChildJvm.Result fill = jvm.run("dev.franz.basicproducer.BasicProducer", List.of("--bootstrap-servers",
+        consumerTopic = topic;
+        ChildJvm.Result fill = jvm.run(PRODUCER, List.of("--bootstrap-servers",
                 bootstrapServers, "--topic", topic, "-n", String.valueOf(records), "--pause-ms", "0", "--mode", "async",
                 "--record-size", String.valueOf(RECORD_SIZE), "--print-every", String.valueOf(records)), RUN_TIMEOUT);
         check(fill);
         for (int round = 0; round < rounds; round++) {
+            if (round == 0 && warmUp) {
+                consumerRun(topic, true, Measurement.of("warm-up", "", "", true, 0));
+                consumerRun(topic, false, Measurement.of("warm-up", "", "", true, 0));
+            }
             for (boolean oursFirst : order(round)) {
-                String group = "bench-group-" + (++topicNumber);
-                if (oursFirst) {
-                    ChildJvm.Result result = jvm.run("dev.franz.basicconsumer.BasicConsumer", List.of(topic, group,
-                            "--bootstrap-servers", bootstrapServers, "--max-messages", String.valueOf(records),
-                            "--print-every", String.valueOf(records)), RUN_TIMEOUT);
-                    m.ours().add(rate(result, OUR_CONSUMER));
-                    m.oursRssMb().add(result.peakRssMb());
-                } else {
-                    ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ConsumerPerformance", List.of(
-                            "--bootstrap-server", bootstrapServers, "--topic", topic,
-                            "--num-records", String.valueOf(records), "--group", group,
-                            "--command-property", "group.protocol=consumer"), RUN_TIMEOUT);
-                    m.references().add(consumerPerformanceRate(result));
-                    m.referenceRssMb().add(result.peakRssMb());
-                }
+                consumerRun(topic, oursFirst, m);
             }
         }
-        deleteTopic(topic);
         return m;
+    }
+
+    private void consumerRun(String topic, boolean ours, Measurement m) throws Exception {
+        String group = "bench-group-" + (++topicNumber);
+        if (ours) {
+            ChildJvm.Result result = jvm.run(CONSUMER, consumerArgs(topic, group), RUN_TIMEOUT);
+            m.ours().add(rate(result, OUR_CONSUMER));
+            m.oursRssMb().add(result.peakRssMb());
+        } else {
+            ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ConsumerPerformance", List.of(
+                    "--bootstrap-server", bootstrapServers, "--topic", topic,
+                    "--num-records", String.valueOf(records), "--group", group,
+                    "--command-property", "group.protocol=consumer"), RUN_TIMEOUT);
+            m.references().add(consumerPerformanceRate(result));
+            m.referenceRssMb().add(result.peakRssMb());
+        }
+    }
+
+    private List<String> producerArgs(String topic, String acks, String compression) {
+        return List.of("--bootstrap-servers", bootstrapServers, "--topic", topic, "-n", String.valueOf(records),
+                "--pause-ms", "0", "--mode", "async", "--record-size", String.valueOf(RECORD_SIZE),
+                "--users", String.valueOf(KEYS), "--acks", acks, "--compression", compression,
+                "--linger-ms", "5", "--batch-size", "65536", "--print-every", String.valueOf(records));
+    }
+
+    private List<String> consumerArgs(String topic, String group) {
+        return List.of(topic, group, "--bootstrap-servers", bootstrapServers, "--max-messages", String.valueOf(records),
+                "--print-every", String.valueOf(records));
+    }
+
+    /** Where our producer's time goes, for a scenario under its goal. */
+    String profileProducer(String acks, String compression) throws Exception {
+        String topic = newTopic("bench-profile");
+        try {
+            return Profile.of(jvm, PRODUCER, producerArgs(topic, acks, compression));
+        } finally {
+            deleteTopic(topic);
+        }
+    }
+
+    /** Where our consumer's time goes, reading the consumer scenario's topic again in a new group. */
+    String profileConsumer() throws Exception {
+        return Profile.of(jvm, CONSUMER, consumerArgs(consumerTopic, "bench-profile-" + (++topicNumber)));
     }
 
     /** Alternate which program goes first, so warm-up and page-cache effects do not favour one. */
@@ -146,7 +189,7 @@ final class Scenarios {
     }
 
     /** Each 1M-record run writes about 200 MB: delete as we go. */
-    private void deleteTopic(String topic) throws Exception {
+    void deleteTopic(String topic) throws Exception {
         try (Admin admin = Admin.create(adminProperties())) {
             admin.deleteTopics(List.of(topic)).all().get();
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 
 /**
  * The one JSON mapping of Franz's events, shared by every serializer and deserializer, so that the
@@ -16,6 +17,8 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            // Generated accessors instead of reflection: faster reading and writing of every event.
+            .addModule(new BlackbirdModule())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             // "2026-11-26T18:16:48.123Z", not a number of seconds.
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -7,6 +7,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.TreeNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
  * Reads UTF-8 JSON into {@code type}. Bytes that are not a valid {@code type} raise Kafka's
@@ -16,9 +17,11 @@ import com.fasterxml.jackson.core.TreeNode;
 public final class JsonDeserializer<T> implements Deserializer<T> {
 
     private final Class<T> type;
+    private final ObjectReader reader;
 
     public JsonDeserializer(Class<T> type) {
         this.type = type;
+        this.reader = Json.mapper().readerFor(type);
     }
 
     @Override
@@ -27,7 +30,7 @@ public final class JsonDeserializer<T> implements Deserializer<T> {
             return null;
         }
         try {
-            return Json.mapper().readValue(data, type);
+            return reader.readValue(data);
         } catch (JsonProcessingException e) {
             throw new SerializationException(notValid() + " on topic " + topic + ": " + e.getOriginalMessage()
                     + locationOf(e), e);

@@ -1,0 +1,24 @@
+package dev.franz.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** A temporary directory deleted with everything in it on close. */
+record TemporaryDirectory(Path path) implements AutoCloseable {
+
+    static TemporaryDirectory create(String prefix) throws IOException {
+        return new TemporaryDirectory(Files.createTempDirectory(prefix));
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> paths = Files.walk(path)) {
+            for (Path file : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}
