@@ -29,7 +29,7 @@ final class TestBrokers {
     static final String EXTERNAL_BROKER_ENV = "KAFKA_TEST_BOOTSTRAP_SERVERS";
     /** Set by the build to the image matching the Kafka client version. */
     static final String IMAGE_PROPERTY = "franz.kafka.image";
-    private static final String DEFAULT_IMAGE = "apache/kafka:4.4.0";
+    static final String DEFAULT_IMAGE = "apache/kafka:4.4.0";
 
     private static final Logger log = LoggerFactory.getLogger(TestBrokers.class);
 
