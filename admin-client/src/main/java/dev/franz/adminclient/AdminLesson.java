@@ -1,0 +1,174 @@
+package dev.franz.adminclient;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+
+import dev.franz.common.cli.Cli;
+import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.kafka.BrokerPreflight;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The admin lesson: the Admin API that kafka-topics and kafka-consumer-groups are built on.
+ * {@code ./mvnw -q compile exec:java -pl admin-client -Dexec.args="topics describe user_events"}
+ */
+@Command(name = "admin-client", mixinStandardHelpOptions = true, version = "admin-client (Franz)",
+        description = "Manage topics and consumer groups with Kafka's Admin API.",
+        subcommands = {AdminLesson.Topics.class, AdminLesson.Groups.class})
+public final class AdminLesson {
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new AdminLesson(), args));
+    }
+
+    /** One Admin client per command, closed when done: it holds connections and a thread. */
+    Admin connect() {
+        FranzConfig config = configOptions.load();
+        BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
+        return Admin.create(config.clientProperties());
+    }
+
+    FranzConfig config() {
+        return configOptions.load();
+    }
+
+    @Command(name = "topics", description = "List, create, describe and delete topics.", mixinStandardHelpOptions = true)
+    static final class Topics {
+        @ParentCommand
+        AdminLesson lesson;
+
+        @Command(name = "list", description = "Names of all topics.")
+        int list() throws InterruptedException {
+            try (Admin admin = lesson.connect()) {
+                new TopicAdmin(admin).list().forEach(lesson.out::println);
+            }
+            return 0;
+        }
+
+        @Command(name = "create", description = "Create a topic (partitions and replication factor from the"
+                + " configuration unless given).")
+        int create(@Parameters(paramLabel = "TOPIC") String topic,
+                   @Option(names = "--partitions", paramLabel = "N") Integer partitions,
+                   @Option(names = "--replication-factor", paramLabel = "N") Short replicationFactor)
+                throws InterruptedException {
+            FranzConfig config = lesson.config();
+            int p = partitions != null ? partitions : config.topicPartitions();
+            short r = replicationFactor != null ? replicationFactor : config.topicReplicationFactor();
+            try (Admin admin = lesson.connect()) {
+                new TopicAdmin(admin).create(topic, p, r);
+            }
+            lesson.out.printf("Created topic %s: %d partitions, replication factor %d%n", topic, p, r);
+            return 0;
+        }
+
+        @Command(name = "describe", description = "Partitions with leader, replicas and in-sync replicas; configs.")
+        int describe(@Parameters(paramLabel = "TOPIC") String topic) throws InterruptedException {
+            TopicAdmin.TopicInfo info;
+            try (Admin admin = lesson.connect()) {
+                info = new TopicAdmin(admin).describe(topic);
+            }
+            PrintStream out = lesson.out;
+            out.printf("Topic %s: %d partitions, replication factor %d%n", info.name(), info.partitions().size(),
+                    info.partitions().isEmpty() ? 0 : info.partitions().get(0).replicas().size());
+            out.printf("  %-9s  %-6s  %-12s  %s%n", "partition", "leader", "replicas", "in-sync replicas (ISR)");
+            for (TopicAdmin.PartitionInfo p : info.partitions()) {
+                out.printf("  %-9d  %-6s  %-12s  %s%n", p.partition(), p.leader() == null ? "none" : p.leader(),
+                        p.replicas(), p.inSyncReplicas());
+            }
+            out.println("  configs set on this topic: " + (info.overriddenConfigs().isEmpty() ? "none (broker defaults)"
+                    : new TreeMap<>(info.overriddenConfigs())));
+            return 0;
+        }
+
+        @Command(name = "delete", description = "Delete a topic and all its records.")
+        int delete(@Parameters(paramLabel = "TOPIC") String topic) throws InterruptedException {
+            try (Admin admin = lesson.connect()) {
+                new TopicAdmin(admin).delete(topic);
+            }
+            lesson.out.println("Deleted topic " + topic);
+            return 0;
+        }
+    }
+
+    @Command(name = "groups", description = "List and describe consumer groups (with lag), reset their offsets.",
+            mixinStandardHelpOptions = true)
+    static final class Groups {
+        @ParentCommand
+        AdminLesson lesson;
+
+        @Command(name = "list", description = "Ids of all groups.")
+        int list() throws InterruptedException {
+            try (Admin admin = lesson.connect()) {
+                new GroupAdmin(admin).list().forEach(lesson.out::println);
+            }
+            return 0;
+        }
+
+        @Command(name = "describe", description = "State, members, and per partition: committed offset, end offset, lag.")
+        int describe(@Parameters(paramLabel = "GROUP") String group) throws InterruptedException {
+            GroupAdmin.GroupInfo info;
+            try (Admin admin = lesson.connect()) {
+                info = new GroupAdmin(admin).describe(group);
+            }
+            PrintStream out = lesson.out;
+            out.printf("Group %s: %s, %d active member(s), total lag %d%n", info.group(), info.state(), info.members(),
+                    info.totalLag());
+            out.printf("  %-28s  %-9s  %-9s  %s%n", "partition", "committed", "end", "lag");
+            for (GroupAdmin.PartitionLag p : info.partitions()) {
+                out.printf("  %-28s  %-9d  %-9d  %d%n", p.partition(), p.committed(), p.end(), p.lag());
+            }
+            return 0;
+        }
+
+        static final class Target {
+            @Option(names = "--to-earliest", required = true, description = "The first record still stored.")
+            boolean earliest;
+
+            @Option(names = "--to-latest", required = true, description = "The end: skip everything there is.")
+            boolean latest;
+
+            @Option(names = "--to-datetime", paramLabel = "ISO-8601", required = true,
+                    description = "The first record at or after this time, e.g. 2026-11-26T18:00:00Z.")
+            Instant time;
+
+            GroupAdmin.ResetTarget target() {
+                if (earliest) {
+                    return new GroupAdmin.ResetTarget.Earliest();
+                }
+                return latest ? new GroupAdmin.ResetTarget.Latest() : new GroupAdmin.ResetTarget.AtTime(time);
+            }
+        }
+
+        @Command(name = "reset", description = "Move a stopped group's committed offsets on a topic.")
+        int reset(@Parameters(paramLabel = "GROUP") String group,
+                  @Option(names = "--topic", paramLabel = "TOPIC", required = true) String topic,
+                  @ArgGroup(exclusive = true, multiplicity = "1") Target target) throws InterruptedException {
+            Map<TopicPartition, Long> offsets;
+            try (Admin admin = lesson.connect()) {
+                offsets = new GroupAdmin(admin).resetOffsets(group, topic, target.target());
+            }
+            lesson.out.printf("Reset group %s on %s:%n", group, topic);
+            Map<Integer, Long> byPartition = new TreeMap<>();
+            offsets.forEach((partition, offset) -> byPartition.put(partition.partition(), offset));
+            byPartition.forEach((partition, offset) -> lesson.out.printf("  partition %d -> offset %d%n", partition, offset));
+            return 0;
+        }
+    }
+}

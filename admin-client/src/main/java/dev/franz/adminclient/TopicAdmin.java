@@ -1,0 +1,94 @@
+package dev.franz.adminclient;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import dev.franz.common.UserFacingException;
+
+/**
+ * Topics through the Admin API: what {@code kafka-topics --create/--list/--describe/--delete} do.
+ * Every Admin call is asynchronous and returns futures; {@code get()} waits for the broker's answer.
+ */
+final class TopicAdmin {
+
+    /** One partition: who leads it, who holds copies, which copies are up to date (in sync). */
+    record PartitionInfo(int partition, Integer leader, List<Integer> replicas, List<Integer> inSyncReplicas) {
+    }
+
+    /** A topic as the cluster describes it, with the configs that differ from the broker's defaults. */
+    record TopicInfo(String name, List<PartitionInfo> partitions, Map<String, String> overriddenConfigs) {
+    }
+
+    private final Admin admin;
+
+    TopicAdmin(Admin admin) {
+        this.admin = admin;
+    }
+
+    List<String> list() throws InterruptedException {
+        return get(admin.listTopics().names(), "list topics").stream().sorted().toList();
+    }
+
+    void create(String name, int partitions, short replicationFactor) throws InterruptedException {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor))).all().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                throw new UserFacingException("Topic " + name + " already exists.");
+            }
+            throw failure("create topic " + name, e);
+        }
+    }
+
+    TopicInfo describe(String name) throws InterruptedException {
+        TopicDescription description = get(admin.describeTopics(List.of(name)).topicNameValues().get(name), name);
+        List<PartitionInfo> partitions = description.partitions().stream().map(TopicAdmin::partition).toList();
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        Config config = get(admin.describeConfigs(List.of(resource)).values().get(resource), name);
+        Map<String, String> overridden = config.entries().stream()
+                .filter(entry -> entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG)
+                .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
+        return new TopicInfo(name, partitions, overridden);
+    }
+
+    void delete(String name) throws InterruptedException {
+        get(admin.deleteTopics(List.of(name)).all(), name);
+    }
+
+    private static PartitionInfo partition(TopicPartitionInfo info) {
+        return new PartitionInfo(info.partition(), Optional.ofNullable(info.leader()).map(Node::id).orElse(null),
+                info.replicas().stream().map(Node::id).toList(), info.isr().stream().map(Node::id).toList());
+    }
+
+    /** Waits for a future; a missing topic becomes a message a person can act on. */
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String topicOrAction)
+            throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new UserFacingException("Topic " + topicOrAction + " does not exist."
+                        + " List the topics with: ./mvnw -q compile exec:java -pl admin-client -Dexec.args=\"topics list\"");
+            }
+            throw failure(topicOrAction, e);
+        }
+    }
+
+    private static UserFacingException failure(String what, ExecutionException e) {
+        return new UserFacingException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+    }
+}
