@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -21,6 +20,7 @@ import dev.franz.common.cli.Cli;
 import dev.franz.common.events.UserEvent;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.testing.KafkaBrokerExtension;
+import dev.franz.testing.TestConsumers;
 import dev.franz.testing.TestNames;
 
 /** The program as a learner runs it, against a real broker. */
@@ -75,15 +75,10 @@ class BasicProducerIT {
         Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, TestNames.unique("reader"));
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, UserEvent>> records = new ArrayList<>();
         try (KafkaConsumer<String, UserEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new JsonDeserializer<>(UserEvent.class))) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
+            return TestConsumers.pollAtLeast(consumer, expected, Duration.ofSeconds(30));
         }
-        return records;
     }
 }

@@ -28,6 +28,7 @@ import dev.franz.common.events.Order;
 import dev.franz.common.events.OrderItem;
 import dev.franz.common.kafka.Topics;
 import dev.franz.testing.KafkaBrokerExtension;
+import dev.franz.testing.TestConsumers;
 import dev.franz.testing.TestNames;
 
 /** Events go through a real broker and come back equal, with their keys, partitions and headers. */
@@ -79,16 +80,11 @@ class JsonRecordsIT {
         Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, TestNames.unique("json-orders-reader"));
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, Order>> received = new ArrayList<>();
         try (KafkaConsumer<String, Order> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new JsonDeserializer<>(Order.class))) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(received::add);
-            }
+            return TestConsumers.pollAtLeast(consumer, expected, Duration.ofSeconds(30));
         }
-        return received;
     }
 
     private static Order order(String orderId, String customerId) {
