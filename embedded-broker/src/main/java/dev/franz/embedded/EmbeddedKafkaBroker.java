@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -58,17 +60,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path absoluteDataDir = dataDir.toAbsolutePath().normalize();
         Properties props = serverProperties(port, controllerPort, absoluteDataDir);
         props.putAll(extraProperties);
+        // A single node with a dynamic quorum of one voter: itself.
+        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, Uuid.randomUuid().toString(), true);
+        return startServer(props, port, controllerPort, absoluteDataDir, formattedNow);
+    }
 
-        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir);
+    /**
+     * Starts one node of a multi-node cluster: a controller-only or a broker-only node, each usually
+     * in its own process, sharing {@code clusterId} and a static quorum of controllers.
+     *
+     * @param node what the node is, where it listens and which controllers it talks to
+     */
+    public static EmbeddedKafkaBroker startClusterNode(ClusterNode node, Map<String, String> extraProperties) {
+        int port = node.isController() ? node.controllerPort() : node.port();
+        requirePortFree(port, node.isController() ? "controller port" : "client port");
+        Path absoluteDataDir = node.dataDir().toAbsolutePath().normalize();
+        Properties props = node.serverProperties(absoluteDataDir);
+        props.putAll(extraProperties);
+        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, node.clusterId(), false);
+        return startServer(props, port, node.controllerPort(), absoluteDataDir, formattedNow);
+    }
+
+    private static EmbeddedKafkaBroker startServer(Properties props, int port, int controllerPort, Path dataDir,
+                                                   boolean formattedNow) {
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         try {
             server.startup();
         } catch (RuntimeException e) {
             server.shutdown();
             server.awaitShutdown();
-            throw startFailure(e, port, controllerPort, absoluteDataDir);
+            throw startFailure(e, port, controllerPort, dataDir);
         }
-        return new EmbeddedKafkaBroker(server, port, absoluteDataDir, formattedNow);
+        return new EmbeddedKafkaBroker(server, port, dataDir, formattedNow);
     }
 
     /** Starts on two ports nothing else uses: for tests and benchmarks that run beside other brokers. */
@@ -125,8 +148,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    /** What {@code kafka-storage.sh format --standalone --ignore-formatted} does. */
-    private static boolean formatStorageIfNew(Properties props, Path dataDir) {
+    /**
+     * What {@code kafka-storage.sh format --ignore-formatted} does; {@code --standalone} for a single
+     * node with a dynamic quorum, without it where {@code controller.quorum.voters} lists the quorum.
+     */
+    private static boolean formatStorageIfNew(Properties props, Path dataDir, String clusterId, boolean standalone) {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return false;
         }
@@ -138,10 +164,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 props.store(out, "written by Franz to format the storage");
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            int exitCode = StorageTool.execute(new String[] {
-                "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", configFile.toString(),
-                "--standalone", "--ignore-formatted"
-            }, new PrintStream(output, true, StandardCharsets.UTF_8));
+            List<String> args = new ArrayList<>(List.of("format", "--cluster-id", clusterId, "--config",
+                    configFile.toString(), "--ignore-formatted"));
+            if (standalone) {
+                args.add("--standalone");
+            }
+            int exitCode = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
             if (exitCode != 0) {
                 throw new BrokerStartException("Could not format Kafka storage in " + dataDir + ":\n"
                         + output.toString(StandardCharsets.UTF_8).strip());

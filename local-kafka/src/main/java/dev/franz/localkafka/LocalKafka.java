@@ -26,16 +26,25 @@ import picocli.CommandLine.Option;
                 + " in this JVM and keeps it running until Ctrl-C. Data survives restarts.")
 public final class LocalKafka implements Callable<Integer> {
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092", description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--controller-port", paramLabel = "PORT", defaultValue = "9093",
-            description = "Port of the KRaft controller listener (default: ${DEFAULT-VALUE}).")
-    int controllerPort;
+    @Option(names = "--controller-port", paramLabel = "PORT",
+            description = "Port of the KRaft controller listener (default: 9093; with --brokers N, the port after"
+                    + " the brokers', 9095 for 3).")
+    Integer controllerPort;
+
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+            description = "1 (default): one node, broker and controller. N > 1: a real cluster of N brokers and a"
+                    + " controller, each its own process, on ports 9092, 9093, ... to watch replication.")
+    int brokers;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the broker keeps its logs and metadata"
-            + " (default: the folder .kafka-data at the repository root).")
-    Path dataDir = defaultDataDir();
+            + " (default: the folder .kafka-data at the repository root; .kafka-cluster with --brokers).")
+    Path dataDir;
 
     @Option(names = "--reset", description = "Delete all topics, records and offsets first (wipes the data directory).")
     boolean reset;
@@ -51,11 +60,20 @@ public final class LocalKafka implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (reset) {
-            wipe(dataDir);
+        if (brokers < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--brokers must be at least 1");
         }
+        Path dir = dataDir != null ? dataDir : defaultDataDir(brokers == 1 ? ".kafka-data" : ".kafka-cluster");
+        if (reset) {
+            wipe(dir);
+        }
+        return brokers == 1 ? runOneNode(dir) : runCluster(dir);
+    }
+
+    private int runOneNode(Path dir) throws InterruptedException {
         long startedAt = System.nanoTime();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, controllerPort, dataDir, Map.of());
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, controllerPort != null ? controllerPort : 9093,
+                dir, Map.of());
         double seconds = (System.nanoTime() - startedAt) / 1e9;
         printBanner(broker, seconds);
 
@@ -69,6 +87,40 @@ public final class LocalKafka implements Callable<Integer> {
             out.printf("Broker stopped in %.1f s. Data kept in %s%n", (System.nanoTime() - stopAt) / 1e9, broker.dataDir());
             stopped.countDown();
         }, "local-kafka-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private int runCluster(Path dir) throws Exception {
+        long startedAt = System.nanoTime();
+        int controller = controllerPort != null ? controllerPort : port + brokers;
+        LocalCluster cluster = LocalCluster.start(brokers, port, controller, dir);
+        out.printf("%nA %d-broker Apache Kafka %s cluster is running (KRaft: 1 controller + %d brokers, each its own"
+                + " process), ready in %.1f s%n", brokers, KafkaVersion.get(), brokers, (System.nanoTime() - startedAt) / 1e9);
+        out.printf("  bootstrap servers : %s%n", cluster.bootstrapServers());
+        for (LocalCluster.Node broker : cluster.brokers()) {
+            out.printf("  broker %d          : localhost:%d  pid %d  log %s%n", broker.id(), broker.port(), broker.pid(),
+                    broker.log());
+        }
+        out.printf("  controller        : localhost:%d  pid %d%n", cluster.controller().port(), cluster.controller().pid());
+        out.println("  new topics        : replication factor " + Math.min(3, brokers) + ", min.insync.replicas "
+                + Math.max(1, Math.min(3, brokers) - 1));
+        out.println("  stop              : Ctrl-C (stops the brokers, then the controller; data is kept)");
+        out.println();
+        out.println("Stop one broker to watch replication at work:  kill <pid>   (a crash: kill -9 <pid>)");
+        out.println();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping the brokers, then the controller...");
+            try {
+                cluster.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.println("Cluster stopped. Data kept in " + dir);
+            stopped.countDown();
+        }, "local-cluster-shutdown"));
         stopped.await();
         return 0;
     }
@@ -87,8 +139,8 @@ public final class LocalKafka implements Callable<Integer> {
         out.println();
     }
 
-    static Path defaultDataDir() {
-        return Path.of(System.getProperty("franz.root", ".")).resolve(".kafka-data");
+    static Path defaultDataDir(String folder) {
+        return Path.of(System.getProperty("franz.root", ".")).resolve(folder);
     }
 
     /** Deletes a broker data directory, refusing anything that does not look like one. */
@@ -96,7 +148,7 @@ public final class LocalKafka implements Callable<Integer> {
         if (!Files.exists(dir)) {
             return;
         }
-        boolean looksLikeKafkaData = Files.exists(dir.resolve("meta.properties"));
+        boolean looksLikeKafkaData = Files.exists(dir.resolve("meta.properties")) || Files.exists(dir.resolve("cluster.id"));
         try (Stream<Path> entries = Files.list(dir)) {
             if (!looksLikeKafkaData && entries.findAny().isPresent()) {
                 throw new BrokerStartException("Refusing to --reset " + dir.toAbsolutePath()

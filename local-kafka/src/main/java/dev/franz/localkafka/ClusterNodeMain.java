@@ -1,0 +1,62 @@
+package dev.franz.localkafka;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import dev.franz.embedded.ClusterNode;
+import dev.franz.embedded.EmbeddedKafkaBroker;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One node of {@code local-kafka --brokers N}, in its own JVM so that it can be stopped or killed on
+ * its own. Started by {@link LocalCluster}; prints {@value #READY} once it serves.
+ */
+@Command(name = "cluster-node", mixinStandardHelpOptions = true, description = "One node of a local cluster.")
+public final class ClusterNodeMain implements Callable<Integer> {
+
+    static final String READY = "NODE READY";
+
+    @Option(names = "--node-id", required = true)
+    int nodeId;
+
+    @Option(names = "--controller", description = "The controller node (else a broker).")
+    boolean controller;
+
+    @Option(names = "--port", defaultValue = "0")
+    int port;
+
+    @Option(names = "--controller-port", required = true)
+    int controllerPort;
+
+    @Option(names = "--brokers", required = true)
+    int brokers;
+
+    @Option(names = "--cluster-id", required = true)
+    String clusterId;
+
+    @Option(names = "--data-dir", required = true)
+    Path dataDir;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ClusterNodeMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ClusterNode node = new ClusterNode(nodeId, controller, port, controllerPort, brokers, clusterId, dataDir);
+        EmbeddedKafkaBroker server = EmbeddedKafkaBroker.startClusterNode(node, Map.of());
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (kill, or Ctrl-C on local-kafka): a controlled shutdown. kill -9 skips this: a crash.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "cluster-node-shutdown"));
+        System.out.println(READY);
+        stopped.await();
+        return 0;
+    }
+}

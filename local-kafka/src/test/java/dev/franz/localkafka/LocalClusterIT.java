@@ -1,0 +1,112 @@
+package dev.franz.localkafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.franz.testing.TestConsumers;
+
+/** A broker killed with kill -9 in the middle of an acks=all stream loses no acknowledged record. */
+class LocalClusterIT {
+
+    private static final String TOPIC = "replicated";
+    private static final int RECORDS = 6_000;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void killingABrokerLosesNoAcknowledgedRecord() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, freePort(), freePort(), dataDir)) {
+            Properties props = new Properties();
+            props.put("bootstrap.servers", cluster.bootstrapServers());
+            try (Admin admin = Admin.create(props)) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 3))).all().get();
+            }
+
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicInteger failed = new AtomicInteger();
+            Properties producerProps = new Properties();
+            producerProps.putAll(props);
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+                    new StringSerializer())) {
+                for (int i = 0; i < RECORDS; i++) {
+                    String value = "record-" + i;
+                    producer.send(new ProducerRecord<>(TOPIC, String.valueOf(i), value), (metadata, error) -> {
+                        if (error == null) {
+                            acknowledged.add(value);
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    });
+                    if (i == RECORDS / 3) {
+                        producer.flush();
+                        cluster.kill(leaderOfPartitionZero(props));
+                    }
+                }
+                producer.flush();
+            }
+
+            assertThat(failed.get()).isZero();
+            assertThat(acknowledged).hasSize(RECORDS);
+            try (Admin admin = Admin.create(props)) {
+                // The dead broker leaves every partition's in-sync replicas once the controller fences it.
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
+                    assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.isr()).hasSize(2));
+                });
+            }
+            Set<String> read = readAll(props).stream().map(ConsumerRecord::value).collect(Collectors.toSet());
+            assertThat(read).containsAll(acknowledged);
+        }
+    }
+
+    private static int leaderOfPartitionZero(Properties props) throws Exception {
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions().get(0).leader().id();
+        }
+    }
+
+    private static List<ConsumerRecord<String, String>> readAll(Properties props) {
+        Properties consumerProps = new Properties();
+        consumerProps.putAll(props);
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "after-the-crash");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(TOPIC));
+            return TestConsumers.pollAtLeast(consumer, RECORDS, Duration.ofSeconds(60));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
