@@ -206,6 +206,9 @@ public final class BasicProducer implements Callable<Integer> {
                 100 * metrics.getOrDefault(ProducerMetrics.COMPRESSION_RATE, 1.0), compression.name().toLowerCase());
         out.printf("  settings: acks=%s, idempotence %s, linger.ms=%d, batch.size=%d%n", acks,
                 "all".equals(acks) ? "on" : "off", lingerMs, batchSize);
+        if (summary.partitionsByKey().isEmpty()) {
+            return;
+        }
         out.println("Each key went to one partition (the default partitioner hashes the key):");
         for (Map.Entry<String, Set<Integer>> entry : summary.partitionsByKey().entrySet()) {
             long events = summary.recordsByKey().get(entry.getKey());

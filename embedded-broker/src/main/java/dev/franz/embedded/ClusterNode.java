@@ -26,7 +26,15 @@ public record ClusterNode(int nodeId, boolean isController, int port, int contro
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         // A static quorum: the one controller, known to every node.
         p.put("controller.quorum.voters", "0@" + HOST + ":" + controllerPort);
+        int copies = Math.min(3, brokers);
+        int minInSync = Math.max(1, copies - 1);
+        // Real-cluster durability: an acks=all write needs 2 in-sync copies to succeed, so one broker
+        // can fail without losing acknowledged data. On the controller too: in KRaft it applies the
+        // cluster's default (KIP-966).
+        p.put("min.insync.replicas", String.valueOf(minInSync));
         if (isController) {
+            // Topics created without a replication factor get 3 copies; the controller decides.
+            p.put("default.replication.factor", String.valueOf(copies));
             p.put("process.roles", "controller");
             p.put("listeners", "CONTROLLER://" + HOST + ":" + controllerPort);
             // A broker that stops heartbeating is fenced after 3 s (default 9 s): leaders move sooner.
@@ -39,12 +47,7 @@ public record ClusterNode(int nodeId, boolean isController, int port, int contro
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("broker.heartbeat.interval.ms", "1000");
-        int copies = Math.min(3, brokers);
-        int minInSync = Math.max(1, copies - 1);
-        // Real-cluster durability: topics (internal ones too) keep 3 copies, and an acks=all write
-        // needs 2 in-sync copies to succeed, so one broker can fail without losing acknowledged data.
-        p.put("default.replication.factor", String.valueOf(copies));
-        p.put("min.insync.replicas", String.valueOf(minInSync));
+        // The internal topics (consumer offsets, transactions, share groups) alike.
         p.put("offsets.topic.replication.factor", String.valueOf(copies));
         p.put("transaction.state.log.replication.factor", String.valueOf(copies));
         p.put("transaction.state.log.min.isr", String.valueOf(minInSync));

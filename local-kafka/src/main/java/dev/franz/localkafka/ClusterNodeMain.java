@@ -10,6 +10,8 @@ import dev.franz.embedded.EmbeddedKafkaBroker;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * One node of {@code local-kafka --brokers N}, in its own JVM so that it can be stopped or killed on
@@ -47,6 +49,10 @@ public final class ClusterNodeMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        // Ctrl-C in local-kafka's terminal reaches every process of the terminal, this one too. Ignore
+        // it: local-kafka stops the nodes itself, brokers one by one and then the controller, which a
+        // simultaneous stop of all nodes would not do cleanly. kill (SIGTERM) still stops this node.
+        Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
         ClusterNode node = new ClusterNode(nodeId, controller, port, controllerPort, brokers, clusterId, dataDir);
         EmbeddedKafkaBroker server = EmbeddedKafkaBroker.startClusterNode(node, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -55,6 +61,8 @@ public final class ClusterNodeMain implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "cluster-node-shutdown"));
+        // If local-kafka itself dies (kill -9, a closed terminal), stop too rather than linger.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
         System.out.println(READY);
         stopped.await();
         return 0;

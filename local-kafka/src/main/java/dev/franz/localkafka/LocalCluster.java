@@ -90,21 +90,30 @@ public final class LocalCluster implements AutoCloseable {
         process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** Brokers first (they hand their partitions over), then the controller. */
+    /**
+     * Brokers one at a time, each handing its partition leaderships to the brokers still running
+     * (stopped all at once, each would wait for the others), then the controller.
+     */
     @Override
     public void close() throws InterruptedException {
-        brokers.forEach(broker -> broker.process().destroy());
         for (Node broker : brokers) {
-            stop(broker.process());
+            stop(broker);
         }
-        controller.process().destroy();
-        stop(controller.process());
+        stop(controller);
     }
 
-    private static void stop(Process process) throws InterruptedException {
-        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+    private void stop(Node node) throws InterruptedException {
+        if (!node.process().isAlive()) {
+            return;
         }
+        long startedAt = System.nanoTime();
+        node.process().destroy(); // SIGTERM: the node's shutdown hook runs a controlled shutdown
+        boolean clean = node.process().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (!clean) {
+            node.process().destroyForcibly();
+        }
+        System.out.printf("  %s %d stopped in %.1f s%s%n", node.controller() ? "controller" : "broker", node.id(),
+                (System.nanoTime() - startedAt) / 1e9, clean ? "" : " (forced after " + STOP_TIMEOUT.toSeconds() + " s)");
     }
 
     private static Node launch(int id, boolean controller, int port, int controllerPort, int brokers, String clusterId,
