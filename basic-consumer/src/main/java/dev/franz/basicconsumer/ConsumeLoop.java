@@ -104,6 +104,9 @@ final class ConsumeLoop {
             long nextOffset = -1;
             for (ConsumerRecord<String, JsonNode> record : batch.records(partition)) {
                 if (reachedMaxMessages()) {
+                    // Fetched but not processed: move the position back to it, or an automatic
+                    // commit (which commits positions) would skip it for the group.
+                    consumer.seek(partition, record.offset());
                     break;
                 }
                 print(record);

@@ -115,6 +115,23 @@ class ConsumeLoopTest {
     }
 
     @Test
+    void maxMessagesInAutomaticModeRewindsSoTheGroupSkipsNothing() {
+        assignBothPartitions();
+        consumer.schedulePollTask(() -> {
+            for (long offset = 0; offset < 5; offset++) {
+                consumer.addRecord(record(P0, offset));
+            }
+            consumer.addRecord(record(P1, 0));
+        });
+
+        ConsumeSummary summary = loop(false, 3).run(TOPIC);
+
+        // Automatic commits commit positions: they must point at the first record not processed.
+        assertThat(summary.records()).isEqualTo(3);
+        assertThat(consumer.position(P0) + consumer.position(P1)).isEqualTo(3);
+    }
+
+    @Test
     void wakeupEndsTheLoopAndCommits() {
         assignBothPartitions();
         consumer.schedulePollTask(() -> consumer.addRecord(record(P0, 0)));
