@@ -38,15 +38,20 @@ public final class AdminLesson {
         System.exit(Cli.run(new AdminLesson(), args));
     }
 
+    private FranzConfig config;
+
     /** One Admin client per command, closed when done: it holds connections and a thread. */
     Admin connect() {
-        FranzConfig config = configOptions.load();
-        BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
-        return Admin.create(config.clientProperties());
+        BrokerPreflight.check(config().clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
+        return Admin.create(config().clientProperties());
     }
 
+    /** Defaults, .env, environment and the command line, loaded once. */
     FranzConfig config() {
-        return configOptions.load();
+        if (config == null) {
+            config = configOptions.load();
+        }
+        return config;
     }
 
     @Command(name = "topics", description = "List, create, describe and delete topics.", mixinStandardHelpOptions = true)
