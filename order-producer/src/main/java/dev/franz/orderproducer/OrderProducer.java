@@ -1,0 +1,123 @@
+package dev.franz.orderproducer;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.franz.common.cli.Cli;
+import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.config.ConfigKey;
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.events.Order;
+import dev.franz.common.json.JsonSerializer;
+import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.GracefulShutdown;
+import dev.franz.common.kafka.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Level 3, the first service: places orders on the {@code orders} topic.
+ * {@code ./mvnw -q compile exec:java -pl order-producer -Dexec.args="10 2"}: ten orders, one every 2 s.
+ */
+@Command(name = "order-producer", mixinStandardHelpOptions = true, version = "order-producer (Franz)",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Places made-up orders on the orders topic, keyed by order id.")
+public final class OrderProducer implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NUM_ORDERS", defaultValue = "10",
+            description = "How many orders (default: ${DEFAULT-VALUE}).")
+    long orders;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "INTERVAL_SECONDS", defaultValue = "0.5",
+            description = "Seconds between orders, fractions allowed; 0 sends as fast as possible"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double intervalSeconds;
+
+    @Option(names = "--customers", paramLabel = "N", defaultValue = "20",
+            description = "How many different customers (default: ${DEFAULT-VALUE}).")
+    int customers;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed, to place the same orders again.")
+    Long seed;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new OrderProducer(), args));
+    }
+
+    /** The producer settings of a service that must not lose or duplicate orders. */
+    static Properties producerProperties(FranzConfig config) {
+        Properties props = config.clientProperties();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "order-producer");
+        // An order counts as placed only once every in-sync replica has it.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Retries after a lost acknowledgement must not place an order twice: the broker drops the
+        // duplicate by producer id and sequence number, and keeps the orders of a partition in order.
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A few ms of batching: no visible delay at demo pace, far fewer requests at full speed.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return props;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (orders < 0 || intervalSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "NUM_ORDERS and INTERVAL_SECONDS must not be negative");
+        }
+        FranzConfig config = configOptions.load();
+        BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
+        String topic = config.topic(ConfigKey.TOPIC_ORDERS);
+        if (Topics.createIfMissing(config, topic)) {
+            out.printf("Created topic %s with %d partitions (replication factor %d)%n", topic, config.topicPartitions(),
+                    config.topicReplicationFactor());
+        }
+        out.printf("Placing %d orders on %s, %s%n", orders, topic,
+                intervalSeconds == 0 ? "as fast as possible" : "one every " + intervalSeconds + " s");
+
+        OrderGenerator generator = new OrderGenerator(seed == null ? new Random() : new Random(seed), Clock.systemUTC(),
+                customers);
+        long pauseMillis = Math.round(intervalSeconds * 1000);
+        GracefulShutdown shutdown = new GracefulShutdown();
+        // Ctrl-C stops placing orders; the shutdown hook waits until those already sent are acknowledged.
+        try (shutdown) {
+            shutdown.stopOnExit();
+            OrderSender.Summary summary;
+            try (Producer<String, Order> producer = new KafkaProducer<>(producerProperties(config),
+                    new StringSerializer(), new JsonSerializer<>())) {
+                OrderSender sender = new OrderSender(producer, topic, out, pauseMillis > 0 || orders <= 100);
+                for (long i = 0; i < orders && !shutdown.requested(); i++) {
+                    sender.send(generator.next());
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
+                }
+                sender.flush();
+                summary = sender.summary();
+            }
+            double seconds = summary.elapsed().toNanos() / 1e9;
+            out.printf("%nPlaced %d orders in %.2f s (%.0f orders/s): %d acknowledged, %d failed%n", summary.sent(),
+                    seconds, summary.sent() / Math.max(seconds, 1e-9), summary.acknowledged(), summary.failed());
+            return summary.failed() == 0 ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.franz.orderproducer;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import dev.franz.common.events.Order;
+
+/**
+ * Sends orders keyed by order id, so that every event about one order lands on one partition and
+ * is read in order; prints each acknowledged order (or a progress line every few seconds on long,
+ * fast runs). Works with any {@link Producer}, a {@code MockProducer} in unit tests.
+ */
+final class OrderSender {
+
+    /** What a run sent. */
+    record Summary(long sent, long acknowledged, long failed, Duration elapsed) {
+    }
+
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+    private final Producer<String, Order> producer;
+    private final String topic;
+    private final PrintStream out;
+    private final boolean printEach;
+    private final long startedAt = System.nanoTime();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private long lastProgressAt = startedAt;
+
+    /** @param printEach a line per order; otherwise a progress line every few seconds */
+    OrderSender(Producer<String, Order> producer, String topic, PrintStream out, boolean printEach) {
+        this.producer = producer;
+        this.topic = topic;
+        this.out = out;
+        this.printEach = printEach;
+    }
+
+    void send(Order order) {
+        sent.incrementAndGet();
+        producer.send(new ProducerRecord<>(topic, order.orderId(), order), (metadata, error) -> {
+            if (error != null) {
+                // Retriable errors were already retried until delivery.timeout.ms: this one is final.
+                failed.incrementAndGet();
+                out.printf("order %s FAILED: %s%n", order.orderId(), error);
+                return;
+            }
+            acknowledged.incrementAndGet();
+            if (printEach) {
+                out.printf("order %-16s %-7s %d item(s) %8s %s -> %s partition %d offset %d%n", order.orderId(),
+                        order.customerId(), order.items().size(), order.amount().toPlainString(), order.currency(),
+                        metadata.topic(), metadata.partition(), metadata.offset());
+            }
+        });
+        if (!printEach) {
+            printProgressNow();
+        }
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    Summary summary() {
+        return new Summary(sent.get(), acknowledged.get(), failed.get(), Duration.ofNanos(System.nanoTime() - startedAt));
+    }
+
+    private void printProgressNow() {
+        long now = System.nanoTime();
+        if (now - lastProgressAt >= PROGRESS_EVERY.toNanos()) {
+            double seconds = (now - startedAt) / 1e9;
+            out.printf("... %,d orders sent, %,d acknowledged (%,.0f orders/s)%n", sent.get(), acknowledged.get(),
+                    sent.get() / seconds);
+            lastProgressAt = now;
+        }
+    }
+}
