@@ -65,7 +65,7 @@ public final class LocalKafka implements Callable<Integer> {
         }
         Path dir = dataDir != null ? dataDir : defaultDataDir(brokers == 1 ? ".kafka-data" : ".kafka-cluster");
         if (reset) {
-            wipe(dir);
+            wipe(dir, out);
         }
         return brokers == 1 ? runOneNode(dir) : runCluster(dir);
     }
@@ -144,7 +144,7 @@ public final class LocalKafka implements Callable<Integer> {
     }
 
     /** Deletes a broker data directory, refusing anything that does not look like one. */
-    private void wipe(Path dir) throws IOException {
+    static void wipe(Path dir, PrintStream out) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

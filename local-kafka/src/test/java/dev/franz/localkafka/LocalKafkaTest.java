@@ -1,0 +1,56 @@
+package dev.franz.localkafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.franz.embedded.BrokerStartException;
+import picocli.CommandLine;
+
+/** --reset deletes a folder: it must only ever delete a Kafka data folder. */
+class LocalKafkaTest {
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void resetWipesABrokerDataDirectory() throws IOException {
+        Path data = Files.createDirectories(dir.resolve(".kafka-data"));
+        Files.writeString(data.resolve("meta.properties"), "node.id=1\n");
+        Files.createDirectories(data.resolve("user_events-0"));
+
+        LocalKafka.wipe(data, QUIET);
+
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void resetRefusesAFolderThatIsNotKafkaData() throws IOException {
+        Files.writeString(dir.resolve("thesis.tex"), "years of work");
+
+        assertThatThrownBy(() -> LocalKafka.wipe(dir, QUIET))
+                .isInstanceOf(BrokerStartException.class)
+                .hasMessageContaining("Refusing to --reset");
+        assertThat(dir.resolve("thesis.tex")).exists();
+    }
+
+    @Test
+    void badArgumentsExitWith2() {
+        CommandLine commandLine = new CommandLine(new LocalKafka());
+        commandLine.setErr(new PrintWriter(QUIET));
+
+        assertThat(commandLine.execute("--brokers", "three")).isEqualTo(2);
+        assertThat(commandLine.execute("--no-such-option")).isEqualTo(2);
+    }
+}
