@@ -3,6 +3,7 @@ package dev.franz.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ final class Profile {
         Path recording = Files.createTempFile("franz-bench", ".jfr");
         try {
             List<String> jvmArgs = List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
-            ChildJvm.Result result = jvm.run(jvmArgs, mainClass, args, java.time.Duration.ofMinutes(5));
+            ChildJvm.Result result = jvm.run(jvmArgs, mainClass, args, Duration.ofMinutes(5));
             if (result.exitCode() != 0) {
                 return "(profiling run failed)";
             }

@@ -1,5 +1,6 @@
 package dev.franz.localkafka;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -167,7 +168,7 @@ public final class LocalCluster implements AutoCloseable {
                     throw new IllegalStateException("Unexpected class path entry " + url, e);
                 }
             }
-            return String.join(java.io.File.pathSeparator, paths);
+            return String.join(File.pathSeparator, paths);
         }
         return System.getProperty("java.class.path");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +19,7 @@ class FranzConfigTest {
     Path dir;
 
     private FranzConfig resolve(ConfigSource... layers) {
-        List<ConfigSource> sources = new java.util.ArrayList<>();
+        List<ConfigSource> sources = new ArrayList<>();
         sources.add(FranzConfig.defaults());
         sources.addAll(List.of(layers));
         return FranzConfig.resolve(dir, sources);
