@@ -1,17 +1,13 @@
 package dev.franz.basicproducer;
 
+import static dev.franz.embedded.EmbeddedKafkaBroker.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +36,8 @@ class BasicProducerIT {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(3);
         }
-        List<ConsumerRecord<String, UserEvent>> records = readAll(topic, 40);
+        List<ConsumerRecord<String, UserEvent>> records = TestConsumers.readFromStart(kafka.clientProperties(), topic,
+                new StringDeserializer(), new JsonDeserializer<>(UserEvent.class), 40);
         assertThat(records).hasSize(40);
         assertThat(records).allSatisfy(record -> {
             assertThat(record.key()).isEqualTo(record.value().userId());
@@ -52,11 +49,8 @@ class BasicProducerIT {
     }
 
     @Test
-    void aClosedPortEndsTheProgramInSecondsWithExitCode1() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+    void aClosedPortEndsTheProgramInSecondsWithExitCode1() {
+        int closedPort = freePort();
 
         long startedAt = System.nanoTime();
         int exitCode = Cli.run(new BasicProducer(), "--bootstrap-servers", "localhost:" + closedPort);
@@ -71,14 +65,4 @@ class BasicProducerIT {
         assertThat(Cli.run(new BasicProducer(), "--compression", "brotli")).isEqualTo(2);
     }
 
-    private List<ConsumerRecord<String, UserEvent>> readAll(String topic, int expected) {
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, TestNames.unique("reader"));
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, UserEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new JsonDeserializer<>(UserEvent.class))) {
-            consumer.subscribe(List.of(topic));
-            return TestConsumers.pollAtLeast(consumer, expected, Duration.ofSeconds(30));
-        }
-    }
 }

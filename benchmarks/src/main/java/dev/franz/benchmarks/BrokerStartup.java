@@ -1,8 +1,9 @@
 package dev.franz.benchmarks;
 
+import static dev.franz.embedded.EmbeddedKafkaBroker.freePort;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,9 +115,4 @@ final class BrokerStartup {
         return command;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

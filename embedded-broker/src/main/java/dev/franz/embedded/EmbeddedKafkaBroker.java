@@ -184,7 +184,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /**
+     * A port nothing listens on right now (the system picks it, then it is released): for brokers
+     * started beside others, and for tests that need a closed port.
+     */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.franz.embedded;
 
+import static dev.franz.embedded.EmbeddedKafkaBroker.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,9 +115,4 @@ class EmbeddedKafkaBrokerIT {
         return props;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,10 +1,9 @@
 package dev.franz.localkafka;
 
+import static dev.franz.embedded.EmbeddedKafkaBroker.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -81,7 +78,7 @@ class LocalClusterIT {
                     assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.isr()).hasSize(2));
                 });
             }
-            Set<String> read = readAll(props).stream().map(ConsumerRecord::value).collect(Collectors.toSet());
+            Set<String> read = TestConsumers.readFromStart(props, TOPIC, new StringDeserializer(), new StringDeserializer(), RECORDS).stream().map(ConsumerRecord::value).collect(Collectors.toSet());
             assertThat(read).containsAll(acknowledged);
         }
     }
@@ -92,21 +89,4 @@ class LocalClusterIT {
         }
     }
 
-    private static List<ConsumerRecord<String, String>> readAll(Properties props) {
-        Properties consumerProps = new Properties();
-        consumerProps.putAll(props);
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "after-the-crash");
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.subscribe(List.of(TOPIC));
-            return TestConsumers.pollAtLeast(consumer, RECORDS, Duration.ofSeconds(60));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -2,13 +2,9 @@ package dev.franz.orderproducer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,19 +29,13 @@ class OrderProducerIT {
                 "--set", "TOPIC_ORDERS=" + topic, "--seed", "3");
 
         assertThat(exitCode).isZero();
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, TestNames.unique("orders-reader"));
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, Order> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new JsonDeserializer<>(Order.class))) {
-            consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<String, Order>> records = TestConsumers.pollAtLeast(consumer, 30, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, Order>> records = TestConsumers.readFromStart(kafka.clientProperties(), topic,
+                new StringDeserializer(), new JsonDeserializer<>(Order.class), 30);
 
-            assertThat(records).hasSize(30).allSatisfy(record -> {
-                assertThat(record.key()).isEqualTo(record.value().orderId());
-                assertThat(record.value().items()).isNotEmpty();
-            });
-            assertThat(records.stream().map(ConsumerRecord::key).distinct()).hasSize(30);
-        }
+        assertThat(records).hasSize(30).allSatisfy(record -> {
+            assertThat(record.key()).isEqualTo(record.value().orderId());
+            assertThat(record.value().items()).isNotEmpty();
+        });
+        assertThat(records.stream().map(ConsumerRecord::key).distinct()).hasSize(30);
     }
 }

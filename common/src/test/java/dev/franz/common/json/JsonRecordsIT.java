@@ -9,13 +9,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -61,7 +58,8 @@ class JsonRecordsIT {
             }
         }
 
-        List<ConsumerRecord<String, Order>> received = readAll(topic, ORDERS);
+        List<ConsumerRecord<String, Order>> received = TestConsumers.readFromStart(kafka.clientProperties(), topic, new StringDeserializer(),
+                new JsonDeserializer<>(Order.class), ORDERS);
 
         assertThat(received).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(sent);
         for (ConsumerRecord<String, Order> record : received) {
@@ -74,17 +72,6 @@ class JsonRecordsIT {
         }
         // Same key, same partition: each customer's orders all landed on one partition.
         assertThat(received.stream().map(r -> r.key() + "@" + r.partition()).distinct()).hasSize(3);
-    }
-
-    private List<ConsumerRecord<String, Order>> readAll(String topic, int expected) {
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, TestNames.unique("json-orders-reader"));
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, Order> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new JsonDeserializer<>(Order.class))) {
-            consumer.subscribe(List.of(topic));
-            return TestConsumers.pollAtLeast(consumer, expected, Duration.ofSeconds(30));
-        }
     }
 
     private static Order order(String orderId, String customerId) {

@@ -1,10 +1,9 @@
 package dev.franz.common.kafka;
 
+import static dev.franz.embedded.EmbeddedKafkaBroker.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -27,8 +26,8 @@ class BrokerPreflightIT {
     }
 
     @Test
-    void failsFastAndClearlyOnAClosedPort() throws IOException {
-        String address = "localhost:" + closedPort();
+    void failsFastAndClearlyOnAClosedPort() {
+        String address = "localhost:" + freePort();
         Properties props = new Properties();
         props.put("bootstrap.servers", address);
 
@@ -53,10 +52,4 @@ class BrokerPreflightIT {
                 .hasMessageContaining("no-such-host.invalid:9092");
     }
 
-    /** A port nothing listens on: bound and released, so no broker can be there. */
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
