@@ -1,0 +1,164 @@
+package dev.franz.notificationservice;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.franz.common.events.Notification;
+import dev.franz.common.events.NotificationKind;
+import dev.franz.common.events.Order;
+import dev.franz.common.events.PaymentResult;
+import dev.franz.common.events.PaymentStatus;
+import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.json.JsonSerializer;
+import dev.franz.common.kafka.ExactlyOnceLoop;
+
+/**
+ * Turns orders and payment results into notifications: "order received" for each order, "payment
+ * approved" or "payment declined" for each payment result, at most one per (order, kind).
+ * Records it cannot read are skipped with a warning: payment-service dead-letters bad orders.
+ */
+final class NotificationProcessor implements ExactlyOnceLoop.BatchProcessor<String, byte[]> {
+
+    /** What was notified, skipped as a duplicate, or unreadable. */
+    record Counts(long sent, long duplicates, long unreadable) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationProcessor.class);
+
+    private final String ordersTopic;
+    private final String notificationsTopic;
+    private final SentNotifications sent;
+    private final Clock clock;
+    private final PrintStream out;
+    private final long printEvery;
+    private final JsonDeserializer<Order> orderReader = new JsonDeserializer<>(Order.class);
+    private final JsonDeserializer<PaymentResult> paymentReader = new JsonDeserializer<>(PaymentResult.class);
+    private final JsonSerializer<Notification> writer = new JsonSerializer<>();
+
+    // The open transaction's notifications: final (printed, remembered) only once committed.
+    private final List<Notification> batch = new ArrayList<>();
+    private long batchDuplicates;
+    private long batchUnreadable;
+    private long totalSent;
+    private long totalDuplicates;
+    private long totalUnreadable;
+
+    NotificationProcessor(String ordersTopic, String notificationsTopic, SentNotifications sent, Clock clock,
+                          PrintStream out, long printEvery) {
+        this.ordersTopic = ordersTopic;
+        this.notificationsTopic = notificationsTopic;
+        this.sent = sent;
+        this.clock = clock;
+        this.out = out;
+        this.printEvery = printEvery;
+    }
+
+    @Override
+    public List<ProducerRecord<String, byte[]>> process(ConsumerRecords<String, byte[]> records) {
+        List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Notification notification;
+            try {
+                notification = record.topic().equals(ordersTopic) ? orderReceived(record) : paymentResult(record);
+            } catch (SerializationException e) {
+                batchUnreadable++;
+                log.warn("Skipped {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+                continue;
+            }
+            if (notification == null) {
+                batchUnreadable++;
+                continue;
+            }
+            if (sent.wasSent(notification.orderId(), notification.kind()) || inBatch(notification)) {
+                batchDuplicates++;
+                continue;
+            }
+            batch.add(notification);
+            outputs.add(new ProducerRecord<>(notificationsTopic, notification.orderId(),
+                    writer.serialize(notificationsTopic, notification)));
+        }
+        return outputs;
+    }
+
+    private Notification orderReceived(ConsumerRecord<String, byte[]> record) {
+        Order order = orderReader.deserialize(record.topic(), record.value());
+        if (order == null || order.orderId() == null) {
+            return null;
+        }
+        return new Notification(order.orderId(), order.customerId(), NotificationKind.ORDER_RECEIVED,
+                "We received your order " + order.orderId() + " of " + money(order.amount(), order.currency()) + ".",
+                clock.instant());
+    }
+
+    private Notification paymentResult(ConsumerRecord<String, byte[]> record) {
+        PaymentResult payment = paymentReader.deserialize(record.topic(), record.value());
+        if (payment == null || payment.orderId() == null) {
+            return null;
+        }
+        boolean approved = payment.status() == PaymentStatus.APPROVED;
+        String message = approved
+                ? "Your payment of " + money(payment.amount(), payment.currency()) + " was approved."
+                : "Your payment of " + money(payment.amount(), payment.currency()) + " was declined: " + payment.reason()
+                        + ".";
+        return new Notification(payment.orderId(), payment.customerId(),
+                approved ? NotificationKind.PAYMENT_APPROVED : NotificationKind.PAYMENT_DECLINED, message,
+                clock.instant());
+    }
+
+    private boolean inBatch(Notification candidate) {
+        for (Notification notification : batch) {
+            if (notification.orderId().equals(candidate.orderId()) && notification.kind() == candidate.kind()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void committed() {
+        for (Notification notification : batch) {
+            sent.markSent(notification.orderId(), notification.kind());
+            totalSent++;
+            // Printing stands for e-mailing: it happens after the commit, see the README for why.
+            if (printEvery > 0 && totalSent % printEvery == 0) {
+                out.printf("to %-8s %-16s %-16s %s%n", notification.customerId(), notification.kind().name()
+                        .toLowerCase(), notification.orderId(), notification.message());
+            }
+        }
+        totalDuplicates += batchDuplicates;
+        totalUnreadable += batchUnreadable;
+        if (batchDuplicates > 0) {
+            out.printf("Skipped %d duplicate(s): already notified.%n", batchDuplicates);
+        }
+        clearBatch();
+    }
+
+    @Override
+    public void aborted() {
+        clearBatch();
+    }
+
+    Counts counts() {
+        return new Counts(totalSent, totalDuplicates, totalUnreadable);
+    }
+
+    private void clearBatch() {
+        batch.clear();
+        batchDuplicates = 0;
+        batchUnreadable = 0;
+    }
+
+    private static String money(BigDecimal amount, String currency) {
+        return (amount == null ? "?" : amount.toPlainString()) + " " + currency;
+    }
+}

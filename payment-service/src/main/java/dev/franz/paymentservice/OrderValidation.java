@@ -1,0 +1,53 @@
+package dev.franz.paymentservice;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.franz.common.events.Order;
+import dev.franz.common.events.OrderItem;
+
+/** The checks an order must pass before anyone charges it. */
+final class OrderValidation {
+
+    private OrderValidation() {
+    }
+
+    /** @throws InvalidOrderException naming every problem found */
+    static void check(Order order) throws InvalidOrderException {
+        List<String> problems = new ArrayList<>();
+        if (isBlank(order.orderId())) {
+            problems.add("order_id is missing");
+        }
+        if (isBlank(order.customerId())) {
+            problems.add("customer_id is missing");
+        }
+        if (order.currency() == null || !order.currency().matches("[A-Z]{3}")) {
+            problems.add("currency must be a 3-letter code, was " + order.currency());
+        }
+        if (order.items().isEmpty()) {
+            problems.add("an order needs at least one item");
+        }
+        BigDecimal itemsTotal = BigDecimal.ZERO;
+        for (OrderItem item : order.items()) {
+            if (item.quantity() <= 0 || item.unitPrice() == null || item.unitPrice().signum() < 0) {
+                problems.add("item " + item.sku() + " needs a positive quantity and a price");
+            } else {
+                itemsTotal = itemsTotal.add(item.unitPrice().multiply(BigDecimal.valueOf(item.quantity())));
+            }
+        }
+        if (order.amount() == null || order.amount().signum() <= 0) {
+            problems.add("amount must be positive, was " + order.amount());
+        } else if (problems.isEmpty() && order.amount().compareTo(itemsTotal) != 0) {
+            problems.add("amount " + order.amount().toPlainString() + " is not the items' total "
+                    + itemsTotal.toPlainString());
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidOrderException(String.join("; ", problems));
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}
