@@ -1,5 +1,6 @@
 package dev.franz.common.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,26 @@ public final class ConfigOptions {
     /** Defaults, .env, environment, then these options: validated, or a FranzConfigException. */
     public FranzConfig load() {
         return FranzConfig.load(commandLineValues());
+    }
+
+    /** Like {@link #load()}, with other bootstrap servers (a broker started for the run). */
+    public FranzConfig load(String bootstrapServersOverride) {
+        Map<String, String> values = commandLineValues();
+        values.put(ConfigKey.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServersOverride);
+        return FranzConfig.load(values);
+    }
+
+    /**
+     * These options as command-line arguments, to start another Franz program with the same settings,
+     * with the bootstrap servers replaced by {@code bootstrapServers}.
+     */
+    public List<String> asArguments(String bootstrapServers) {
+        List<String> arguments = new ArrayList<>(List.of("--bootstrap-servers", bootstrapServers));
+        if (clientConfig != null) {
+            arguments.addAll(List.of("--client-config", clientConfig));
+        }
+        settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
+        return arguments;
     }
 
     Map<String, String> commandLineValues() {

@@ -1,0 +1,169 @@
+package dev.franz.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.franz.common.UserFacingException;
+import dev.franz.common.cli.Cli;
+import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.config.ConfigKey;
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.BrokerUnreachableException;
+import dev.franz.common.kafka.Topics;
+import dev.franz.embedded.EmbeddedKafkaBroker;
+import dev.franz.notificationservice.NotificationService;
+import dev.franz.orderproducer.OrderProducer;
+import dev.franz.paymentservice.PaymentService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Level 3 in one command ({@code bin/demo}): the three services as separate JVMs, their output
+ * labelled and interleaved, a handful of orders, then a summary and a clean stop.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, version = "demo (Franz)", sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Runs order-producer, payment-service and notification-service as separate JVMs on a few"
+                + " orders, then prints what happened. Uses the configured broker, or starts a temporary one.")
+public final class Demo implements Callable<Integer> {
+
+    private static final Duration FLOW_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(60);
+
+    @Option(names = "--orders", paramLabel = "N", defaultValue = "10",
+            description = "How many orders to place (default: ${DEFAULT-VALUE}).")
+    int orders;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "0.5",
+            description = "Seconds between orders (default: ${DEFAULT-VALUE}).")
+    double intervalSeconds;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new Demo(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        FranzConfig configured = configOptions.load();
+        Path temporaryData = null;
+        EmbeddedKafkaBroker broker = null;
+        String bootstrapServers = configured.bootstrapServers();
+        try {
+            BrokerPreflight.check(configured.clientProperties(), Duration.ofSeconds(3));
+            out.printf("Using the broker at %s.%n", bootstrapServers);
+        } catch (BrokerUnreachableException e) {
+            temporaryData = Files.createTempDirectory("franz-demo-kafka");
+            out.printf("No broker at %s: starting a temporary local broker for this demo...%n", bootstrapServers);
+            broker = EmbeddedKafkaBroker.startOnFreePorts(temporaryData, Map.of());
+            bootstrapServers = broker.bootstrapServers();
+            out.printf("Temporary broker ready at %s (deleted when the demo ends).%n", bootstrapServers);
+        }
+        try {
+            return runFlow(bootstrapServers);
+        } finally {
+            if (broker != null) {
+                broker.close();
+                deleteRecursively(temporaryData);
+            }
+        }
+    }
+
+    private int runFlow(String bootstrapServers) throws IOException, InterruptedException {
+        List<String> connection = configOptions.asArguments(bootstrapServers);
+        FranzConfig config = configOptions.load(bootstrapServers);
+        String payments = config.topic(ConfigKey.TOPIC_PAYMENTS);
+        for (ConfigKey topic : List.of(ConfigKey.TOPIC_ORDERS, ConfigKey.TOPIC_PAYMENTS, ConfigKey.TOPIC_ORDERS_DLT,
+                ConfigKey.TOPIC_NOTIFICATIONS)) {
+            Topics.createIfMissing(config, config.topic(topic));
+        }
+
+        out.println("Starting payment-service and notification-service, each in its own JVM...");
+        List<ServiceProcess> services = new ArrayList<>();
+        Thread stopOnCtrlC = new Thread(() -> stopAll(services), "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
+        FlowWatcher.Counts counts;
+        try (FlowWatcher watcher = new FlowWatcher(config.clientProperties(), payments,
+                config.topic(ConfigKey.TOPIC_ORDERS_DLT), config.topic(ConfigKey.TOPIC_NOTIFICATIONS))) {
+            services.add(ServiceProcess.start("payment", PaymentService.class, connection, out));
+            services.add(ServiceProcess.start("notification", NotificationService.class, connection, out));
+            awaitAssigned(services);
+
+            List<String> producerArgs = new ArrayList<>(List.of(Integer.toString(orders), Double.toString(intervalSeconds)));
+            producerArgs.addAll(connection);
+            ServiceProcess producer = ServiceProcess.start("order", OrderProducer.class, producerArgs, out);
+            services.add(producer);
+            if (producer.waitFor(FLOW_TIMEOUT) != 0) {
+                throw new UserFacingException("order-producer failed; see its output above.");
+            }
+            counts = watcher.awaitCompletion(orders, FLOW_TIMEOUT);
+        } finally {
+            stopAll(services);
+            Runtime.getRuntime().removeShutdownHook(stopOnCtrlC);
+        }
+        printSummary(counts);
+        boolean complete = counts.paid() + counts.deadLettered() == orders;
+        return complete ? 0 : 1;
+    }
+
+    private void awaitAssigned(List<ServiceProcess> services) throws InterruptedException {
+        long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
+        for (ServiceProcess service : services) {
+            while (!service.printed("Assigned")) {
+                if (!service.isAlive()) {
+                    throw new UserFacingException(service.label() + " stopped; see its output above.");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new UserFacingException(service.label() + " did not join its group within "
+                            + SERVICE_START_TIMEOUT.toSeconds() + " s.");
+                }
+                service.waitFor(Duration.ofMillis(100));
+            }
+        }
+    }
+
+    private void stopAll(List<ServiceProcess> services) {
+        for (ServiceProcess service : services) {
+            try {
+                service.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void printSummary(FlowWatcher.Counts counts) {
+        out.printf("%nSummary: %d orders placed -> %d payments (%d approved, %d declined), %d dead-lettered,"
+                        + " %d notifications.%n", orders, counts.paid(), counts.approved(), counts.declined(),
+                counts.deadLettered(), counts.notifications());
+        out.print("""
+
+                Run each service by hand, each in its own terminal (start a broker first:
+                ./mvnw -q compile exec:java -pl local-kafka):
+                  ./mvnw -q compile exec:java -pl payment-service
+                  ./mvnw -q compile exec:java -pl notification-service
+                  ./mvnw -q compile exec:java -pl order-producer -Dexec.args="10 2"
+                """);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
