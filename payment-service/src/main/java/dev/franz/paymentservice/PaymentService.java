@@ -175,10 +175,10 @@ public final class PaymentService implements Callable<Integer> {
         if (failureRate < 0 || failureRate > 1) {
             throw new ParameterException(spec.commandLine(), "--failure-rate must be between 0 and 1");
         }
-        if (maxAttempts < 1 || latencyMillis < 0 || backoffMillis < 0 || printEvery < 0 || statsIntervalSeconds < 1
-                || idleTimeoutSeconds < 0 || instance < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-attempts and --instance must be at least 1,"
-                    + " --stats-interval at least 1 s, and the other numbers not negative");
+        if (maxAttempts < 1 || backoffMillis < 1 || statsIntervalSeconds < 1 || instance < 1 || latencyMillis < 0
+                || printEvery < 0 || idleTimeoutSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-attempts, --backoff-ms, --stats-interval and"
+                    + " --instance must be at least 1, and the other numbers not negative");
         }
     }
 }

@@ -1,0 +1,45 @@
+package dev.franz.paymentservice;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.franz.common.events.Order;
+import dev.franz.common.events.OrderItem;
+
+class OrderValidationTest {
+
+    private static final List<OrderItem> TWO_MUGS = List.of(new OrderItem("MUG-7", 2, new BigDecimal("8.90")));
+
+    @Test
+    void aConsistentOrderPasses() {
+        assertThatCode(() -> OrderValidation.check(order("17.80", "EUR", TWO_MUGS))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void anAmountThatIsNotTheItemsTotalIsRejected() {
+        assertThatThrownBy(() -> OrderValidation.check(order("20.00", "EUR", TWO_MUGS)))
+                .isInstanceOf(InvalidOrderException.class)
+                .hasMessage("amount 20.00 is not the items' total 17.80");
+    }
+
+    @Test
+    void everyProblemIsNamedAtOnce() {
+        assertThatThrownBy(() -> OrderValidation.check(new Order(null, "", List.of(), new BigDecimal("-1"), "euro",
+                Instant.EPOCH)))
+                .hasMessageContaining("order_id is missing")
+                .hasMessageContaining("customer_id is missing")
+                .hasMessageContaining("currency must be a 3-letter code")
+                .hasMessageContaining("at least one item")
+                .hasMessageContaining("amount must be positive");
+    }
+
+    private static Order order(String amount, String currency, List<OrderItem> items) {
+        return new Order("ord-1", "cust-1", items, new BigDecimal(amount), currency, Instant.EPOCH);
+    }
+}
