@@ -48,6 +48,10 @@ public final class Demo implements Callable<Integer> {
             description = "Seconds between orders (default: ${DEFAULT-VALUE}).")
     double intervalSeconds;
 
+    @Option(names = "--group-prefix", paramLabel = "PREFIX",
+            description = "Prefix for the services' consumer groups, to run the flow beside another one (tests).")
+    String groupPrefix;
+
     @Mixin
     ConfigOptions configOptions;
 
@@ -99,8 +103,10 @@ public final class Demo implements Callable<Integer> {
         FlowWatcher.Counts counts;
         try (FlowWatcher watcher = new FlowWatcher(config.clientProperties(), payments,
                 config.topic(ConfigKey.TOPIC_ORDERS_DLT), config.topic(ConfigKey.TOPIC_NOTIFICATIONS))) {
-            services.add(ServiceProcess.start("payment", PaymentService.class, connection, out));
-            services.add(ServiceProcess.start("notification", NotificationService.class, connection, out));
+            services.add(ServiceProcess.start("payment", PaymentService.class,
+                    withGroup(connection, "payment_service"), out));
+            services.add(ServiceProcess.start("notification", NotificationService.class,
+                    withGroup(connection, "notification_service"), out));
             awaitAssigned(services);
 
             List<String> producerArgs = new ArrayList<>(List.of(Integer.toString(orders), Double.toString(intervalSeconds)));
@@ -118,6 +124,14 @@ public final class Demo implements Callable<Integer> {
         printSummary(counts);
         boolean complete = counts.paid() + counts.deadLettered() == orders;
         return complete ? 0 : 1;
+    }
+
+    private List<String> withGroup(List<String> arguments, String group) {
+        List<String> withGroup = new ArrayList<>(arguments);
+        if (groupPrefix != null) {
+            withGroup.addAll(List.of("--group", groupPrefix + group));
+        }
+        return withGroup;
     }
 
     private void awaitAssigned(List<ServiceProcess> services) throws InterruptedException {

@@ -1,0 +1,66 @@
+package dev.franz.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.franz.common.cli.Cli;
+import dev.franz.common.events.Notification;
+import dev.franz.common.events.NotificationKind;
+import dev.franz.common.events.Order;
+import dev.franz.common.events.PaymentResult;
+import dev.franz.common.events.PaymentStatus;
+import dev.franz.common.json.JsonDeserializer;
+import dev.franz.testing.KafkaBrokerExtension;
+import dev.franz.testing.TestConsumers;
+import dev.franz.testing.TestNames;
+
+/** The three services as separate java processes, end to end, through the one-command demo. */
+class FlowIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+    private final String orders = TestNames.unique("orders");
+    private final String payments = TestNames.unique("payments");
+    private final String notifications = TestNames.unique("notifications");
+
+    @Test
+    void everyOrderGetsExactlyOnePaymentResultAndTheExpectedNotifications() {
+        int exitCode = Cli.run(new Demo(), "--orders", "25", "--interval", "0",
+                "--group-prefix", TestNames.unique("flow") + "-",
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--set", "TOPIC_ORDERS=" + orders, "--set", "TOPIC_PAYMENTS=" + payments,
+                "--set", "TOPIC_NOTIFICATIONS=" + notifications,
+                "--set", "TOPIC_ORDERS_DLT=" + TestNames.unique("orders.DLT"));
+
+        assertThat(exitCode).isZero();
+        List<String> orderIds = read(orders, Order.class).stream().map(ConsumerRecord::key).toList();
+        List<ConsumerRecord<String, PaymentResult>> results = read(payments, PaymentResult.class);
+        List<ConsumerRecord<String, Notification>> sent = read(notifications, Notification.class);
+
+        assertThat(orderIds).hasSize(25);
+        assertThat(results).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(orderIds);
+        Map<String, PaymentStatus> statusByOrder = results.stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, record -> record.value().status()));
+        Map<String, List<NotificationKind>> kindsByOrder = sent.stream().map(ConsumerRecord::value)
+                .collect(Collectors.groupingBy(Notification::orderId,
+                        Collectors.mapping(Notification::kind, Collectors.toList())));
+        assertThat(kindsByOrder).hasSize(25).allSatisfy((orderId, kinds) -> assertThat(kinds)
+                .containsExactlyInAnyOrder(NotificationKind.ORDER_RECEIVED,
+                        statusByOrder.get(orderId) == PaymentStatus.APPROVED
+                                ? NotificationKind.PAYMENT_APPROVED : NotificationKind.PAYMENT_DECLINED));
+    }
+
+    private <T> List<ConsumerRecord<String, T>> read(String topic, Class<T> type) {
+        return TestConsumers.readAllCommitted(kafka.clientProperties(), topic, new StringDeserializer(),
+                new JsonDeserializer<>(type));
+    }
+}
