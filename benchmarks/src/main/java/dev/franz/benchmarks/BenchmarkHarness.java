@@ -72,6 +72,11 @@ public final class BenchmarkHarness implements Callable<Integer> {
                 consumer = consumer.withNote("under its goal; " + scenarios.profileConsumer());
             }
             results.add(progress(consumer));
+
+            Level3Scenarios level3 = new Level3Scenarios(broker.bootstrapServers(), roundsPerScenario,
+                    new ChildJvm("256m"));
+            results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000)));
+            results.add(progress(level3.endToEndLatency(quick ? 1_000 : 20_000)));
         }
         BrokerStartup.Launcher launcher = quick ? BrokerStartup.Launcher.JAVA : BrokerStartup.Launcher.MAVEN;
         results.add(progress(new BrokerStartup(launcher, root).measure(roundsPerScenario)));

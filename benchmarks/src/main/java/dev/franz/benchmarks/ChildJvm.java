@@ -34,12 +34,22 @@ final class ChildJvm {
 
     Result run(List<String> jvmArgs, String mainClass, List<String> args, Duration timeout)
             throws IOException, InterruptedException {
+        return run(new ProcessBuilder(command(jvmArgs, mainClass, args)), timeout);
+    }
+
+    /** Starts a long-running program (a service) and returns at once; its output is discarded. */
+    Process start(String mainClass, List<String> args) throws IOException {
+        return new ProcessBuilder(command(List.of(), mainClass, args)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private List<String> command(List<String> jvmArgs, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap,
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         command.addAll(jvmArgs);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
-        return run(new ProcessBuilder(command), timeout);
+        return command;
     }
 
     static Result run(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -96,7 +97,7 @@ public final class OrderProducer implements Callable<Integer> {
 
         OrderGenerator generator = new OrderGenerator(seed == null ? new Random() : new Random(seed), Clock.systemUTC(),
                 customers);
-        long pauseMillis = Math.round(intervalSeconds * 1000);
+        long intervalNanos = Math.round(intervalSeconds * 1e9);
         GracefulShutdown shutdown = new GracefulShutdown();
         // Ctrl-C stops placing orders; the shutdown hook waits until those already sent are acknowledged.
         try (shutdown) {
@@ -104,12 +105,15 @@ public final class OrderProducer implements Callable<Integer> {
             OrderSender.Summary summary;
             try (Producer<String, Order> producer = new KafkaProducer<>(producerProperties(config),
                     new StringSerializer(), new JsonSerializer<>())) {
-                OrderSender sender = new OrderSender(producer, topic, out, pauseMillis > 0 || orders <= 100);
+                OrderSender sender = new OrderSender(producer, topic, out, intervalSeconds >= 0.1 || orders <= 100);
+                // A fixed rate: order i is due at start + i x interval, however long each send took.
+                long startedAt = System.nanoTime();
                 for (long i = 0; i < orders && !shutdown.requested(); i++) {
-                    sender.send(generator.next());
-                    if (pauseMillis > 0) {
-                        Thread.sleep(pauseMillis);
+                    long dueIn = startedAt + i * intervalNanos - System.nanoTime();
+                    if (dueIn > 0) {
+                        TimeUnit.NANOSECONDS.sleep(dueIn);
                     }
+                    sender.send(generator.next());
                 }
                 sender.flush();
                 summary = sender.summary();

@@ -93,6 +93,10 @@ public final class PaymentService implements Callable<Integer> {
             description = "Stop after this long without an order (default: run until Ctrl-C).")
     long idleTimeoutSeconds;
 
+    @Option(names = "--max-orders", paramLabel = "N", defaultValue = "0",
+            description = "Stop once N orders are committed (default: no limit).")
+    long maxOrders;
+
     @Mixin
     ConfigOptions configOptions;
 
@@ -149,6 +153,8 @@ public final class PaymentService implements Callable<Integer> {
         try (shutdown) {
             PaymentProcessor processor;
             long aborted;
+            long committedTransactions;
+            Duration elapsed;
             try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(
                     ExactlyOnceClients.consumerProperties(config, group, instanceName, maxPollRecords),
                     new StringDeserializer(), new ByteArrayDeserializer());
@@ -160,13 +166,18 @@ public final class PaymentService implements Callable<Integer> {
                 processor = new PaymentProcessor(gateway, new PaymentProcessor.Settings(paymentsTopic,
                         deadLetterTopic, printEvery, Duration.ofSeconds(statsIntervalSeconds)), Clock.systemUTC(), out,
                         loop::lag, loop::abortedTransactions);
-                loop.run(List.of(ordersTopic), processor, Duration.ofSeconds(idleTimeoutSeconds));
+                long startedAt = System.nanoTime();
+                loop.run(List.of(ordersTopic), processor, Duration.ofSeconds(idleTimeoutSeconds),
+                        maxOrders > 0 ? maxOrders : Long.MAX_VALUE);
+                elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
                 aborted = loop.abortedTransactions();
+                committedTransactions = loop.committedTransactions();
             }
             PaymentStats stats = processor.stats();
-            out.printf("%n%s stopped: %,d orders committed (%,d approved, %,d declined, %,d dead-lettered),"
-                            + " %,d aborted transactions.%n", instanceName, stats.processed(), stats.approved(),
-                    stats.declined(), stats.deadLettered(), aborted);
+            out.printf("%n%s stopped: %d orders committed in %.2f s (%,d approved, %,d declined, %,d dead-lettered)"
+                            + " in %,d transactions, %,d aborted.%n", instanceName, stats.processed(),
+                    elapsed.toNanos() / 1e9, stats.approved(), stats.declined(), stats.deadLettered(),
+                    committedTransactions, aborted);
         }
         return 0;
     }
@@ -176,7 +187,7 @@ public final class PaymentService implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--failure-rate must be between 0 and 1");
         }
         if (maxAttempts < 1 || backoffMillis < 1 || statsIntervalSeconds < 1 || instance < 1 || latencyMillis < 0
-                || printEvery < 0 || idleTimeoutSeconds < 0) {
+                || printEvery < 0 || idleTimeoutSeconds < 0 || maxOrders < 0) {
             throw new ParameterException(spec.commandLine(), "--max-attempts, --backoff-ms, --stats-interval and"
                     + " --instance must be at least 1, and the other numbers not negative");
         }

@@ -81,6 +81,7 @@ public final class ExactlyOnceLoop<K, V> {
     private final PrintStream out;
     private long committedTransactions;
     private long abortedTransactions;
+    private long committedRecords;
 
     public ExactlyOnceLoop(Consumer<K, V> consumer, Producer<K, byte[]> producer, PrintStream out) {
         this.consumer = consumer;
@@ -95,13 +96,19 @@ public final class ExactlyOnceLoop<K, V> {
      * @throws FencedException if another instance took over
      */
     public void run(Collection<String> topics, BatchProcessor<K, V> processor, Duration idleTimeout) {
+        run(topics, processor, idleTimeout, Long.MAX_VALUE);
+    }
+
+    /** Like {@link #run(Collection, BatchProcessor, Duration)}, stopping once {@code maxRecords} are committed. */
+    public void run(Collection<String> topics, BatchProcessor<K, V> processor, Duration idleTimeout, long maxRecords) {
         // Registers the transactional id with the transaction coordinator: aborts whatever a previous
         // instance with the same id left open, and fences that instance.
         producer.initTransactions();
         consumer.subscribe(topics, new PrintingRebalanceListener());
         try {
             long lastRecordAt = System.nanoTime();
-            while (idleTimeout.isZero() || System.nanoTime() - lastRecordAt < idleTimeout.toNanos()) {
+            while ((idleTimeout.isZero() || System.nanoTime() - lastRecordAt < idleTimeout.toNanos())
+                    && committedRecords < maxRecords) {
                 ConsumerRecords<K, V> records = consumer.poll(POLL_TIMEOUT);
                 if (!records.isEmpty()) {
                     processInTransaction(records, processor);
@@ -142,6 +149,7 @@ public final class ExactlyOnceLoop<K, V> {
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
             producer.commitTransaction();
             committedTransactions++;
+            committedRecords += records.count();
             processor.committed();
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
             throw new FencedException("Another instance with the same name took over (" + e.getClass().getSimpleName()

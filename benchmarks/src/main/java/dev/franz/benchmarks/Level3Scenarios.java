@@ -1,0 +1,262 @@
+package dev.franz.benchmarks;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.franz.common.events.Notification;
+import dev.franz.common.events.NotificationKind;
+import dev.franz.common.events.Order;
+import dev.franz.common.json.JsonDeserializer;
+
+/**
+ * Level 3: payment-service draining a backlog with exactly-once on, against Kafka's
+ * TransactionalMessageCopier on the same topic; and the order → notification latency at a steady rate.
+ */
+final class Level3Scenarios {
+
+    private static final String ORDER_PRODUCER = "dev.franz.orderproducer.OrderProducer";
+    private static final String PAYMENT_SERVICE = "dev.franz.paymentservice.PaymentService";
+    private static final String NOTIFICATION_SERVICE = "dev.franz.notificationservice.NotificationService";
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+    private static final Pattern OURS = Pattern.compile("stopped: (\\d+) orders committed in ([\\d.]+) s");
+    private static final Pattern COPIER = Pattern.compile(
+            "\"stage\":\"(\\w+)\",\"time\":\"([^\"]+)\",\"totalProcessed\":(\\d+)");
+    private static final DateTimeFormatter COPIER_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss:SSS");
+    /** Both commit a transaction per batch of up to this many records. */
+    private static final int TRANSACTION_SIZE = 500;
+    private static final int WARM_UP_ORDERS = 5_000;
+
+    private final String bootstrapServers;
+    private final int rounds;
+    private final ChildJvm jvm;
+    private int runNumber;
+
+    Level3Scenarios(String bootstrapServers, int rounds, ChildJvm jvm) {
+        this.bootstrapServers = bootstrapServers;
+        this.rounds = rounds;
+        this.jvm = jvm;
+    }
+
+    /** payment-service (gateway latency and failures off) vs TransactionalMessageCopier, same backlog. */
+    Measurement exactlyOnceDrain(long orders) throws Exception {
+        Measurement m = Measurement.of("payment-service, exactly-once, " + orders + " orders backlog",
+                "TransactionalMessageCopier", "records/s", true, 0.8);
+        String ordersTopic = topic("bench-orders");
+        check(jvm.run(ORDER_PRODUCER, List.of(String.valueOf(orders), "0", "--bootstrap-servers", bootstrapServers,
+                "--set", "TOPIC_ORDERS=" + ordersTopic, "--seed", "1"), RUN_TIMEOUT));
+        for (int round = 0; round < rounds; round++) {
+            boolean oursFirst = round % 2 == 1;
+            for (boolean ours : new boolean[] {oursFirst, !oursFirst}) {
+                int run = ++runNumber;
+                String output = topic("bench-payments");
+                if (ours) {
+                    ChildJvm.Result result = check(jvm.run(PAYMENT_SERVICE, List.of("--bootstrap-servers",
+                            bootstrapServers, "--set", "TOPIC_ORDERS=" + ordersTopic, "--set", "TOPIC_PAYMENTS=" + output,
+                            "--set", "TOPIC_ORDERS_DLT=" + output + ".DLT", "--group", "bench-pay-" + run,
+                            "--instance", String.valueOf(run), "--max-orders", String.valueOf(orders),
+                            "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"), RUN_TIMEOUT));
+                    Matcher matcher = OURS.matcher(result.output());
+                    if (!matcher.find()) {
+                        throw new IllegalStateException("No summary in payment-service's output:\n" + result.output());
+                    }
+                    m.ours().add(Long.parseLong(matcher.group(1)) / Double.parseDouble(matcher.group(2)));
+                    m.oursRssMb().add(result.peakRssMb());
+                } else {
+                    ChildJvm.Result result = check(jvm.run("org.apache.kafka.tools.TransactionalMessageCopier",
+                            List.of("--broker-list", bootstrapServers, "--input-topic", ordersTopic,
+                                    "--input-partition", "0", "--group-mode", "--use-group-metadata",
+                                    "--output-topic", output, "--consumer-group", "bench-copy-" + run,
+                                    "--transactional-id", "bench-copy-" + run,
+                                    "--transaction-size", String.valueOf(TRANSACTION_SIZE)), RUN_TIMEOUT));
+                    m.references().add(copierRate(result.output()));
+                    m.referenceRssMb().add(result.peakRssMb());
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * order-producer at about 1,000 orders/s with both services running: the time from an order's
+     * created_at to its payment notification's timestamp (when notification-service produced it).
+     */
+    Measurement endToEndLatency(long orders) throws Exception {
+        Measurement m = Measurement.of("order created -> payment notification produced, p99 at ~1,000 orders/s",
+                "", "ms", false, Double.NaN).withAbsoluteGoal("< 250 ms");
+        int run = ++runNumber;
+        String ordersTopic = topic("lat-orders");
+        String payments = topic("lat-payments");
+        String notifications = topic("lat-notifications");
+        List<String> topics = List.of("--bootstrap-servers", bootstrapServers, "--set", "TOPIC_ORDERS=" + ordersTopic,
+                "--set", "TOPIC_PAYMENTS=" + payments, "--set", "TOPIC_NOTIFICATIONS=" + notifications,
+                "--set", "TOPIC_ORDERS_DLT=" + ordersTopic + ".DLT");
+        List<Process> services = new ArrayList<>();
+        try {
+            List<String> paymentArgs = new ArrayList<>(topics);
+            paymentArgs.addAll(List.of("--group", "lat-pay-" + run, "--instance", String.valueOf(run),
+                    "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"));
+            services.add(jvm.start(PAYMENT_SERVICE, paymentArgs));
+            List<String> notificationArgs = new ArrayList<>(topics);
+            notificationArgs.addAll(List.of("--group", "lat-notify-" + run, "--instance", String.valueOf(run),
+                    "--print-every", "0"));
+            services.add(jvm.start(NOTIFICATION_SERVICE, notificationArgs));
+            // Measure the flow, not the services' start: wait until both groups have their members.
+            awaitStable(List.of("lat-pay-" + run, "lat-notify-" + run));
+            // Warm-up: a burst of orders through both services (JIT, connections, caches), not measured.
+            List<String> warmUpArgs = new ArrayList<>(List.of(String.valueOf(WARM_UP_ORDERS), "0"));
+            warmUpArgs.addAll(topics);
+            check(jvm.run(ORDER_PRODUCER, warmUpArgs, RUN_TIMEOUT));
+            readAll(notifications, new JsonDeserializer<>(Notification.class), 2L * WARM_UP_ORDERS);
+
+            long measuredFrom = System.currentTimeMillis();
+            List<String> producerArgs = new ArrayList<>(List.of(String.valueOf(orders), "0.001"));
+            producerArgs.addAll(topics);
+            ChildJvm.Result placed = check(jvm.run(ORDER_PRODUCER, producerArgs, RUN_TIMEOUT));
+            Matcher rate = Pattern.compile("\\(([\\d.]+) orders/s\\)").matcher(placed.output());
+            String achieved = rate.find() ? rate.group(1) : "?";
+            List<Double> latencies = paymentNotificationLatencies(ordersTopic, notifications, orders, measuredFrom);
+            m.ours().add(percentile(latencies, 0.99));
+            return m.withNote(String.format("%d orders at %s orders/s after %,d warm-up orders; latency p50 %.0f ms,"
+                            + " p99 %.0f ms, max %.0f ms (gateway latency and failures off; no reference tool)", latencies.size(), achieved,
+                    WARM_UP_ORDERS, percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0)));
+        } finally {
+            for (Process service : services) {
+                service.destroy();
+                if (!service.waitFor(20, TimeUnit.SECONDS)) {
+                    service.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private void awaitStable(List<String> groups) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Admin admin = Admin.create(properties())) {
+            while (true) {
+                try {
+                    boolean stable = admin.describeConsumerGroups(groups).all().get().values().stream()
+                            .allMatch(group -> group.groupState() == GroupState.STABLE && !group.members().isEmpty());
+                    if (stable) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                        throw e;
+                    }
+                    // not created yet: the service is still starting
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The services did not join their groups within 60 s: " + groups);
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    private List<Double> paymentNotificationLatencies(String ordersTopic, String notificationsTopic, long orders,
+                                                      long measuredFrom) {
+        Map<String, Long> createdAt = new HashMap<>();
+        long total = WARM_UP_ORDERS + orders;
+        for (ConsumerRecord<String, Order> record : readAll(ordersTopic, new JsonDeserializer<>(Order.class), total)) {
+            long created = record.value().createdAt().toEpochMilli();
+            if (created >= measuredFrom) {
+                createdAt.put(record.key(), created);
+            }
+        }
+        List<Double> latencies = new ArrayList<>();
+        for (ConsumerRecord<String, Notification> record : readAll(notificationsTopic,
+                new JsonDeserializer<>(Notification.class), 2 * total)) {
+            Long created = createdAt.get(record.key());
+            if (record.value().kind() != NotificationKind.ORDER_RECEIVED && created != null) {
+                latencies.add((double) (record.timestamp() - created));
+            }
+        }
+        if (latencies.size() < orders) {
+            throw new IllegalStateException("Only " + latencies.size() + " of " + orders + " payment notifications");
+        }
+        return latencies;
+    }
+
+    /** Reads {@code topic} (read_committed) until {@code expected} records, or 2 minutes. */
+    private <V> List<ConsumerRecord<String, V>> readAll(String topic, JsonDeserializer<V> values, long expected) {
+        Properties props = properties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** TransactionalMessageCopier's rate from its own log: records / (shutdown - start of its loop). */
+    static double copierRate(String output) {
+        Matcher matcher = COPIER.matcher(output);
+        LocalDateTime first = null;
+        LocalDateTime last = null;
+        long processed = 0;
+        while (matcher.find()) {
+            LocalDateTime time = LocalDateTime.parse(matcher.group(2), COPIER_TIME);
+            first = first == null ? time : first;
+            last = time;
+            processed = Long.parseLong(matcher.group(3));
+        }
+        if (first == null || processed == 0) {
+            throw new IllegalStateException("No progress in TransactionalMessageCopier's output:\n" + output);
+        }
+        return processed / (Duration.between(first, last).toMillis() / 1000.0);
+    }
+
+    private static double percentile(List<Double> values, double fraction) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int index = (int) Math.ceil(fraction * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static ChildJvm.Result check(ChildJvm.Result result) {
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("A benchmark run failed (exit " + result.exitCode() + "):\n" + result.output());
+        }
+        return result;
+    }
+
+    private String topic(String prefix) throws Exception {
+        String topic = prefix + "-" + (++runNumber);
+        try (Admin admin = Admin.create(properties())) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        }
+        return topic;
+    }
+
+    private Properties properties() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        return props;
+    }
+}
