@@ -22,6 +22,7 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ import dev.franz.common.UserFacingException;
  *       closing the producer aborts the open transaction;</li>
  *   <li>fatal ({@code InvalidConfigurationException}: authentication, authorization, unsupported
  *       version, ...): retrying cannot help, stop;</li>
+ *   <li>a commit that times out is retried, never aborted (it may be completing on the broker);</li>
  *   <li>abortable (anything else a transaction throws: a failed send, a timeout, a rebalance that
  *       moved on to a new group generation, {@code TransactionAbortableException}): abort, rewind the
  *       consumer to the last committed offsets and go on. If even the abort fails, that error
@@ -75,6 +77,7 @@ public final class ExactlyOnceLoop<K, V> {
 
     private static final Logger log = LoggerFactory.getLogger(ExactlyOnceLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final int COMMIT_ATTEMPTS = 3;
 
     private final Consumer<K, V> consumer;
     private final Producer<K, byte[]> producer;
@@ -118,6 +121,9 @@ public final class ExactlyOnceLoop<K, V> {
             }
         } catch (WakeupException e) {
             // Ctrl-C: the last batch was committed before this poll; nothing is open.
+        } catch (FencedInstanceIdException e) {
+            // The group noticed first (a heartbeat, during poll): another consumer has our instance id.
+            throw fenced(e);
         }
     }
 
@@ -147,13 +153,12 @@ public final class ExactlyOnceLoop<K, V> {
             // The consumer's offsets become part of the transaction: committed if and only if the
             // outputs are. groupMetadata() lets the broker reject a member that was rebalanced out.
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-            producer.commitTransaction();
+            commit();
             committedTransactions++;
             committedRecords += records.count();
             processor.committed();
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
-            throw new FencedException("Another instance with the same name took over (" + e.getClass().getSimpleName()
-                    + "); this one stops. Give each running instance its own --instance.", e);
+            throw fenced(e);
         } catch (InvalidConfigurationException e) {
             throw e; // fatal (authentication, authorization, unsupported version, ...): retrying cannot help
         } catch (WakeupException e) {
@@ -163,6 +168,32 @@ public final class ExactlyOnceLoop<K, V> {
             abort(processor, e);
             rewindToCommittedOffsets();
         }
+    }
+
+    /**
+     * A commit that times out may still be completing on the broker: retrying it is safe, aborting
+     * is not allowed. If it keeps timing out, stop: closing the producer leaves the transaction to
+     * the coordinator, and the next start with the same transactional id completes or aborts it.
+     */
+    private void commit() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw new UserFacingException("Could not commit a transaction in " + COMMIT_ATTEMPTS
+                            + " attempts (" + e.getMessage() + "); stopping. Is the broker reachable?", e);
+                }
+                log.warn("Committing the transaction timed out, trying again (attempt {} of {})", attempt + 1,
+                        COMMIT_ATTEMPTS);
+            }
+        }
+    }
+
+    private static FencedException fenced(KafkaException e) {
+        return new FencedException("Another instance with the same name took over (" + e.getClass().getSimpleName()
+                + "); this one stops. Give each running instance its own --instance.", e);
     }
 
     private void abort(BatchProcessor<K, V> processor, KafkaException cause) {

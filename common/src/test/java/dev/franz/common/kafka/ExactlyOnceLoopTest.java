@@ -20,7 +20,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,44 @@ class ExactlyOnceLoopTest {
                 .isInstanceOf(ExactlyOnceLoop.FencedException.class)
                 .hasMessageContaining("Another instance with the same name took over (ProducerFencedException)");
         assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void aCommitThatTimesOutIsRetriedNotAborted() {
+        MockProducer<String, byte[]> slowToCommit = new MockProducer<>(false, new RoundRobinPartitioner(),
+                new StringSerializer(), new ByteArraySerializer()) {
+            private boolean timedOut;
+
+            @Override
+            public void commitTransaction() {
+                if (!timedOut) {
+                    timedOut = true;
+                    throw new TimeoutException("simulated: no answer within max.block.ms");
+                }
+                super.commitTransaction();
+            }
+        };
+        ExactlyOnceLoop<String, String> loopWithSlowCommit = new ExactlyOnceLoop<>(consumer, slowToCommit, out);
+        consumer.schedulePollTask(() -> {
+            assign();
+            addRecords("a");
+        });
+        consumer.schedulePollTask(consumer::wakeup);
+
+        loopWithSlowCommit.run(List.of(INPUT.topic()), processor, Duration.ZERO);
+
+        assertThat(loopWithSlowCommit.abortedTransactions()).isZero();
+        assertThat(slowToCommit.history()).extracting(ProducerRecord::key).containsExactly("A");
+        assertThat(processor.committed).containsExactly("A");
+    }
+
+    @Test
+    void anotherConsumerWithOurInstanceIdStopsTheLoopWithAClearMessage() {
+        consumer.setPollException(new FencedInstanceIdException("another consumer has this group.instance.id"));
+
+        assertThatThrownBy(() -> loop.run(List.of(INPUT.topic()), processor, Duration.ZERO))
+                .isInstanceOf(ExactlyOnceLoop.FencedException.class)
+                .hasMessageContaining("(FencedInstanceIdException); this one stops");
     }
 
     private void assign() {
