@@ -2,6 +2,7 @@ package dev.franz.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -18,12 +19,14 @@ import dev.franz.common.events.Order;
 import dev.franz.common.events.PaymentResult;
 import dev.franz.common.events.PaymentStatus;
 import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.kafka.CommittedRecords;
 import dev.franz.testing.KafkaBrokerExtension;
-import dev.franz.testing.TestConsumers;
 import dev.franz.testing.TestNames;
 
 /** The three services as separate java processes, end to end, through the one-command demo. */
 class FlowIT {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
@@ -60,7 +63,7 @@ class FlowIT {
     }
 
     private <T> List<ConsumerRecord<String, T>> read(String topic, Class<T> type) {
-        return TestConsumers.readAllCommitted(kafka.clientProperties(), topic, new StringDeserializer(),
-                new JsonDeserializer<>(type));
+        return CommittedRecords.readAll(kafka.clientProperties(), topic, new StringDeserializer(),
+                new JsonDeserializer<>(type), READ_TIMEOUT);
     }
 }

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.franz.common.events.PaymentResult;
 import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.kafka.CommittedRecords;
 import dev.franz.orderproducer.OrderProducer;
 import dev.franz.paymentservice.PaymentService;
 import dev.franz.testing.KafkaBrokerExtension;
-import dev.franz.testing.TestConsumers;
 import dev.franz.testing.TestNames;
 
 /**
@@ -40,6 +40,8 @@ class PaymentServiceCrashIT {
 
     private static final int ORDERS = 4_000;
     private static final int CRASHES = 3;
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
@@ -84,8 +86,8 @@ class PaymentServiceCrashIT {
                 .until(() -> committedPayments().size() >= ORDERS);
         payment.stop();
 
-        List<ConsumerRecord<String, byte[]>> placed = TestConsumers.readAllCommitted(kafka.clientProperties(), orders,
-                new StringDeserializer(), new ByteArrayDeserializer());
+        List<ConsumerRecord<String, byte[]>> placed = CommittedRecords.readAll(kafka.clientProperties(), orders,
+                new StringDeserializer(), new ByteArrayDeserializer(), READ_TIMEOUT);
         List<ConsumerRecord<String, PaymentResult>> committed = committedPayments();
         assertThat(placed).hasSize(ORDERS);
         assertThat(committed).extracting(ConsumerRecord::key)
@@ -110,8 +112,8 @@ class PaymentServiceCrashIT {
     }
 
     private List<ConsumerRecord<String, PaymentResult>> committedPayments() {
-        return TestConsumers.readAllCommitted(kafka.clientProperties(), payments, new StringDeserializer(),
-                new JsonDeserializer<>(PaymentResult.class));
+        return CommittedRecords.readAll(kafka.clientProperties(), payments, new StringDeserializer(),
+                new JsonDeserializer<>(PaymentResult.class), READ_TIMEOUT);
     }
 
     /** Everything on the payments log, committed or not, as a read_uncommitted reader sees it. */

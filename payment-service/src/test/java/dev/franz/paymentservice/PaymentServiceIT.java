@@ -28,6 +28,7 @@ import dev.franz.common.events.OrderItem;
 import dev.franz.common.events.PaymentResult;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
+import dev.franz.common.kafka.CommittedRecords;
 import dev.franz.common.kafka.DeadLetters;
 import dev.franz.common.kafka.Topics;
 import dev.franz.embedded.EmbeddedKafkaBroker;
@@ -36,6 +37,8 @@ import dev.franz.testing.TestConsumers;
 import dev.franz.testing.TestNames;
 
 class PaymentServiceIT {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
@@ -87,10 +90,10 @@ class PaymentServiceIT {
                 "--latency-ms", "0");
 
         assertThat(exitCode).isZero();
-        List<ConsumerRecord<String, PaymentResult>> results = TestConsumers.readAllCommitted(kafka.clientProperties(),
-                payments, new StringDeserializer(), new JsonDeserializer<>(PaymentResult.class));
-        List<ConsumerRecord<String, byte[]>> dead = TestConsumers.readAllCommitted(kafka.clientProperties(),
-                deadLetters, new StringDeserializer(), new ByteArrayDeserializer());
+        List<ConsumerRecord<String, PaymentResult>> results = CommittedRecords.readAll(kafka.clientProperties(),
+                payments, new StringDeserializer(), new JsonDeserializer<>(PaymentResult.class), READ_TIMEOUT);
+        List<ConsumerRecord<String, byte[]>> dead = CommittedRecords.readAll(kafka.clientProperties(),
+                deadLetters, new StringDeserializer(), new ByteArrayDeserializer(), READ_TIMEOUT);
         List<String> outcomes = new ArrayList<>();
         results.forEach(record -> outcomes.add(record.key()));
         dead.forEach(record -> outcomes.add(record.key()));

@@ -3,14 +3,12 @@ package dev.franz.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /** Reading in tests: a bounded poll loop, never a sleep. */
@@ -34,31 +32,6 @@ public final class TestConsumers {
             consumer.subscribe(List.of(topic));
             return pollAtLeast(consumer, expected, Duration.ofSeconds(30));
         }
-    }
-
-    /**
-     * Every record of {@code topic} up to its current end, as a {@code read_committed} consumer sees
-     * them (records of aborted or still-open transactions are skipped). Reads partitions directly,
-     * without a group; gives up after 30 s and returns what it read.
-     */
-    public static <K, V> List<ConsumerRecord<K, V>> readAllCommitted(Properties clientProperties, String topic,
-                                                                     Deserializer<K> keys, Deserializer<V> values) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 
     /**
