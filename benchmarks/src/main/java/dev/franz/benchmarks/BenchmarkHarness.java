@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.franz.embedded.EmbeddedKafkaBroker;
+import dev.franz.embedded.TemporaryDirectory;
 import dev.franz.embedded.KafkaVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

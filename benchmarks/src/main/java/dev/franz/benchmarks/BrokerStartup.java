@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.franz.embedded.TemporaryDirectory;
+
 /**
  * The local broker from a learner's point of view: time from the command to the first acknowledged
  * record (topic created, record sent, acknowledged), and the broker's peak memory.

@@ -2,11 +2,8 @@ package dev.franz.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,6 +17,7 @@ import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.BrokerUnreachableException;
 import dev.franz.common.kafka.Topics;
 import dev.franz.embedded.EmbeddedKafkaBroker;
+import dev.franz.embedded.TemporaryDirectory;
 import dev.franz.notificationservice.NotificationService;
 import dev.franz.orderproducer.OrderProducer;
 import dev.franz.paymentservice.PaymentService;
@@ -64,26 +62,25 @@ public final class Demo implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FranzConfig configured = configOptions.load();
-        Path temporaryData = null;
-        EmbeddedKafkaBroker broker = null;
-        String bootstrapServers = configured.bootstrapServers();
-        try {
-            BrokerPreflight.check(configured.clientProperties(), Duration.ofSeconds(3));
-            out.printf("Using the broker at %s.%n", bootstrapServers);
-        } catch (BrokerUnreachableException e) {
-            temporaryData = Files.createTempDirectory("franz-demo-kafka");
-            out.printf("No broker at %s: starting a temporary local broker for this demo...%n", bootstrapServers);
-            broker = EmbeddedKafkaBroker.startOnFreePorts(temporaryData, Map.of());
-            bootstrapServers = broker.bootstrapServers();
-            out.printf("Temporary broker ready at %s (deleted when the demo ends).%n", bootstrapServers);
+        if (brokerAnswers(configured)) {
+            out.printf("Using the broker at %s.%n", configured.bootstrapServers());
+            return runFlow(configured.bootstrapServers());
         }
+        out.printf("No broker at %s: starting a temporary local broker for this demo...%n",
+                configured.bootstrapServers());
+        try (TemporaryDirectory data = TemporaryDirectory.create("franz-demo-kafka");
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(data.path(), Map.of())) {
+            out.printf("Temporary broker ready at %s (deleted when the demo ends).%n", broker.bootstrapServers());
+            return runFlow(broker.bootstrapServers());
+        }
+    }
+
+    private static boolean brokerAnswers(FranzConfig config) {
         try {
-            return runFlow(bootstrapServers);
-        } finally {
-            if (broker != null) {
-                broker.close();
-                deleteRecursively(temporaryData);
-            }
+            BrokerPreflight.check(config.clientProperties(), Duration.ofSeconds(3));
+            return true;
+        } catch (BrokerUnreachableException e) {
+            return false;
         }
     }
 
@@ -173,11 +170,5 @@ public final class Demo implements Callable<Integer> {
                   ./mvnw -q compile exec:java -pl notification-service
                   ./mvnw -q compile exec:java -pl order-producer -Dexec.args="10 2"
                 """);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
     }
 }

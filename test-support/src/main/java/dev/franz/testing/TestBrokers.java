@@ -2,11 +2,7 @@ package dev.franz.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +11,7 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 import dev.franz.embedded.EmbeddedKafkaBroker;
+import dev.franz.embedded.TemporaryDirectory;
 
 /**
  * Chooses and starts the broker for a test JVM, in this order:
@@ -90,11 +87,11 @@ final class TestBrokers {
         }
     }
 
-    private record Embedded(EmbeddedKafkaBroker broker, Path dataDir) implements TestBroker {
+    private record Embedded(EmbeddedKafkaBroker broker, TemporaryDirectory dataDir) implements TestBroker {
         static Embedded start() {
             try {
-                Path dataDir = Files.createTempDirectory("franz-test-kafka");
-                return new Embedded(EmbeddedKafkaBroker.startOnFreePorts(dataDir, Map.of()), dataDir);
+                TemporaryDirectory dataDir = TemporaryDirectory.create("franz-test-kafka");
+                return new Embedded(EmbeddedKafkaBroker.startOnFreePorts(dataDir.path(), Map.of()), dataDir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -113,15 +110,11 @@ final class TestBrokers {
         @Override
         public void close() {
             broker.close();
-            deleteRecursively(dataDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            log.warn("Could not delete the test broker's data in {}", dir, e);
+            try {
+                dataDir.close();
+            } catch (IOException e) {
+                log.warn("Could not delete the test broker's data in {}", dataDir.path(), e);
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.franz.benchmarks;
+package dev.franz.embedded;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A temporary directory deleted with everything in it on close. */
-record TemporaryDirectory(Path path) implements AutoCloseable {
+/** A temporary directory deleted with everything in it on close: a throw-away broker's data. */
+public record TemporaryDirectory(Path path) implements AutoCloseable {
 
-    static TemporaryDirectory create(String prefix) throws IOException {
+    public static TemporaryDirectory create(String prefix) throws IOException {
         return new TemporaryDirectory(Files.createTempDirectory(prefix));
     }
 
