@@ -62,7 +62,7 @@ final class Level3Scenarios {
         Measurement m = Measurement.of("payment-service, exactly-once, " + orders + " orders backlog",
                 "TransactionalMessageCopier", "records/s", true, 0.8);
         String ordersTopic = topic("bench-orders");
-        check(jvm.run(ORDER_PRODUCER, List.of(String.valueOf(orders), "0", "--bootstrap-servers", bootstrapServers,
+        Scenarios.check(jvm.run(ORDER_PRODUCER, List.of(String.valueOf(orders), "0", "--bootstrap-servers", bootstrapServers,
                 "--set", "TOPIC_ORDERS=" + ordersTopic, "--seed", "1"), RUN_TIMEOUT));
         for (int round = 0; round < rounds; round++) {
             boolean oursFirst = round % 2 == 1;
@@ -70,7 +70,7 @@ final class Level3Scenarios {
                 int run = ++runNumber;
                 String output = topic("bench-payments");
                 if (ours) {
-                    ChildJvm.Result result = check(jvm.run(PAYMENT_SERVICE, List.of("--bootstrap-servers",
+                    ChildJvm.Result result = Scenarios.check(jvm.run(PAYMENT_SERVICE, List.of("--bootstrap-servers",
                             bootstrapServers, "--set", "TOPIC_ORDERS=" + ordersTopic, "--set", "TOPIC_PAYMENTS=" + output,
                             "--set", "TOPIC_ORDERS_DLT=" + output + ".DLT", "--group", "bench-pay-" + run,
                             "--instance", String.valueOf(run), "--max-orders", String.valueOf(orders),
@@ -82,7 +82,7 @@ final class Level3Scenarios {
                     m.ours().add(Long.parseLong(matcher.group(1)) / Double.parseDouble(matcher.group(2)));
                     m.oursRssMb().add(result.peakRssMb());
                 } else {
-                    ChildJvm.Result result = check(jvm.run("org.apache.kafka.tools.TransactionalMessageCopier",
+                    ChildJvm.Result result = Scenarios.check(jvm.run("org.apache.kafka.tools.TransactionalMessageCopier",
                             List.of("--broker-list", bootstrapServers, "--input-topic", ordersTopic,
                                     "--input-partition", "0", "--group-mode", "--use-group-metadata",
                                     "--output-topic", output, "--consumer-group", "bench-copy-" + run,
@@ -125,13 +125,13 @@ final class Level3Scenarios {
             // Warm-up: a burst of orders through both services (JIT, connections, caches), not measured.
             List<String> warmUpArgs = new ArrayList<>(List.of(String.valueOf(WARM_UP_ORDERS), "0"));
             warmUpArgs.addAll(topics);
-            check(jvm.run(ORDER_PRODUCER, warmUpArgs, RUN_TIMEOUT));
+            Scenarios.check(jvm.run(ORDER_PRODUCER, warmUpArgs, RUN_TIMEOUT));
             readAll(notifications, new JsonDeserializer<>(Notification.class), 2L * WARM_UP_ORDERS);
 
             long measuredFrom = System.currentTimeMillis();
             List<String> producerArgs = new ArrayList<>(List.of(String.valueOf(orders), "0.001"));
             producerArgs.addAll(topics);
-            ChildJvm.Result placed = check(jvm.run(ORDER_PRODUCER, producerArgs, RUN_TIMEOUT));
+            ChildJvm.Result placed = Scenarios.check(jvm.run(ORDER_PRODUCER, producerArgs, RUN_TIMEOUT));
             Matcher rate = Pattern.compile("\\(([\\d.]+) orders/s\\)").matcher(placed.output());
             String achieved = rate.find() ? rate.group(1) : "?";
             List<Double> latencies = paymentNotificationLatencies(ordersTopic, notifications, orders, measuredFrom);
@@ -237,13 +237,6 @@ final class Level3Scenarios {
         List<Double> sorted = values.stream().sorted().toList();
         int index = (int) Math.ceil(fraction * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static ChildJvm.Result check(ChildJvm.Result result) {
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException("A benchmark run failed (exit " + result.exitCode() + "):\n" + result.output());
-        }
-        return result;
     }
 
     private String topic(String prefix) throws Exception {

@@ -174,10 +174,12 @@ final class Scenarios {
         return matcher;
     }
 
-    private static void check(ChildJvm.Result result) {
+    /** Fails the benchmark with the program's output if it did not exit 0. */
+    static ChildJvm.Result check(ChildJvm.Result result) {
         if (result.exitCode() != 0) {
             throw new IllegalStateException("A benchmark run failed (exit " + result.exitCode() + "):\n" + result.output());
         }
+        return result;
     }
 
     private String newTopic(String prefix) throws Exception {

@@ -7,16 +7,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.ServiceOptions;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
@@ -45,21 +40,12 @@ public final class NotificationService implements Callable<Integer> {
     private static final int MAX_POLL_RECORDS = 500;
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(2);
 
-    @Option(names = "--instance", paramLabel = "N", defaultValue = "1",
-            description = "Which instance this is; run more with 2, 3, ... (default: ${DEFAULT-VALUE}).")
-    int instance;
-
     @Option(names = "--group", paramLabel = "GROUP", defaultValue = DEFAULT_GROUP,
             description = "Consumer group (default: ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1",
-            description = "Print every Nth notification; 0 prints none (default: ${DEFAULT-VALUE}).")
-    long printEvery;
-
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
-            description = "Stop after this long without a record (default: run until Ctrl-C).")
-    long idleTimeoutSeconds;
+    @Mixin
+    ServiceOptions serviceOptions;
 
     @Mixin
     ConfigOptions configOptions;
@@ -75,37 +61,31 @@ public final class NotificationService implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (instance < 1 || printEvery < 0 || idleTimeoutSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "--instance must be at least 1, other numbers not negative");
+        if (serviceOptions.problem() != null) {
+            throw new ParameterException(spec.commandLine(), serviceOptions.problem());
         }
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String ordersTopic = config.topic(ConfigKey.TOPIC_ORDERS);
         String paymentsTopic = config.topic(ConfigKey.TOPIC_PAYMENTS);
         String notificationsTopic = config.topic(ConfigKey.TOPIC_NOTIFICATIONS);
-        for (String topic : List.of(ordersTopic, paymentsTopic, notificationsTopic)) {
-            if (Topics.createIfMissing(config, topic)) {
-                out.printf("Created topic %s%n", topic);
-            }
-        }
+        Topics.createIfMissing(config, List.of(ordersTopic, paymentsTopic, notificationsTopic))
+                .forEach(topic -> out.printf("Created topic %s%n", topic));
         SentNotifications sent = SentNotifications.load(config.clientProperties(), notificationsTopic, LOAD_TIMEOUT);
-        String instanceName = "notification-service-" + instance;
+        String instanceName = serviceOptions.instanceName("notification-service");
         out.printf("%s: %,d notifications already sent; reading %s and %s as group %s, writing %s. Ctrl-C to stop.%n",
                 instanceName, sent.size(), ordersTopic, paymentsTopic, group, notificationsTopic);
 
         NotificationProcessor processor = new NotificationProcessor(ordersTopic, notificationsTopic, sent,
-                Clock.systemUTC(), out, printEvery);
+                Clock.systemUTC(), out, serviceOptions.printEvery());
         GracefulShutdown shutdown = new GracefulShutdown();
         try (shutdown) {
-            try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(
-                    ExactlyOnceClients.consumerProperties(config, group, instanceName, MAX_POLL_RECORDS),
-                    new StringDeserializer(), new ByteArrayDeserializer());
-                 Producer<String, byte[]> producer = new KafkaProducer<>(
-                         ExactlyOnceClients.producerProperties(config, instanceName),
-                         new StringSerializer(), new ByteArraySerializer())) {
+            try (Consumer<String, byte[]> consumer = ExactlyOnceClients.newConsumer(config, group, instanceName,
+                    MAX_POLL_RECORDS);
+                 Producer<String, byte[]> producer = ExactlyOnceClients.newProducer(config, instanceName)) {
                 shutdown.wakeUpOnExit(consumer);
                 new ExactlyOnceLoop<>(consumer, producer, out)
-                        .run(List.of(ordersTopic, paymentsTopic), processor, Duration.ofSeconds(idleTimeoutSeconds));
+                        .run(List.of(ordersTopic, paymentsTopic), processor, serviceOptions.idleTimeout());
             }
             NotificationProcessor.Counts counts = processor.counts();
             out.printf("%n%s stopped: %,d notifications sent, %,d duplicates skipped, %,d unreadable records skipped.%n",

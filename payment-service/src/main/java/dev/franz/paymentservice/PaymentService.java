@@ -10,16 +10,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.ServiceOptions;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
@@ -47,11 +42,6 @@ public final class PaymentService implements Callable<Integer> {
     static final String DEFAULT_GROUP = "payment_service";
     /** The most records one transaction handles; fewer when slow gateway calls could make it too long. */
     static final int MAX_BATCH = 500;
-
-    @Option(names = "--instance", paramLabel = "N", defaultValue = "1",
-            description = "Which instance this is; run more with 2, 3, ... Restarting an instance with the same"
-                    + " number takes over its partitions and fences the old one (default: ${DEFAULT-VALUE}).")
-    int instance;
 
     @Option(names = "--group", paramLabel = "GROUP", defaultValue = DEFAULT_GROUP,
             description = "Consumer group (default: ${DEFAULT-VALUE}).")
@@ -81,21 +71,16 @@ public final class PaymentService implements Callable<Integer> {
             description = "Wait before the first retry, doubled (with jitter) each time (default: ${DEFAULT-VALUE}).")
     long backoffMillis;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1",
-            description = "Print every Nth order; 0 prints none (default: ${DEFAULT-VALUE}).")
-    long printEvery;
-
     @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "5",
             description = "Print a stats line this often while orders come in (default: ${DEFAULT-VALUE}).")
     long statsIntervalSeconds;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
-            description = "Stop after this long without an order (default: run until Ctrl-C).")
-    long idleTimeoutSeconds;
-
     @Option(names = "--max-orders", paramLabel = "N", defaultValue = "0",
             description = "Stop once N orders are committed (default: no limit).")
     long maxOrders;
+
+    @Mixin
+    ServiceOptions serviceOptions;
 
     @Mixin
     ConfigOptions configOptions;
@@ -132,16 +117,13 @@ public final class PaymentService implements Callable<Integer> {
         String ordersTopic = config.topic(ConfigKey.TOPIC_ORDERS);
         String paymentsTopic = config.topic(ConfigKey.TOPIC_PAYMENTS);
         String deadLetterTopic = config.topic(ConfigKey.TOPIC_ORDERS_DLT);
-        for (String topic : List.of(ordersTopic, paymentsTopic, deadLetterTopic)) {
-            if (Topics.createIfMissing(config, topic)) {
-                out.printf("Created topic %s%n", topic);
-            }
-        }
+        Topics.createIfMissing(config, List.of(ordersTopic, paymentsTopic, deadLetterTopic))
+                .forEach(topic -> out.printf("Created topic %s%n", topic));
 
         RetryingGateway.Policy policy = RetryingGateway.Policy.of(maxAttempts, Duration.ofMillis(backoffMillis));
         Duration latency = Duration.ofMillis(latencyMillis);
         int maxPollRecords = maxPollRecords(policy, latency, failureRate);
-        String instanceName = "payment-service-" + instance;
+        String instanceName = serviceOptions.instanceName("payment-service");
         out.printf("%s: reading %s as group %s, writing %s (dead letters: %s), exactly once,"
                         + " up to %d orders per transaction. Ctrl-C to stop.%n",
                 instanceName, ordersTopic, group, paymentsTopic, deadLetterTopic, maxPollRecords);
@@ -155,19 +137,16 @@ public final class PaymentService implements Callable<Integer> {
             long aborted;
             long committedTransactions;
             Duration elapsed;
-            try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(
-                    ExactlyOnceClients.consumerProperties(config, group, instanceName, maxPollRecords),
-                    new StringDeserializer(), new ByteArrayDeserializer());
-                 Producer<String, byte[]> producer = new KafkaProducer<>(
-                         ExactlyOnceClients.producerProperties(config, instanceName),
-                         new StringSerializer(), new ByteArraySerializer())) {
+            try (Consumer<String, byte[]> consumer = ExactlyOnceClients.newConsumer(config, group, instanceName,
+                    maxPollRecords);
+                 Producer<String, byte[]> producer = ExactlyOnceClients.newProducer(config, instanceName)) {
                 shutdown.wakeUpOnExit(consumer);
                 ExactlyOnceLoop<String, byte[]> loop = new ExactlyOnceLoop<>(consumer, producer, out);
                 processor = new PaymentProcessor(gateway, new PaymentProcessor.Settings(paymentsTopic,
-                        deadLetterTopic, printEvery, Duration.ofSeconds(statsIntervalSeconds)), Clock.systemUTC(), out,
+                        deadLetterTopic, serviceOptions.printEvery(), Duration.ofSeconds(statsIntervalSeconds)), Clock.systemUTC(), out,
                         loop::lag, loop::abortedTransactions);
                 long startedAt = System.nanoTime();
-                loop.run(List.of(ordersTopic), processor, Duration.ofSeconds(idleTimeoutSeconds),
+                loop.run(List.of(ordersTopic), processor, serviceOptions.idleTimeout(),
                         maxOrders > 0 ? maxOrders : Long.MAX_VALUE);
                 elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
                 aborted = loop.abortedTransactions();
@@ -186,10 +165,12 @@ public final class PaymentService implements Callable<Integer> {
         if (failureRate < 0 || failureRate > 1) {
             throw new ParameterException(spec.commandLine(), "--failure-rate must be between 0 and 1");
         }
-        if (maxAttempts < 1 || backoffMillis < 1 || statsIntervalSeconds < 1 || instance < 1 || latencyMillis < 0
-                || printEvery < 0 || idleTimeoutSeconds < 0 || maxOrders < 0) {
-            throw new ParameterException(spec.commandLine(), "--max-attempts, --backoff-ms, --stats-interval and"
-                    + " --instance must be at least 1, and the other numbers not negative");
+        if (maxAttempts < 1 || backoffMillis < 1 || statsIntervalSeconds < 1 || latencyMillis < 0 || maxOrders < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-attempts, --backoff-ms and --stats-interval"
+                    + " must be at least 1, --latency-ms and --max-orders not negative");
+        }
+        if (serviceOptions.problem() != null) {
+            throw new ParameterException(spec.commandLine(), serviceOptions.problem());
         }
     }
 }

@@ -4,7 +4,13 @@ import java.time.Duration;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.config.FranzConfig;
 
@@ -20,6 +26,19 @@ public final class ExactlyOnceClients {
     public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     private ExactlyOnceClients() {
+    }
+
+    /** The service's consumer: String keys, raw values (the service parses them, so bad bytes can be dead-lettered). */
+    public static KafkaConsumer<String, byte[]> newConsumer(FranzConfig config, String group, String instanceName,
+                                                            int maxPollRecords) {
+        return new KafkaConsumer<>(consumerProperties(config, group, instanceName, maxPollRecords),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The service's transactional producer: String keys, values already serialized by the service. */
+    public static KafkaProducer<String, byte[]> newProducer(FranzConfig config, String instanceName) {
+        return new KafkaProducer<>(producerProperties(config, instanceName), new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     public static Properties consumerProperties(FranzConfig config, String group, String instanceName,

@@ -39,6 +39,18 @@ public final class Topics {
     }
 
     /**
+     * Creates each of {@code topics} that is missing, with the configured partitions and replication
+     * factor, in one Admin request.
+     *
+     * @return the names of the topics this call created
+     */
+    public static List<String> createIfMissing(FranzConfig config, List<String> topics) {
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            return createIfMissing(admin, topics.stream().map(config::newTopic).toList(), TIMEOUT);
+        }
+    }
+
+    /**
      * Creates each topic that does not exist yet. Idempotent: an existing topic is fine and is left
      * exactly as it is (its partitions and settings are not changed).
      *
