@@ -49,10 +49,6 @@ public final class ExactlyOnceClients {
         // Skip records of transactions that are still open or were aborted: read only what other
         // exactly-once producers committed.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // A read_committed fetch is answered when its records' transaction commits, but the broker
-        // may hold it for up to fetch.max.wait.ms (500 ms) first: measured, it added ~0.5 s per
-        // hop. Shorter waits cost a few more fetch requests when idle.
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 25);
         // Offsets are committed by the producer, inside each transaction, never by the consumer.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A new group starts from the oldest order: no order placed before the first start is skipped.
@@ -78,6 +74,11 @@ public final class ExactlyOnceClients {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // A transaction begun right after the previous commit can find the broker still writing that
+        // commit's markers; the broker answers CONCURRENT_TRANSACTIONS and the client retries after
+        // retry.backoff.ms, 100 ms by default. Measured at 1,000 orders/s: order -> notification p99
+        // 300 ms with the default, 106 ms with 10 ms.
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         return props;
     }
 }
