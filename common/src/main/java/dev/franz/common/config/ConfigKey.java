@@ -13,6 +13,12 @@ public enum ConfigKey {
     TOPIC_PAYMENTS("payments", true),
     TOPIC_NOTIFICATIONS("notifications", true),
     TOPIC_ORDERS_DLT("orders.DLT", true),
+    /** Level 2: the compacted topic of user profiles that enrichment joins with. */
+    TOPIC_USER_PROFILES("user_profiles", true),
+    TOPIC_EVENT_TYPE_COUNTS("event_type_counts", true),
+    TOPIC_USER_TOTALS("user_totals", true),
+    TOPIC_ENRICHED_EVENTS("enriched_user_events", true),
+    TOPIC_WINDOWED_COUNTS("event_counts_5s", true),
     /** Partitions of the topics the programs create (an existing topic is left as it is). */
     TOPIC_PARTITIONS("3", false),
     /** Copies of each partition for topics the programs create: 1 on one broker, usually 3 in production. */

@@ -46,6 +46,11 @@ public final class GracefulShutdown implements AutoCloseable {
         register(() -> { });
     }
 
+    /** Registers a shutdown hook that runs {@code onSignal} (e.g. to wake a waiting main thread). */
+    public void onExit(Runnable onSignal) {
+        register(onSignal);
+    }
+
     private void register(Runnable onSignal) {
         if (hook != null) {
             throw new IllegalStateException("already registered");

@@ -1,0 +1,107 @@
+package dev.franz.streamprocessing;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.franz.common.events.UserEvent;
+import dev.franz.common.json.JsonDeserializer;
+
+/**
+ * The plain-clients engine, as the seed did it: poll, update in-memory state, send the results,
+ * then commit. At-least-once: the offsets are committed only after the results are acknowledged,
+ * so a crash repeats some output rather than losing it.
+ */
+final class PlainEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(PlainEngine.class);
+
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> producer;
+    private final PlainProcessor processor;
+    private final PrintStream out;
+    private final Duration reportInterval;
+    private final JsonDeserializer<UserEvent> reader = new JsonDeserializer<>(UserEvent.class);
+    private long processed;
+    private long skipped;
+    private volatile Exception sendError;
+
+    PlainEngine(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, PlainProcessor processor,
+                PrintStream out, Duration reportInterval) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.processor = processor;
+        this.out = out;
+        this.reportInterval = reportInterval;
+    }
+
+    /** Runs until Ctrl-C (the consumer is woken up) or nothing came for {@code idleTimeout} (zero: never). */
+    long run(String topic, Duration idleTimeout) {
+        consumer.subscribe(List.of(topic));
+        long lastRecordAt = System.nanoTime();
+        long lastReportAt = System.nanoTime();
+        try {
+            while (idleTimeout.isZero() || System.nanoTime() - lastRecordAt < idleTimeout.toNanos()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        process(record);
+                    }
+                    // Results first, offsets second: what is committed has been published.
+                    producer.flush();
+                    if (sendError != null) {
+                        throw new IllegalStateException("Could not publish results, so their events stay"
+                                + " uncommitted and are read again on restart", sendError);
+                    }
+                    consumer.commitSync();
+                    lastRecordAt = System.nanoTime();
+                }
+                if (System.nanoTime() - lastReportAt >= reportInterval.toNanos()) {
+                    processor.report(out);
+                    lastReportAt = System.nanoTime();
+                }
+            }
+        } catch (WakeupException e) {
+            // Ctrl-C: the last batch was published and committed before this poll.
+        }
+        processor.report(out);
+        return processed;
+    }
+
+    long skipped() {
+        return skipped;
+    }
+
+    private void process(ConsumerRecord<String, byte[]> record) {
+        UserEvent event;
+        try {
+            event = reader.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            skipped++;
+            log.warn("Skipped {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        if (event == null) {
+            skipped++;
+            return;
+        }
+        processed++;
+        for (ProducerRecord<String, byte[]> output : processor.process(record.key(), event, record.timestamp())) {
+            producer.send(output, (metadata, error) -> {
+                if (error != null && sendError == null) {
+                    sendError = error;
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.franz.streamprocessing;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.events.EnrichedUserEvent;
+import dev.franz.common.events.UserEvent;
+import dev.franz.common.events.UserProfile;
+import dev.franz.common.events.UserTotals;
+import dev.franz.common.events.WindowCount;
+
+/**
+ * The same three computations as the plain engine, declared with Kafka Streams. Each topology is a
+ * static method so that {@code TopologyTestDriver} tests run exactly what the program runs. The
+ * state (counts, totals, windows) lives in local stores backed by changelog topics, so it survives
+ * a restart; time is the records' timestamps (event time), so a replay gives the same windows.
+ */
+final class StreamsTopologies {
+
+    static final String COUNTS_STORE = "counts-by-event-type";
+    static final String TOTALS_STORE = "totals-by-user";
+    static final String PROFILES_STORE = "user-profiles";
+    static final String WINDOWS_STORE = "counts-by-event-type-5s";
+
+    private static final Serde<String> STRINGS = Serdes.String();
+    private static final Serde<UserEvent> EVENTS = JsonSerdes.of(UserEvent.class);
+
+    private StreamsTopologies() {
+    }
+
+    static Topology of(Mode mode, StreamTopics topics, Duration windowSize, Duration grace, PrintStream out) {
+        return switch (mode) {
+            case STATEFUL -> stateful(topics);
+            case ENRICHMENT -> enrichment(topics);
+            case WINDOWED -> windowed(topics, windowSize, grace, out);
+        };
+    }
+
+    static Topology stateful(StreamTopics topics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, UserEvent> events = builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS));
+        // Re-keying by event type makes Streams repartition through an internal topic, so that all
+        // events of one type meet in one task, whatever user (partition) they came from.
+        events.groupBy((userId, event) -> event.eventType(), Grouped.with("by-event-type", STRINGS, EVENTS))
+                .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(COUNTS_STORE)
+                        .withKeySerde(STRINGS).withValueSerde(Serdes.Long()))
+                .toStream()
+                .to(topics.typeCounts(), Produced.with(STRINGS, JsonSerdes.of(Long.class)));
+        // Already keyed by user: no repartition needed.
+        events.groupByKey(Grouped.with(STRINGS, EVENTS))
+                .aggregate(() -> UserTotals.empty(null),
+                        (userId, event, totals) -> (totals.userId() == null ? UserTotals.empty(userId) : totals)
+                                .add(event),
+                        Materialized.<String, UserTotals, KeyValueStore<Bytes, byte[]>>as(TOTALS_STORE)
+                                .withKeySerde(STRINGS).withValueSerde(JsonSerdes.of(UserTotals.class)))
+                .toStream()
+                .to(topics.userTotals(), Produced.with(STRINGS, JsonSerdes.of(UserTotals.class)));
+        return builder.build();
+    }
+
+    static Topology enrichment(StreamTopics topics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        // A global table: every instance holds all profiles, so events need not be co-partitioned
+        // with them, and the table follows the compacted topic as profiles change.
+        GlobalKTable<String, UserProfile> profiles = builder.globalTable(topics.profiles(),
+                Consumed.with(STRINGS, JsonSerdes.of(UserProfile.class)),
+                Materialized.<String, UserProfile, KeyValueStore<Bytes, byte[]>>as(PROFILES_STORE)
+                        .withKeySerde(STRINGS).withValueSerde(JsonSerdes.of(UserProfile.class)));
+        builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS))
+                // A left join keeps events without a profile (profile = null) instead of dropping them.
+                .leftJoin(profiles, (userId, event) -> userId, EnrichedUserEvent::of)
+                .to(topics.enriched(), Produced.with(STRINGS, JsonSerdes.of(EnrichedUserEvent.class)));
+        return builder.build();
+    }
+
+    /** @param out where each closed window is printed, as the plain engine does */
+    static Topology windowed(StreamTopics topics, Duration windowSize, Duration grace, PrintStream out) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS))
+                .groupBy((userId, event) -> event.eventType(), Grouped.with("by-event-type", STRINGS, EVENTS))
+                // Tumbling windows on the records' timestamps; events up to `grace` late still count.
+                // Later ones are dropped and counted in the dropped-records metric.
+                .windowedBy(TimeWindows.ofSizeAndGrace(windowSize, grace))
+                .count(Materialized.as(WINDOWS_STORE))
+                // Without suppress, every event would emit an updated count; with it, one final
+                // count per window, when the window closes (stream time past its end + grace).
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                .toStream()
+                .map((window, count) -> KeyValue.pair(window.key(), new WindowCount(window.key(),
+                        window.window().startTime(), window.window().endTime(), count)))
+                .peek((eventType, window) -> out.println(WindowLine.of(window)))
+                .to(topics.windowedCounts(), Produced.with(STRINGS, JsonSerdes.of(WindowCount.class)));
+        return builder.build();
+    }
+
+    /** The settings of the Streams application, each with why. */
+    static Properties config(FranzConfig config, String applicationId) {
+        Properties props = config.clientProperties();
+        // Names the consumer group, the internal topics and the local state: same id = same state.
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        // Outputs, state changes and input offsets are committed together, as in Level 3.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Internal topics (repartition, changelog) get the replication factor of the lesson's topics.
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        // A record that is not valid JSON is logged and skipped, like the plain engine does, instead
+        // of stopping the application.
+        props.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class);
+        // The local stores live here, beside the project (git-ignored), not in /tmp: they are a cache
+        // of the changelog topics that saves rebuilding the state at each start.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, FranzConfig.repositoryRoot().resolve(".kafka-streams").toString());
+        // A new application starts from the oldest event, so the lesson sees what the producer sent before.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+}
