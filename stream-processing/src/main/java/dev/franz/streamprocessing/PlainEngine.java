@@ -50,6 +50,7 @@ final class PlainEngine {
         consumer.subscribe(List.of(topic));
         long lastRecordAt = System.nanoTime();
         long lastReportAt = System.nanoTime();
+        long reportedAt = 0;
         try {
             while (idleTimeout.isZero() || System.nanoTime() - lastRecordAt < idleTimeout.toNanos()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -66,8 +67,9 @@ final class PlainEngine {
                     consumer.commitSync();
                     lastRecordAt = System.nanoTime();
                 }
-                if (System.nanoTime() - lastReportAt >= reportInterval.toNanos()) {
+                if (System.nanoTime() - lastReportAt >= reportInterval.toNanos() && processed != reportedAt) {
                     processor.report(out);
+                    reportedAt = processed;
                     lastReportAt = System.nanoTime();
                 }
             }

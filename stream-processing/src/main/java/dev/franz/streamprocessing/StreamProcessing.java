@@ -1,6 +1,8 @@
 package dev.franz.streamprocessing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -177,28 +179,39 @@ public final class StreamProcessing implements Callable<Integer> {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             streams.start();
+            String lastReport = "";
             while (!stopped.await(reportSeconds, TimeUnit.SECONDS)) {
-                report(streams, mode);
+                lastReport = printIfChanged(report(streams, mode), lastReport);
             }
-            report(streams, mode);
+            printIfChanged(report(streams, mode), lastReport);
         } // close(): commits, flushes the stores, leaves the group; the state stays for the next start
         out.printf("%nStopped. The state is in local stores backed by changelog topics: the next start with"
                 + " application id %s continues from it.%n", applicationId);
         return 0;
     }
 
-    private void report(KafkaStreams streams, Mode mode) {
+    private String printIfChanged(String report, String lastReport) {
+        if (!report.equals(lastReport)) {
+            out.print(report);
+        }
+        return report;
+    }
+
+    private static String report(KafkaStreams streams, Mode mode) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream report = new PrintStream(text, true, StandardCharsets.UTF_8);
         try {
             switch (mode) {
-                case STATEFUL -> StatsTable.print(out, all(streams, StreamsTopologies.COUNTS_STORE),
+                case STATEFUL -> StatsTable.print(report, all(streams, StreamsTopologies.COUNTS_STORE),
                         all(streams, StreamsTopologies.TOTALS_STORE));
-                case ENRICHMENT -> out.printf("state %s%n", streams.state());
-                case WINDOWED -> out.printf("state %s; %.0f late events dropped so far%n", streams.state(),
+                case ENRICHMENT -> report.printf("state %s%n", streams.state());
+                case WINDOWED -> report.printf("state %s; %.0f late events dropped so far%n", streams.state(),
                         droppedRecords(streams));
             }
         } catch (InvalidStateStoreException e) {
-            out.println("(state not queryable yet: " + streams.state() + ")");
+            report.println("(state not queryable yet: " + streams.state() + ")");
         }
+        return text.toString(StandardCharsets.UTF_8);
     }
 
     /** Interactive query: reads a state store of the running application. */

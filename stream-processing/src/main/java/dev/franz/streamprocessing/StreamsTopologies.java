@@ -105,7 +105,7 @@ final class StreamsTopologies {
                 .count(Materialized.as(WINDOWS_STORE))
                 // Without suppress, every event would emit an updated count; with it, one final
                 // count per window, when the window closes (stream time past its end + grace).
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("until-window-closes"))
                 .toStream()
                 .map((window, count) -> KeyValue.pair(window.key(), new WindowCount(window.key(),
                         window.window().startTime(), window.window().endTime(), count)))
@@ -127,6 +127,8 @@ final class StreamsTopologies {
         // of stopping the application.
         props.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class);
+        // The same for the global table's thread: the default from Kafka 5.0, set now (Streams warns otherwise).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // The local stores live here, beside the project (git-ignored), not in /tmp: they are a cache
         // of the changelog topics that saves rebuilding the state at each start.
         props.put(StreamsConfig.STATE_DIR_CONFIG, FranzConfig.repositoryRoot().resolve(".kafka-streams").toString());
