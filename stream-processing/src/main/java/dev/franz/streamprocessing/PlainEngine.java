@@ -58,6 +58,7 @@ final class PlainEngine {
                     for (ConsumerRecord<String, byte[]> record : records) {
                         process(record);
                     }
+                    processor.endOfBatch().forEach(this::send);
                     // Results first, offsets second: what is committed has been published.
                     producer.flush();
                     if (sendError != null) {
@@ -98,12 +99,14 @@ final class PlainEngine {
             return;
         }
         processed++;
-        for (ProducerRecord<String, byte[]> output : processor.process(record.key(), event, record.timestamp())) {
-            producer.send(output, (metadata, error) -> {
-                if (error != null && sendError == null) {
-                    sendError = error;
-                }
-            });
-        }
+        processor.process(record.key(), event, record.timestamp()).forEach(this::send);
+    }
+
+    private void send(ProducerRecord<String, byte[]> output) {
+        producer.send(output, (metadata, error) -> {
+            if (error != null && sendError == null) {
+                sendError = error;
+            }
+        });
     }
 }

@@ -17,6 +17,11 @@ interface PlainProcessor {
      */
     List<ProducerRecord<String, byte[]>> process(String userId, UserEvent event, long timestamp);
 
+    /** Records to publish once per poll, after all its events (e.g. the latest value of each changed key). */
+    default List<ProducerRecord<String, byte[]>> endOfBatch() {
+        return List.of();
+    }
+
     /** Prints the current state for the learner (called every few seconds and at the end). */
     void report(PrintStream out);
 }

@@ -115,7 +115,7 @@ final class StreamsTopologies {
     }
 
     /** The settings of the Streams application, each with why. */
-    static Properties config(FranzConfig config, String applicationId) {
+    static Properties config(FranzConfig config, String applicationId, String offsetReset) {
         Properties props = config.clientProperties();
         // Names the consumer group, the internal topics and the local state: same id = same state.
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -127,13 +127,11 @@ final class StreamsTopologies {
         // of stopping the application.
         props.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class);
-        // The same for the global table's thread: the default from Kafka 5.0, set now (Streams warns otherwise).
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // The local stores live here, beside the project (git-ignored), not in /tmp: they are a cache
         // of the changelog topics that saves rebuilding the state at each start.
         props.put(StreamsConfig.STATE_DIR_CONFIG, FranzConfig.repositoryRoot().resolve(".kafka-streams").toString());
-        // A new application starts from the oldest event, so the lesson sees what the producer sent before.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Where a new application starts: earliest replays the topic, latest sees only new events.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
         return props;
     }
 }

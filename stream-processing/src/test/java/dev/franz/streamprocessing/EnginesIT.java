@@ -203,7 +203,7 @@ class EnginesIT {
     }
 
     private void runStreams(Topology topology, String applicationId, Callable<Boolean> done) {
-        Properties props = StreamsTopologies.config(config(), applicationId);
+        Properties props = StreamsTopologies.config(config(), applicationId, "earliest");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
