@@ -74,6 +74,9 @@ public final class BenchmarkHarness implements Callable<Integer> {
             }
             results.add(progress(consumer));
 
+            results.addAll(new Level2Scenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
+                    new ChildJvm("256m")).statefulEngines().stream().map(BenchmarkHarness::progress).toList());
+
             Level3Scenarios level3 = new Level3Scenarios(broker.bootstrapServers(), roundsPerScenario,
                     new ChildJvm("256m"));
             results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000)));

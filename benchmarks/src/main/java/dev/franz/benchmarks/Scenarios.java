@@ -154,7 +154,7 @@ final class Scenarios {
     }
 
     /** ConsumerPerformance prints a CSV header and one row; nMsg.sec is the sixth column. */
-    private static double consumerPerformanceRate(ChildJvm.Result result) {
+    static double consumerPerformanceRate(ChildJvm.Result result) {
         check(result);
         List<String> lines = result.output().lines().toList();
         for (int i = 0; i < lines.size() - 1; i++) {
