@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -208,6 +209,8 @@ class EnginesIT {
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(done);
+            // As the program does: leave the group, so that a restart does not wait for the session timeout.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
     }
 
