@@ -34,7 +34,6 @@ import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserProfile;
-import dev.franz.common.events.UserTotals;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.CommittedRecords;
