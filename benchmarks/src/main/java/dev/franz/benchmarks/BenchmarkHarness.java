@@ -34,8 +34,14 @@ public final class BenchmarkHarness implements Callable<Integer> {
     Integer rounds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write benchmarks.md and benchmarks.png"
-            + " (default: docs at the repository root; quick: target/benchmarks).")
+            + " (default: docs at the repository root; quick or --only: target/benchmarks).")
     Path outDir;
+
+    @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Run only these groups of scenarios:"
+            + " ${COMPLETION-CANDIDATES} (comma-separated; default: all).")
+    List<Group> only = new ArrayList<>();
+
+    enum Group { level1, level2, level3, startup }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkHarness()).execute(args));
@@ -47,7 +53,9 @@ public final class BenchmarkHarness implements Callable<Integer> {
         long recordsPerRun = records != null ? records : quick ? 20_000 : 1_000_000;
         int roundsPerScenario = rounds != null ? rounds : quick ? 1 : 3;
         Path root = Path.of(System.getProperty("franz.root", "")).toAbsolutePath();
-        Path out = outDir != null ? outDir : quick ? root.resolve("target/benchmarks") : root.resolve("docs");
+        // A partial run never overwrites the full report in docs/.
+        Path out = outDir != null ? outDir
+                : quick || !only.isEmpty() ? root.resolve("target/benchmarks") : root.resolve("docs");
         long startedAt = System.nanoTime();
 
         List<Measurement> results = new ArrayList<>();
@@ -57,43 +65,65 @@ public final class BenchmarkHarness implements Callable<Integer> {
                     recordsPerRun, roundsPerScenario);
             Scenarios scenarios = new Scenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
                     new ChildJvm("256m"), !quick);
-            List<ProducerSetting> producerSettings = quick
-                    ? List.of(new ProducerSetting("all", "none"))
-                    : List.of(new ProducerSetting("all", "none"), new ProducerSetting("1", "none"),
-                            new ProducerSetting("all", "lz4"), new ProducerSetting("all", "zstd"));
-            for (ProducerSetting setting : producerSettings) {
-                Measurement m = scenarios.producer(setting.acks(), setting.compression());
-                if (!m.meetsGoal()) {
-                    m = m.withNote("under its goal; " + scenarios.profileProducer(setting.acks(), setting.compression()));
+            if (runs(Group.level1)) {
+                List<ProducerSetting> producerSettings = quick
+                        ? List.of(new ProducerSetting("all", "none"))
+                        : List.of(new ProducerSetting("all", "none"), new ProducerSetting("1", "none"),
+                                new ProducerSetting("all", "lz4"), new ProducerSetting("all", "zstd"));
+                for (ProducerSetting setting : producerSettings) {
+                    Measurement m = scenarios.producer(setting.acks(), setting.compression());
+                    if (!m.meetsGoal()) {
+                        m = m.withNote("under its goal; "
+                                + scenarios.profileProducer(setting.acks(), setting.compression()));
+                    }
+                    results.add(progress(m));
                 }
-                results.add(progress(m));
+                Measurement consumer = scenarios.consumer();
+                if (!consumer.meetsGoal()) {
+                    consumer = consumer.withNote("under its goal; " + scenarios.profileConsumer());
+                }
+                results.add(progress(consumer));
             }
-            Measurement consumer = scenarios.consumer();
-            if (!consumer.meetsGoal()) {
-                consumer = consumer.withNote("under its goal; " + scenarios.profileConsumer());
+            if (runs(Group.level2)) {
+                results.addAll(new Level2Scenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
+                        new ChildJvm("256m")).statefulEngines().stream().map(BenchmarkHarness::progress).toList());
             }
-            results.add(progress(consumer));
-
-            results.addAll(new Level2Scenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
-                    new ChildJvm("256m")).statefulEngines().stream().map(BenchmarkHarness::progress).toList());
-
-            Level3Scenarios level3 = new Level3Scenarios(broker.bootstrapServers(), roundsPerScenario,
-                    new ChildJvm("256m"));
-            results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000)));
-            results.add(progress(level3.endToEndLatency(quick ? 1_000 : 20_000)));
+            if (runs(Group.level3)) {
+                Level3Scenarios level3 = new Level3Scenarios(broker.bootstrapServers(), roundsPerScenario,
+                        new ChildJvm("256m"));
+                results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000)));
+                results.add(progress(level3.endToEndLatency(quick ? 1_000 : 20_000)));
+            }
         }
-        BrokerStartup.Launcher launcher = quick ? BrokerStartup.Launcher.JAVA : BrokerStartup.Launcher.MAVEN;
-        results.add(progress(new BrokerStartup(launcher, root).measure(roundsPerScenario)));
+        if (runs(Group.startup)) {
+            BrokerStartup.Launcher launcher = quick ? BrokerStartup.Launcher.JAVA : BrokerStartup.Launcher.MAVEN;
+            results.add(progress(new BrokerStartup(launcher, root).measure(roundsPerScenario)));
+        }
 
         double minutes = (System.nanoTime() - startedAt) / 60e9;
         System.out.println();
         System.out.println(Report.table(results));
         Report.writeMarkdown(out.resolve("benchmarks.md"), results, header(recordsPerRun, roundsPerScenario),
-                String.format("Run took %.1f minutes. Command: `bin/benchmark%s`.", minutes, quick ? " --quick" : ""));
+                String.format("Run took %.1f minutes. Command: `%s`.", minutes, command()));
         Report.writeChart(out.resolve("benchmarks.png"), results);
         System.out.printf("Wrote %s and %s (%.1f minutes)%n", out.resolve("benchmarks.md"), out.resolve("benchmarks.png"),
                 minutes);
         return 0;
+    }
+
+    private boolean runs(Group group) {
+        return only.isEmpty() || only.contains(group);
+    }
+
+    private String command() {
+        StringBuilder command = new StringBuilder("bin/benchmark");
+        if (quick) {
+            command.append(" --quick");
+        }
+        if (!only.isEmpty()) {
+            command.append(" --only ").append(String.join(",", only.stream().map(Group::name).toList()));
+        }
+        return command.toString();
     }
 
     private record ProducerSetting(String acks, String compression) {
