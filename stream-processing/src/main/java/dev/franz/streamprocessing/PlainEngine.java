@@ -65,7 +65,13 @@ final class PlainEngine {
                         throw new IllegalStateException("Could not publish results, so their events stay"
                                 + " uncommitted and are read again on restart", sendError);
                     }
-                    consumer.commitSync();
+                    // Asynchronous: the next poll's records are processed while the commit travels. A
+                    // failed one is harmless, the next commit covers the same partitions further on.
+                    consumer.commitAsync((offsets, error) -> {
+                        if (error != null) {
+                            log.warn("Commit failed, the next one will cover it: {}", error.toString());
+                        }
+                    });
                     lastRecordAt = System.nanoTime();
                 }
                 if (System.nanoTime() - lastReportAt >= reportInterval.toNanos() && processed != reportedAt) {
@@ -75,8 +81,10 @@ final class PlainEngine {
                 }
             }
         } catch (WakeupException e) {
-            // Ctrl-C: the last batch was published and committed before this poll.
+            // Ctrl-C: the last batch was published before this poll; its commit may still be in flight.
         }
+        // Synchronous on the way out, so the last batch's offsets are surely recorded before close.
+        consumer.commitSync();
         processor.report(out);
         return processed;
     }
