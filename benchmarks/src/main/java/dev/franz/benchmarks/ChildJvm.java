@@ -39,7 +39,11 @@ final class ChildJvm {
 
     /** Starts a long-running program (a service) and returns at once; its output is discarded. */
     Process start(String mainClass, List<String> args) throws IOException {
-        return new ProcessBuilder(command(List.of(), mainClass, args)).redirectErrorStream(true)
+        return start(List.of(), mainClass, args);
+    }
+
+    Process start(List<String> jvmArgs, String mainClass, List<String> args) throws IOException {
+        return new ProcessBuilder(command(jvmArgs, mainClass, args)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
