@@ -84,7 +84,11 @@ final class PlainEngine {
             // Ctrl-C: the last batch was published before this poll; its commit may still be in flight.
         }
         // Synchronous on the way out, so the last batch's offsets are surely recorded before close.
-        consumer.commitSync();
+        try {
+            consumer.commitSync();
+        } catch (WakeupException e) {
+            consumer.commitSync(); // Ctrl-C arrived during this very commit: the wake-up is spent, commit.
+        }
         processor.report(out);
         return processed;
     }
