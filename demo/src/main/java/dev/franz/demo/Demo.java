@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.kafka.common.errors.WakeupException;
 
 import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.Cli;
@@ -15,6 +18,7 @@ import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.BrokerUnreachableException;
+import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.embedded.TemporaryDirectory;
@@ -62,16 +66,20 @@ public final class Demo implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FranzConfig configured = configOptions.load();
-        if (brokerAnswers(configured)) {
-            out.printf("Using the broker at %s.%n", configured.bootstrapServers());
-            return runFlow(configured.bootstrapServers());
-        }
-        out.printf("No broker at %s: starting a temporary local broker for this demo...%n",
-                configured.bootstrapServers());
-        try (TemporaryDirectory data = TemporaryDirectory.create("franz-demo-kafka");
-             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(data.path(), Map.of())) {
-            out.printf("Temporary broker ready at %s (deleted when the demo ends).%n", broker.bootstrapServers());
-            return runFlow(broker.bootstrapServers());
+        GracefulShutdown shutdown = new GracefulShutdown();
+        // Ctrl-C waits for the end of this block: services stopped, temporary broker stopped and deleted.
+        try (shutdown) {
+            if (brokerAnswers(configured)) {
+                out.printf("Using the broker at %s.%n", configured.bootstrapServers());
+                return runFlow(configured.bootstrapServers(), shutdown);
+            }
+            out.printf("No broker at %s: starting a temporary local broker for this demo...%n",
+                    configured.bootstrapServers());
+            try (TemporaryDirectory data = TemporaryDirectory.create("franz-demo-kafka");
+                 EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(data.path(), Map.of())) {
+                out.printf("Temporary broker ready at %s (deleted when the demo ends).%n", broker.bootstrapServers());
+                return runFlow(broker.bootstrapServers(), shutdown);
+            }
         }
     }
 
@@ -84,7 +92,7 @@ public final class Demo implements Callable<Integer> {
         }
     }
 
-    private int runFlow(String bootstrapServers) throws IOException, InterruptedException {
+    private int runFlow(String bootstrapServers, GracefulShutdown shutdown) throws IOException, InterruptedException {
         List<String> connection = configOptions.asArguments(bootstrapServers);
         FranzConfig config = configOptions.load(bootstrapServers);
         String payments = config.topic(ConfigKey.TOPIC_PAYMENTS);
@@ -94,12 +102,15 @@ public final class Demo implements Callable<Integer> {
         }
 
         out.println("Starting payment-service and notification-service, each in its own JVM...");
-        List<ServiceProcess> services = new ArrayList<>();
-        Thread stopOnCtrlC = new Thread(() -> stopAll(services), "demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
+        // Also read by the shutdown hook's thread.
+        List<ServiceProcess> services = new CopyOnWriteArrayList<>();
         FlowWatcher.Counts counts;
         try (FlowWatcher watcher = new FlowWatcher(config.clientProperties(), payments,
                 config.topic(ConfigKey.TOPIC_ORDERS_DLT), config.topic(ConfigKey.TOPIC_NOTIFICATIONS))) {
+            shutdown.onExit(() -> {
+                stopAll(services);
+                watcher.wakeup();
+            });
             services.add(ServiceProcess.start("payment", PaymentService.class,
                     withGroup(connection, "payment_service"), out));
             services.add(ServiceProcess.start("notification", NotificationService.class,
@@ -110,13 +121,15 @@ public final class Demo implements Callable<Integer> {
             producerArgs.addAll(connection);
             ServiceProcess producer = ServiceProcess.start("order", OrderProducer.class, producerArgs, out);
             services.add(producer);
-            if (producer.waitFor(FLOW_TIMEOUT) != 0) {
+            if (producer.waitFor(FLOW_TIMEOUT) != 0 && !shutdown.requested()) {
                 throw new UserFacingException("order-producer failed; see its output above.");
             }
             counts = watcher.awaitCompletion(orders, FLOW_TIMEOUT);
+        } catch (WakeupException ctrlC) {
+            out.println("Stopped (Ctrl-C): the services are stopped.");
+            return 130;
         } finally {
             stopAll(services);
-            Runtime.getRuntime().removeShutdownHook(stopOnCtrlC);
         }
         printSummary(counts);
         boolean complete = counts.paid() + counts.deadLettered() == orders;

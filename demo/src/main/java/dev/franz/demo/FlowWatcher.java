@@ -67,6 +67,11 @@ final class FlowWatcher implements AutoCloseable {
         return counts();
     }
 
+    /** From another thread (Ctrl-C): makes a waiting {@link #awaitCompletion} throw {@code WakeupException}. */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
     Counts counts() {
         return new Counts(approved, declined, deadLettered, notifications);
     }
