@@ -15,6 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.ConsoleLines;
+import dev.franz.common.cli.Numbers;
+import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.json.JsonDeserializer;
@@ -38,6 +42,12 @@ public final class BasicConsumer implements Callable<Integer> {
 
     static final String DEFAULT_GROUP = "basic-consumer";
 
+    /** auto.offset.reset: where a group without a committed offset starts. */
+    enum OffsetReset { EARLIEST, LATEST }
+
+    /** group.protocol: how the group divides partitions. */
+    enum GroupProtocol { CONSUMER, CLASSIC }
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC",
             description = "Topic to read (default: TOPIC_USER_EVENTS, user_events).")
     String topic;
@@ -48,7 +58,7 @@ public final class BasicConsumer implements Callable<Integer> {
 
     @Option(names = "--offset-reset", paramLabel = "earliest|latest", defaultValue = "earliest",
             description = "Where to start when the group has no committed offset yet (default: ${DEFAULT-VALUE}).")
-    String offsetReset;
+    OffsetReset offsetReset;
 
     @Option(names = "--manual-commit",
             description = "Commit offsets yourself, synchronously, after each batch (default: automatic commits).")
@@ -71,22 +81,25 @@ public final class BasicConsumer implements Callable<Integer> {
         Instant fromTimestamp;
     }
 
-    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0",
-            description = "Stop after N records (default: no limit).")
+    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0", converter = Numbers.NotNegative.class,
+            description = "Stop after N records; 0 means no limit (default: ${DEFAULT-VALUE}).")
     long maxMessages;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
-            description = "Stop after this long without a new record (default: wait for ever).")
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Numbers.NotNegative.class,
+            description = ConsoleLines.IDLE_TIMEOUT_HELP)
     long idleTimeoutSeconds;
 
     @Option(names = "--group-protocol", paramLabel = "consumer|classic", defaultValue = "consumer",
             description = "Rebalance protocol: consumer (Kafka 4, KIP-848) or classic (older brokers)"
                     + " (default: ${DEFAULT-VALUE}).")
-    String groupProtocol;
+    GroupProtocol groupProtocol;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1",
-            description = "Print every Nth record, for high volumes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
+            description = ConsoleLines.PRINT_EVERY_HELP)
     long printEvery;
+
+    @Mixin
+    SummaryOption summaryOption;
 
     @Mixin
     ConfigOptions configOptions;
@@ -98,20 +111,20 @@ public final class BasicConsumer implements Callable<Integer> {
     }
 
     /** Consumer settings that matter, each with why. Static so that the tests use exactly these. */
-    static Properties consumerProperties(FranzConfig config, String group, String offsetReset, boolean manualCommit,
-                                         String groupProtocol) {
+    static Properties consumerProperties(FranzConfig config, String group, OffsetReset offsetReset,
+                                         boolean manualCommit, GroupProtocol groupProtocol) {
         Properties props = config.clientProperties();
         // Members of one group share the topic's partitions; each group keeps its own offsets.
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         // Only used when the group has no committed offset for a partition (a new group, or offsets
         // expired): earliest = the oldest record still stored, latest = only records from now on.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset.name().toLowerCase());
         // Automatic commits happen inside poll() every auto.commit.interval.ms (5 s) and on close():
         // after a crash, up to 5 s of records are processed again. Manual commits happen when we say.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, !manualCommit);
         // "consumer": the broker computes assignments and moves only the partitions that change hands
         // (KIP-848, Kafka 4). "classic": the members stop and re-divide everything at each rebalance.
-        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, groupProtocol);
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, groupProtocol.name().toLowerCase());
         return props;
     }
 
@@ -127,10 +140,10 @@ public final class BasicConsumer implements Callable<Integer> {
             out.printf("Created topic %s with %d partitions; waiting for records.%n", topicName, config.topicPartitions());
         }
         ConsumeLoop.Settings settings = new ConsumeLoop.Settings(manualCommit, startPosition(), maxMessages,
-                Duration.ofSeconds(idleTimeoutSeconds), Math.max(1, printEvery));
+                Duration.ofSeconds(idleTimeoutSeconds), printEvery);
 
         out.printf("Reading %s as group %s (%s commits, offset reset %s). Ctrl-C to stop.%n", topicName, group,
-                manualCommit ? "manual" : "automatic", offsetReset);
+                manualCommit ? "manual" : "automatic", offsetReset.name().toLowerCase());
         GracefulShutdown shutdown = new GracefulShutdown();
         // The shutdown hook waits until this block is done: records processed, offsets committed,
         // consumer closed, summary printed.
@@ -144,7 +157,7 @@ public final class BasicConsumer implements Callable<Integer> {
                 shutdown.wakeUpOnExit(consumer);
                 summary = new ConsumeLoop(consumer, settings, out).run(topicName);
             }
-            printSummary(summary, topicName);
+            summary(summary, topicName).report(out, summaryOption.file());
         }
         return 0;
     }
@@ -162,20 +175,16 @@ public final class BasicConsumer implements Callable<Integer> {
         return new StartPosition.Timestamp(replay.fromTimestamp);
     }
 
-    private void printSummary(ConsumeSummary summary, String topicName) {
-        String perPartition = summary.recordsByPartition().entrySet().stream()
-                .map(entry -> "partition " + entry.getKey() + ": " + entry.getValue())
-                .collect(Collectors.joining(", "));
-        double seconds = summary.elapsed().toNanos() / 1e9;
-        out.printf("%nRead %d records from %s in %.2f s (%.0f records/s) as group %s%s%s%n", summary.records(),
-                topicName, seconds, summary.records() / Math.max(seconds, 1e-9), group,
-                perPartition.isEmpty() ? "" : " (" + perPartition + ")",
-                summary.poisonRecords() == 0 ? "" : "; skipped " + summary.poisonRecords() + " poison record(s)");
+    private RunSummary summary(ConsumeSummary summary, String topicName) {
+        RunSummary run = new RunSummary("basic-consumer", "read", summary.records(), "records", summary.elapsed())
+                .detail("topic", topicName + " as group " + group)
+                .detail("records by partition", summary.recordsByPartition().entrySet().stream()
+                        .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", ")))
+                .count("unreadable records skipped", summary.poisonRecords());
         if (manualCommit) {
-            out.println("Committed (next offset to read): " + summary.committed().entrySet().stream()
+            return run.detail("committed (next offset to read)", summary.committed().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
-        } else {
-            out.println("Offsets were committed automatically (every 5 s and on close).");
         }
+        return run.detail("committed", "automatically, every auto.commit.interval.ms (5 s by default) and on close");
     }
 }

@@ -25,6 +25,8 @@ import org.apache.kafka.common.errors.WakeupException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.franz.common.cli.ConsoleLines;
+
 /**
  * The poll loop of basic-consumer: subscribe, poll, print, commit. Ends on {@code consumer.wakeup()}
  * (Ctrl-C), after {@code maxMessages}, or after {@code idleTimeout} without a record.
@@ -50,8 +52,13 @@ final class ConsumeLoop {
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new TreeMap<>(ConsumeLoop::compare);
     private final Map<Integer, Long> recordsByPartition = new TreeMap<>();
+    /**
+     * Partitions where the replay start (--from-...) was applied. Once per partition and run: a
+     * partition that comes back after a rebalance resumes from its committed offset, not from the
+     * replay start again.
+     */
     private final Set<TopicPartition> positioned = new HashSet<>();
-    /** The partitions this member owns now; read by other threads (tests), so a volatile snapshot. */
+    /** The partitions this member owns now (the idle timeout counts only while there are some). */
     private volatile Set<TopicPartition> owned = Set.of();
     private long records;
     private long poisonRecords;
@@ -123,7 +130,7 @@ final class ConsumeLoop {
     }
 
     private void print(ConsumerRecord<String, JsonNode> record) {
-        if ((records + 1) % settings.printEvery() == 0 || records == 0) {
+        if (ConsoleLines.printThis(records + 1, settings.printEvery())) {
             out.printf("partition %d  offset %-5d key %-8s %s  %s%n", record.partition(), record.offset(), record.key(),
                     TIME.format(Instant.ofEpochMilli(record.timestamp())), record.value());
         }
@@ -136,8 +143,8 @@ final class ConsumeLoop {
     private void skip(RecordDeserializationException poison) {
         poisonRecords++;
         TopicPartition partition = poison.topicPartition();
-        out.printf("partition %d  offset %-5d SKIPPED poison record: %s%n", partition.partition(), poison.offset(),
-                poison.getCause() == null ? poison.getMessage() : poison.getCause().getMessage());
+        out.println(ConsoleLines.skipped(partition.topic(), partition.partition(), poison.offset(),
+                poison.getCause() == null ? poison.getMessage() : poison.getCause().getMessage()));
         consumer.seek(partition, poison.offset() + 1);
         processed.put(partition, new OffsetAndMetadata(poison.offset() + 1));
     }
@@ -193,7 +200,7 @@ final class ConsumeLoop {
                 done.forEach((partition, offset) -> committed.put(partition, offset.offset()));
             }
             owned = without(owned, partitions);
-            out.println("Partitions revoked:  " + sorted(partitions));
+            out.println(ConsoleLines.revoked(partitions));
         }
 
         @Override
@@ -204,7 +211,7 @@ final class ConsumeLoop {
             Set<TopicPartition> now = new HashSet<>(owned);
             now.addAll(partitions);
             owned = Set.copyOf(now);
-            out.println("Partitions assigned: " + sorted(partitions));
+            out.println(ConsoleLines.assigned(partitions));
             for (TopicPartition partition : partitions) {
                 if (positioned.add(partition)) {
                     applyStartPosition(partition);
@@ -218,7 +225,7 @@ final class ConsumeLoop {
             // these already, so committing now would overwrite its progress.
             partitions.forEach(processed::remove);
             owned = without(owned, partitions);
-            out.println("Partitions lost:     " + sorted(partitions));
+            out.println(ConsoleLines.lost(partitions));
         }
 
         private void applyStartPosition(TopicPartition partition) {
@@ -243,10 +250,6 @@ final class ConsumeLoop {
             Set<TopicPartition> rest = new HashSet<>(from);
             rest.removeAll(removed);
             return Set.copyOf(rest);
-        }
-
-        private static List<String> sorted(Collection<TopicPartition> partitions) {
-            return partitions.stream().sorted(ConsumeLoop::compare).map(TopicPartition::toString).toList();
         }
     }
 }

@@ -151,7 +151,8 @@ class BasicConsumerIT {
         static RunningConsumer start(String group, String topic, ConsumeLoop.Settings settings) {
             FranzConfig config = FranzConfig.defaultsWith(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
             KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
-                    BasicConsumer.consumerProperties(config, group, "earliest", settings.manualCommit(), "consumer"),
+                    BasicConsumer.consumerProperties(config, group, BasicConsumer.OffsetReset.EARLIEST,
+                            settings.manualCommit(), BasicConsumer.GroupProtocol.CONSUMER),
                     new StringDeserializer(), new JsonDeserializer<>(JsonNode.class));
             ConsumeLoop loop = new ConsumeLoop(consumer, settings, QUIET);
             CompletableFuture<ConsumeSummary> result = CompletableFuture.supplyAsync(() -> {

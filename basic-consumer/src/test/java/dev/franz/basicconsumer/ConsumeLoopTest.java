@@ -99,7 +99,7 @@ class ConsumeLoopTest {
         assertThat(summary.poisonRecords()).isEqualTo(1);
         assertThat(consumer.committed(Set.of(P1))).containsEntry(P1, new OffsetAndMetadata(3));
         assertThat(output.toString(StandardCharsets.UTF_8))
-                .contains("partition 1  offset 1     SKIPPED poison record: Not valid JSON on topic events: oops");
+                .contains("SKIPPED events-1 offset 1: Not valid JSON on topic events: oops");
     }
 
     @Test

@@ -2,11 +2,9 @@ package dev.franz.basicproducer;
 
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,6 +14,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.ConsoleLines;
+import dev.franz.common.cli.Numbers;
+import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserEvent;
@@ -24,8 +26,10 @@ import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Level 1: sends made-up user events as JSON to the {@code user_events} topic, keyed by user id,
@@ -40,54 +44,62 @@ public final class BasicProducer implements Callable<Integer> {
 
     enum Compression { NONE, GZIP, SNAPPY, LZ4, ZSTD }
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10",
+    /** The values of producer setting acks: all, 1 or 0. */
+    enum Acks {
+        ALL("all"), ONE("1"), ZERO("0");
+
+        final String value;
+
+        Acks(String value) {
+            this.value = value;
+        }
+    }
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.NotNegative.class,
             description = "How many events to send (default: ${DEFAULT-VALUE}).")
     long count;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "BOTH", converter = ModeConverter.class,
-            description = "sync, async, or both: the first half sync, the rest async (default: both).")
+    @Option(names = "--mode", paramLabel = "sync|async|both", defaultValue = "both",
+            description = "sync, async, or both: the first half sync, the rest async (default: ${DEFAULT-VALUE}).")
     Mode mode;
 
     @Option(names = "--topic", paramLabel = "TOPIC",
             description = "Topic to send to (default: TOPIC_USER_EVENTS, user_events); created if missing.")
     String topic;
 
-    @Option(names = "--pause-ms", paramLabel = "MS", defaultValue = "100",
+    @Option(names = "--pause-ms", paramLabel = "MS", defaultValue = "100", converter = Numbers.NotNegative.class,
             description = "Pause between sends; 0 sends as fast as possible (default: ${DEFAULT-VALUE}).")
     long pauseMs;
 
-    @Option(names = "--users", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--users", paramLabel = "N", defaultValue = "8", converter = Numbers.PositiveInt.class,
             description = "How many different users (keys) the events come from (default: ${DEFAULT-VALUE}).")
     int users;
 
-    @Option(names = "--acks", paramLabel = "ACKS", defaultValue = "all",
-            description = "all, 1 or 0: how many replicas must store a record before it counts as sent"
-                    + " (default: ${DEFAULT-VALUE}).")
-    String acks;
+    @Option(names = "--acks", paramLabel = "all|1|0", defaultValue = "all", converter = AcksConverter.class,
+            description = "How many replicas must store a record before it counts as sent (default: ${DEFAULT-VALUE}).")
+    Acks acks;
 
-    @Option(names = "--compression", paramLabel = "TYPE", defaultValue = "NONE", converter = CompressionConverter.class,
-            description = "none, gzip, snappy, lz4 or zstd (default: none).")
+    @Option(names = "--compression", paramLabel = "none|gzip|snappy|lz4|zstd", defaultValue = "none",
+            description = "How batches are compressed (default: ${DEFAULT-VALUE}).")
     Compression compression;
 
-    @Option(names = "--linger-ms", paramLabel = "MS", defaultValue = "5",
+    @Option(names = "--linger-ms", paramLabel = "MS", defaultValue = "5", converter = Numbers.NotNegative.class,
             description = "How long the producer waits to fill a batch (default: ${DEFAULT-VALUE}).")
-    int lingerMs;
+    long lingerMs;
 
-    @Option(names = "--batch-size", paramLabel = "BYTES", defaultValue = "65536",
+    @Option(names = "--batch-size", paramLabel = "BYTES", defaultValue = "65536", converter = Numbers.PositiveInt.class,
             description = "Largest batch per partition (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "0",
-            description = "Print every Nth record; 0 prints up to about 20 lines whatever the count (default).")
+    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
+            description = ConsoleLines.PRINT_EVERY_HELP)
     long printEvery;
-
-    @Option(names = "--record-size", paramLabel = "BYTES", defaultValue = "0",
-            description = "Pad each event's JSON to about this many bytes, e.g. 200 as in Kafka's perf"
-                    + " tests (default: no padding).")
-    int recordSize;
 
     @Option(names = "--seed", paramLabel = "N", description = "Random seed, to send the same events again.")
     Long seed;
+
+    @Mixin
+    SummaryOption summaryOption;
 
     @Mixin
     ConfigOptions configOptions;
@@ -99,19 +111,19 @@ public final class BasicProducer implements Callable<Integer> {
     }
 
     /** Producer settings that matter, each with why. Static so that the tests use exactly these. */
-    static Properties producerProperties(FranzConfig config, String acks, Compression compression, int lingerMs,
+    static Properties producerProperties(FranzConfig config, Acks acks, Compression compression, long lingerMs,
                                          int batchSize) {
         Properties props = config.clientProperties();
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "basic-producer");
         // acks=all: the leader answers once every in-sync replica has the record, so an acknowledged
         // record survives the loss of a broker. acks=1: the leader alone; acks=0: no answer at all.
-        props.put(ProducerConfig.ACKS_CONFIG, acks);
+        props.put(ProducerConfig.ACKS_CONFIG, acks.value);
         // Idempotence: the broker drops duplicates that retries would create, and keeps order per
         // partition. On by default since Kafka 3.0; it needs acks=all, so weaker acks turn it off.
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "all".equals(acks));
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, acks == Acks.ALL);
         // Wait up to linger.ms for more records to the same partition, then send them as one batch
         // of up to batch.size bytes: fewer, larger requests for a few ms of latency.
-        props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) lingerMs);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, batchSize);
         // Whole batches are compressed by the producer, stored compressed by the broker and
         // decompressed by consumers: less network and disk for some CPU. Larger batches compress better.
@@ -138,12 +150,13 @@ public final class BasicProducer implements Callable<Integer> {
         out.printf("Sending %d user events to topic %s: %s%n", count, topicName, describeMode(syncCount));
 
         Random random = seed == null ? new Random() : new Random(seed);
-        UserEventGenerator events = new UserEventGenerator(random, Clock.systemUTC(), users, paddingFor(recordSize));
+        UserEventGenerator events = new UserEventGenerator(random, Clock.systemUTC(), users);
         GracefulShutdown shutdown = new GracefulShutdown();
         // Ctrl-C stops the loop; the shutdown hook waits until this block is done, so the records
         // already sent are acknowledged, not lost, and the summary is printed.
         try (shutdown) {
-            shutdown.stopOnExit();
+            // A producer has no poll() to wake up: the loop checks shutdown.requested() between sends.
+            shutdown.onExit(() -> { });
             SendSummary summary;
             Map<String, Double> metrics;
             // try-with-resources: close() sends what is still buffered, waits for the answers, and
@@ -151,7 +164,7 @@ public final class BasicProducer implements Callable<Integer> {
             try (Producer<String, UserEvent> producer = new KafkaProducer<>(
                     producerProperties(config, acks, compression, lingerMs, batchSize),
                     new StringSerializer(), new JsonSerializer<>())) {
-                UserEventProducer sender = new UserEventProducer(producer, topicName, out, effectivePrintEvery());
+                UserEventProducer sender = new UserEventProducer(producer, topicName, out, printEvery);
                 for (long i = 0; i < count && !shutdown.requested(); i++) {
                     if (i < syncCount) {
                         sender.sendSync(events.next());
@@ -167,19 +180,9 @@ public final class BasicProducer implements Callable<Integer> {
                 summary = sender.summary();
                 metrics = ProducerMetrics.read(producer);
             }
-            printSummary(summary, metrics, topicName);
+            summary(summary, metrics, topicName).report(out, summaryOption.file());
             return summary.failed() == 0 ? 0 : 1;
         }
-    }
-
-    /** Padding that brings a typical event (a page view, about 120 bytes of JSON) to {@code bytes}. */
-    private static int paddingFor(int bytes) {
-        if (bytes <= 0) {
-            return 0;
-        }
-        UserEvent typical = new UserEvent("user-1", UserEvent.PAGE_VIEW, Instant.now(), Map.of("page", "/products/42",
-                "padding", ""));
-        return bytes - new JsonSerializer<UserEvent>().serialize("", typical).length;
     }
 
     private String describeMode(long syncCount) {
@@ -192,43 +195,39 @@ public final class BasicProducer implements Callable<Integer> {
         return "the first " + syncCount + " synchronously (send().get()), the rest asynchronously (send() with a callback)";
     }
 
-    private long effectivePrintEvery() {
-        return printEvery > 0 ? printEvery : Math.max(1, count / 20);
+    private RunSummary summary(SendSummary summary, Map<String, Double> metrics, String topicName) {
+        RunSummary run = new RunSummary("basic-producer", "sent", summary.sent(), "events", summary.elapsed())
+                .detail("topic", topicName)
+                .count("acknowledged", summary.acknowledged())
+                .count("failed", summary.failed())
+                .count("key and value bytes", summary.bytes())
+                // Everything the producer sent to brokers: the batches (after compression) plus request headers.
+                .count("bytes sent over the network", Math.round(metrics.getOrDefault(ProducerMetrics.OUTGOING_BYTES, 0.0)))
+                .detail("compression", compression.name().toLowerCase() + String.format(
+                        " (Kafka's compression-rate-avg: a batch averaged %.0f%% of its uncompressed size;"
+                                + " small batches compress little)",
+                        100 * metrics.getOrDefault(ProducerMetrics.COMPRESSION_RATE, 1.0)))
+                .detail("settings", String.format("acks=%s, idempotence %s, linger.ms=%d, batch.size=%d", acks.value,
+                        acks == Acks.ALL ? "on" : "off", lingerMs, batchSize));
+        // Each key went to one partition: the default partitioner hashes the key.
+        summary.partitionsByKey().forEach((key, partitions) -> {
+            long events = summary.recordsByKey().get(key);
+            run.detail("key " + key, "partition " + (partitions.size() == 1 ? partitions.iterator().next() : partitions)
+                    + " (" + events + (events == 1 ? " event)" : " events)"));
+        });
+        return run;
     }
 
-    private void printSummary(SendSummary summary, Map<String, Double> metrics, String topicName) {
-        double seconds = summary.elapsed().toNanos() / 1e9;
-        out.printf("%nSent %d events to %s in %.2f s (%.0f records/s): %d acknowledged, %d failed%n", summary.sent(),
-                topicName, seconds, summary.sent() / Math.max(seconds, 1e-9), summary.acknowledged(), summary.failed());
-        out.printf("  %,d bytes of keys and values; %,.0f bytes sent over the network;"
-                        + " batches compressed to %.0f%% of their size (compression %s)%n",
-                summary.bytes(), metrics.getOrDefault(ProducerMetrics.OUTGOING_BYTES, 0.0),
-                100 * metrics.getOrDefault(ProducerMetrics.COMPRESSION_RATE, 1.0), compression.name().toLowerCase());
-        out.printf("  settings: acks=%s, idempotence %s, linger.ms=%d, batch.size=%d%n", acks,
-                "all".equals(acks) ? "on" : "off", lingerMs, batchSize);
-        if (summary.partitionsByKey().isEmpty()) {
-            return;
-        }
-        out.println("Each key went to one partition (the default partitioner hashes the key):");
-        for (Map.Entry<String, Set<Integer>> entry : summary.partitionsByKey().entrySet()) {
-            long events = summary.recordsByKey().get(entry.getKey());
-            out.printf("  %-8s -> partition %s (%d %s)%n", entry.getKey(),
-                    entry.getValue().size() == 1 ? entry.getValue().iterator().next() : entry.getValue(),
-                    events, events == 1 ? "event" : "events");
-        }
-    }
-
-    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
+    /** Accepts all, 1 or 0 (and one, zero). */
+    static final class AcksConverter implements ITypeConverter<Acks> {
         @Override
-        public Mode convert(String value) {
-            return Mode.valueOf(value.toUpperCase());
-        }
-    }
-
-    static final class CompressionConverter implements picocli.CommandLine.ITypeConverter<Compression> {
-        @Override
-        public Compression convert(String value) {
-            return Compression.valueOf(value.toUpperCase());
+        public Acks convert(String value) {
+            for (Acks acks : Acks.values()) {
+                if (acks.value.equals(value) || acks.name().equalsIgnoreCase(value)) {
+                    return acks;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not allowed, it must be all, 1 or 0");
         }
     }
 }

@@ -20,41 +20,27 @@ final class UserEventGenerator {
     private final Random random;
     private final Clock clock;
     private final String[] userIds;
-    private final String padding;
 
     UserEventGenerator(Random random, Clock clock, int users) {
-        this(random, clock, users, 0);
-    }
-
-    /**
-     * @param paddingChars extra characters in a {@code padding} attribute, to make records bigger
-     *                     (benchmarks compare with Kafka's perf tools at the same record size)
-     */
-    UserEventGenerator(Random random, Clock clock, int users, int paddingChars) {
         this.random = random;
         this.clock = clock;
         this.userIds = new String[users];
         for (int i = 0; i < users; i++) {
             userIds[i] = "user-" + (i + 1);
         }
-        this.padding = "x".repeat(Math.max(0, paddingChars));
     }
 
     UserEvent next() {
         String userId = userIds[random.nextInt(userIds.length)];
         int roll = random.nextInt(10);
         if (roll < 6) {
-            return new UserEvent(userId, UserEvent.PAGE_VIEW, now(), attributes("page", pick(PAGES)));
+            return new UserEvent(userId, UserEvent.PAGE_VIEW, now(), Map.of("page", pick(PAGES)));
         }
         if (roll < 9) {
-            return new UserEvent(userId, UserEvent.CLICK, now(), attributes("element", pick(ELEMENTS)));
+            return new UserEvent(userId, UserEvent.CLICK, now(), Map.of("element", pick(ELEMENTS)));
         }
         BigDecimal amount = BigDecimal.valueOf(500 + random.nextInt(19_500)).movePointLeft(2).setScale(2, RoundingMode.UNNECESSARY);
-        return new UserEvent(userId, UserEvent.PURCHASE, now(), attributes("amount", amount.toPlainString()));
-    }
-
-    private Map<String, String> attributes(String name, String value) {
-        return padding.isEmpty() ? Map.of(name, value) : Map.of(name, value, "padding", padding);
+        return new UserEvent(userId, UserEvent.PURCHASE, now(), Map.of("amount", amount.toPlainString()));
     }
 
     private Instant now() {

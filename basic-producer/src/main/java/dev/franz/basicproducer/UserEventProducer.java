@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.events.UserEvent;
 
 /**
@@ -31,10 +32,6 @@ final class UserEventProducer {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     static final String EVENT_TYPE_HEADER = "event-type";
-    private static final Map<String, byte[]> EVENT_TYPES = Map.of(
-            UserEvent.PAGE_VIEW, UserEvent.PAGE_VIEW.getBytes(StandardCharsets.UTF_8),
-            UserEvent.CLICK, UserEvent.CLICK.getBytes(StandardCharsets.UTF_8),
-            UserEvent.PURCHASE, UserEvent.PURCHASE.getBytes(StandardCharsets.UTF_8));
 
     private final Producer<String, UserEvent> producer;
     private final String topic;
@@ -50,12 +47,12 @@ final class UserEventProducer {
     private final Map<String, Set<Integer>> partitionsByKey = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> recordsByKey = new ConcurrentHashMap<>();
 
-    /** @param printEvery print one line per this many records (1 prints all; high-volume runs sample) */
+    /** @param printEvery as {@code --print-every}: the first record, then every Nth; 0 prints none */
     UserEventProducer(Producer<String, UserEvent> producer, String topic, PrintStream out, long printEvery) {
         this.producer = producer;
         this.topic = topic;
         this.out = out;
-        this.printEvery = Math.max(1, printEvery);
+        this.printEvery = printEvery;
     }
 
     /**
@@ -110,13 +107,8 @@ final class UserEventProducer {
         // so a consumer reads them in the order they were sent.
         ProducerRecord<String, UserEvent> record = new ProducerRecord<>(topic, event.userId(), event);
         // Headers are metadata beside the value: a consumer can route on them without parsing JSON.
-        record.headers().add(EVENT_TYPE_HEADER, eventTypeBytes(event.eventType()));
+        record.headers().add(EVENT_TYPE_HEADER, event.eventType().getBytes(StandardCharsets.UTF_8));
         return record;
-    }
-
-    private static byte[] eventTypeBytes(String eventType) {
-        byte[] known = EVENT_TYPES.get(eventType);
-        return known != null ? known : eventType.getBytes(StandardCharsets.UTF_8);
     }
 
     private void recordSuccess(UserEvent event, RecordMetadata metadata, long number, String mode) {
@@ -124,7 +116,7 @@ final class UserEventProducer {
         bytes.addAndGet(Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize()));
         partitionsByKey.computeIfAbsent(event.userId(), key -> new ConcurrentSkipListSet<>()).add(metadata.partition());
         recordsByKey.computeIfAbsent(event.userId(), key -> new AtomicLong()).incrementAndGet();
-        if (number % printEvery == 0 || number == 1) {
+        if (ConsoleLines.printThis(number, printEvery)) {
             out.printf("%s  key=%-7s %-9s -> %s partition %d offset %d at %s%n", mode, event.userId(),
                     event.eventType(), metadata.topic(), metadata.partition(), metadata.offset(),
                     TIME.format(Instant.ofEpochMilli(metadata.timestamp())));

@@ -38,7 +38,6 @@ final class Level3Scenarios {
     private static final String PAYMENT_SERVICE = "dev.franz.paymentservice.PaymentService";
     private static final String NOTIFICATION_SERVICE = "dev.franz.notificationservice.NotificationService";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
-    private static final Pattern OURS = Pattern.compile("stopped: (\\d+) orders committed in ([\\d.]+) s");
     private static final Pattern COPIER = Pattern.compile(
             "\"stage\":\"(\\w+)\",\"time\":\"([^\"]+)\",\"totalProcessed\":(\\d+)");
     private static final DateTimeFormatter COPIER_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss:SSS");
@@ -70,17 +69,13 @@ final class Level3Scenarios {
                 int run = ++runNumber;
                 String output = topic("bench-payments");
                 if (ours) {
-                    ChildJvm.Result result = Scenarios.check(jvm.run(PAYMENT_SERVICE, List.of("--bootstrap-servers",
+                    Summary summary = Summary.run(jvm, PAYMENT_SERVICE, List.of("--bootstrap-servers",
                             bootstrapServers, "--set", "TOPIC_ORDERS=" + ordersTopic, "--set", "TOPIC_PAYMENTS=" + output,
                             "--set", "TOPIC_ORDERS_DLT=" + output + ".DLT", "--group", "bench-pay-" + run,
-                            "--instance", String.valueOf(run), "--max-orders", String.valueOf(orders),
-                            "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"), RUN_TIMEOUT));
-                    Matcher matcher = OURS.matcher(result.output());
-                    if (!matcher.find()) {
-                        throw new IllegalStateException("No summary in payment-service's output:\n" + result.output());
-                    }
-                    m.ours().add(Long.parseLong(matcher.group(1)) / Double.parseDouble(matcher.group(2)));
-                    m.oursRssMb().add(result.peakRssMb());
+                            "--instance", String.valueOf(run), "--max-messages", String.valueOf(orders),
+                            "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"), RUN_TIMEOUT);
+                    m.ours().add(summary.perSecond());
+                    m.oursRssMb().add(summary.result().peakRssMb());
                 } else {
                     ChildJvm.Result result = Scenarios.check(jvm.run("org.apache.kafka.tools.TransactionalMessageCopier",
                             List.of("--broker-list", bootstrapServers, "--input-topic", ordersTopic,
@@ -131,9 +126,8 @@ final class Level3Scenarios {
             long measuredFrom = System.currentTimeMillis();
             List<String> producerArgs = new ArrayList<>(List.of(String.valueOf(orders), "0.001"));
             producerArgs.addAll(topics);
-            ChildJvm.Result placed = Scenarios.check(jvm.run(ORDER_PRODUCER, producerArgs, RUN_TIMEOUT));
-            Matcher rate = Pattern.compile("\\(([\\d.]+) orders/s\\)").matcher(placed.output());
-            String achieved = rate.find() ? rate.group(1) : "?";
+            Summary placed = Summary.run(jvm, ORDER_PRODUCER, producerArgs, RUN_TIMEOUT);
+            String achieved = String.format("%.0f", placed.perSecond());
             List<Double> latencies = paymentNotificationLatencies(ordersTopic, notifications, orders, measuredFrom);
             m.ours().add(percentile(latencies, 0.99));
             return m.withNote(String.format("%d orders at %s orders/s after %,d warm-up orders; latency p50 %.0f ms,"

@@ -15,7 +15,11 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 final class Scenarios {
 
-    static final int RECORD_SIZE = 200;
+    /**
+     * ProducerPerformance sends records of this many bytes: about the size of basic-producer's JSON
+     * events (key and value, 8 users, measured: 113 bytes on average), so both move the same bytes.
+     */
+    static final int RECORD_SIZE = 113;
     private static final int PARTITIONS = 3;
     private static final int KEYS = 8;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
@@ -23,8 +27,6 @@ final class Scenarios {
     private static final String PRODUCER = "dev.franz.basicproducer.BasicProducer";
     private static final String CONSUMER = "dev.franz.basicconsumer.BasicConsumer";
     private static final Pattern PERF_PRODUCER = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
-    private static final Pattern OUR_PRODUCER = Pattern.compile("Sent (\\d+) events to \\S+ in ([\\d.]+) s");
-    private static final Pattern OUR_CONSUMER = Pattern.compile("Read (\\d+) records from \\S+ in ([\\d.]+) s");
 
     private final String bootstrapServers;
     private final long records;
@@ -63,8 +65,9 @@ final class Scenarios {
     private void producerRun(String acks, String compression, boolean ours, Measurement m) throws Exception {
         String topic = newTopic("bench-produce");
         if (ours) {
-            ChildJvm.Result result = jvm.run(PRODUCER, producerArgs(topic, acks, compression), RUN_TIMEOUT);
-            m.ours().add(rate(result, OUR_PRODUCER));
+            Summary summary = Summary.run(jvm, PRODUCER, producerArgs(topic, acks, compression), RUN_TIMEOUT);
+            ChildJvm.Result result = summary.result();
+            m.ours().add(summary.perSecond());
             m.oursRssMb().add(result.peakRssMb());
         } else {
             ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ProducerPerformance", List.of(
@@ -86,7 +89,7 @@ final class Scenarios {
         consumerTopic = topic;
         ChildJvm.Result fill = jvm.run(PRODUCER, List.of("--bootstrap-servers",
                 bootstrapServers, "--topic", topic, "-n", String.valueOf(records), "--pause-ms", "0", "--mode", "async",
-                "--record-size", String.valueOf(RECORD_SIZE), "--print-every", String.valueOf(records)), RUN_TIMEOUT);
+                "--print-every", "0"), RUN_TIMEOUT);
         check(fill);
         for (int round = 0; round < rounds; round++) {
             if (round == 0 && warmUp) {
@@ -103,8 +106,9 @@ final class Scenarios {
     private void consumerRun(String topic, boolean ours, Measurement m) throws Exception {
         String group = "bench-group-" + (++topicNumber);
         if (ours) {
-            ChildJvm.Result result = jvm.run(CONSUMER, consumerArgs(topic, group), RUN_TIMEOUT);
-            m.ours().add(rate(result, OUR_CONSUMER));
+            Summary summary = Summary.run(jvm, CONSUMER, consumerArgs(topic, group), RUN_TIMEOUT);
+            ChildJvm.Result result = summary.result();
+            m.ours().add(summary.perSecond());
             m.oursRssMb().add(result.peakRssMb());
         } else {
             ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ConsumerPerformance", List.of(
@@ -118,14 +122,14 @@ final class Scenarios {
 
     private List<String> producerArgs(String topic, String acks, String compression) {
         return List.of("--bootstrap-servers", bootstrapServers, "--topic", topic, "-n", String.valueOf(records),
-                "--pause-ms", "0", "--mode", "async", "--record-size", String.valueOf(RECORD_SIZE),
+                "--pause-ms", "0", "--mode", "async",
                 "--users", String.valueOf(KEYS), "--acks", acks, "--compression", compression,
-                "--linger-ms", "5", "--batch-size", "65536", "--print-every", String.valueOf(records));
+                "--linger-ms", "5", "--batch-size", "65536", "--print-every", "0");
     }
 
     private List<String> consumerArgs(String topic, String group) {
         return List.of(topic, group, "--bootstrap-servers", bootstrapServers, "--max-messages", String.valueOf(records),
-                "--print-every", String.valueOf(records));
+                "--print-every", "0");
     }
 
     /** Where our producer's time goes, for a scenario under its goal. */
@@ -146,11 +150,6 @@ final class Scenarios {
     /** Alternate which program goes first, so warm-up and page-cache effects do not favour one. */
     private static boolean[] order(int round) {
         return round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
-    }
-
-    private double rate(ChildJvm.Result result, Pattern summary) {
-        Matcher matcher = find(result, summary);
-        return Long.parseLong(matcher.group(1)) / Double.parseDouble(matcher.group(2));
     }
 
     /** ConsumerPerformance prints a CSV header and one row; nMsg.sec is the sixth column. */

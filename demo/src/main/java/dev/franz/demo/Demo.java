@@ -8,6 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 
 import org.apache.kafka.common.errors.WakeupException;
 
@@ -115,7 +122,7 @@ public final class Demo implements Callable<Integer> {
                     withGroup(connection, "payment_service"), out));
             services.add(ServiceProcess.start("notification", NotificationService.class,
                     withGroup(connection, "notification_service"), out));
-            awaitAssigned(services);
+            awaitGroupsStable(config, services, List.of(group("payment_service"), group("notification_service")));
 
             List<String> producerArgs = new ArrayList<>(List.of(Integer.toString(orders), Double.toString(intervalSeconds)));
             producerArgs.addAll(connection);
@@ -136,6 +143,10 @@ public final class Demo implements Callable<Integer> {
         return complete ? 0 : 1;
     }
 
+    private String group(String defaultGroup) {
+        return groupPrefix == null ? defaultGroup : groupPrefix + defaultGroup;
+    }
+
     private List<String> withGroup(List<String> arguments, String group) {
         List<String> withGroup = new ArrayList<>(arguments);
         if (groupPrefix != null) {
@@ -144,19 +155,42 @@ public final class Demo implements Callable<Integer> {
         return withGroup;
     }
 
-    private void awaitAssigned(List<ServiceProcess> services) throws InterruptedException {
+    /**
+     * Orders are placed only once both services own their partitions: asks the broker for the
+     * groups' state (the Admin API) rather than reading the services' output.
+     */
+    private void awaitGroupsStable(FranzConfig config, List<ServiceProcess> services, List<String> groups)
+            throws InterruptedException {
         long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
-        for (ServiceProcess service : services) {
-            while (!service.printed("Assigned")) {
-                if (!service.isAlive()) {
-                    throw new UserFacingException(service.label() + " stopped; see its output above.");
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            while (!allStableWithPartitions(admin, groups)) {
+                for (ServiceProcess service : services) {
+                    if (!service.isAlive()) {
+                        throw new UserFacingException(service.label() + " stopped; see its output above.");
+                    }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new UserFacingException(service.label() + " did not join its group within "
+                    throw new UserFacingException("The services did not join their groups " + groups + " within "
                             + SERVICE_START_TIMEOUT.toSeconds() + " s.");
                 }
-                service.waitFor(Duration.ofMillis(100));
+                services.get(0).waitFor(Duration.ofMillis(200));
             }
+        }
+    }
+
+    private static boolean allStableWithPartitions(Admin admin, List<String> groups) throws InterruptedException {
+        try {
+            for (ConsumerGroupDescription group : admin.describeConsumerGroups(groups).all().get(5, TimeUnit.SECONDS)
+                    .values()) {
+                boolean everyMemberHasPartitions = !group.members().isEmpty() && group.members().stream()
+                        .allMatch(member -> !member.assignment().topicPartitions().isEmpty());
+                if (group.groupState() != GroupState.STABLE || !everyMemberHasPartitions) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false; // not there yet: ask again
         }
     }
 

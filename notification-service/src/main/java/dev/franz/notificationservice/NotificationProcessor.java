@@ -7,12 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.events.Notification;
 import dev.franz.common.events.NotificationKind;
 import dev.franz.common.events.Order;
@@ -20,20 +18,18 @@ import dev.franz.common.events.PaymentResult;
 import dev.franz.common.events.PaymentStatus;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
-import dev.franz.common.kafka.ExactlyOnceLoop;
 
 /**
  * Turns orders and payment results into notifications: "order received" for each order, "payment
  * approved" or "payment declined" for each payment result, at most one per (order, kind).
- * Records it cannot read are skipped with a warning: payment-service dead-letters bad orders.
+ * Records it cannot read are skipped with one line: payment-service dead-letters bad orders. Makes no
+ * Kafka calls: NotificationService sends what it returns inside its transaction.
  */
-final class NotificationProcessor implements ExactlyOnceLoop.BatchProcessor<String, byte[]> {
+final class NotificationProcessor {
 
     /** What was notified, skipped as a duplicate, or unreadable. */
     record Counts(long sent, long duplicates, long unreadable) {
     }
-
-    private static final Logger log = LoggerFactory.getLogger(NotificationProcessor.class);
 
     private final String ordersTopic;
     private final String notificationsTopic;
@@ -63,31 +59,29 @@ final class NotificationProcessor implements ExactlyOnceLoop.BatchProcessor<Stri
         this.printEvery = printEvery;
     }
 
-    @Override
-    public List<ProducerRecord<String, byte[]>> process(ConsumerRecords<String, byte[]> records) {
-        List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            Notification notification;
-            try {
-                notification = record.topic().equals(ordersTopic) ? orderReceived(record) : paymentResult(record);
-            } catch (SerializationException e) {
-                batchUnreadable++;
-                log.warn("Skipped {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-                continue;
-            }
-            if (notification == null) {
-                batchUnreadable++;
-                continue;
-            }
-            if (sent.wasSent(notification.orderId(), notification.kind()) || inBatch(notification)) {
-                batchDuplicates++;
-                continue;
-            }
-            batch.add(notification);
-            outputs.add(new ProducerRecord<>(notificationsTopic, notification.orderId(),
-                    writer.serialize(notificationsTopic, notification)));
+    /** The notification for an order or a payment result, or null when there is nothing to send. */
+    ProducerRecord<String, byte[]> process(ConsumerRecord<String, byte[]> record) {
+        Notification notification;
+        try {
+            notification = record.topic().equals(ordersTopic) ? orderReceived(record) : paymentResult(record);
+        } catch (SerializationException e) {
+            batchUnreadable++;
+            out.println(ConsoleLines.skipped(record.topic(), record.partition(), record.offset(), e.getMessage()));
+            return null;
         }
-        return outputs;
+        if (notification == null) {
+            batchUnreadable++;
+            out.println(ConsoleLines.skipped(record.topic(), record.partition(), record.offset(),
+                    "no value or no order id"));
+            return null;
+        }
+        if (sent.wasSent(notification.orderId(), notification.kind()) || inBatch(notification)) {
+            batchDuplicates++;
+            return null;
+        }
+        batch.add(notification);
+        return new ProducerRecord<>(notificationsTopic, notification.orderId(),
+                writer.serialize(notificationsTopic, notification));
     }
 
     private Notification orderReceived(ConsumerRecord<String, byte[]> record) {
@@ -124,13 +118,13 @@ final class NotificationProcessor implements ExactlyOnceLoop.BatchProcessor<Stri
         return false;
     }
 
-    @Override
-    public void committed() {
+    /** The batch is committed: its notifications count as sent (and are printed). */
+    void committed() {
         for (Notification notification : batch) {
             sent.markSent(notification.orderId(), notification.kind());
             totalSent++;
             // Printing stands for e-mailing: it happens after the commit, see the README for why.
-            if (printEvery > 0 && totalSent % printEvery == 0) {
+            if (ConsoleLines.printThis(totalSent, printEvery)) {
                 out.printf("to %-8s %-16s %-16s %s%n", notification.customerId(), notification.kind().name()
                         .toLowerCase(), notification.orderId(), notification.message());
             }
@@ -143,8 +137,8 @@ final class NotificationProcessor implements ExactlyOnceLoop.BatchProcessor<Stri
         clearBatch();
     }
 
-    @Override
-    public void aborted() {
+    /** The batch was aborted and will be read again: forget its notifications. */
+    void aborted() {
         clearBatch();
     }
 

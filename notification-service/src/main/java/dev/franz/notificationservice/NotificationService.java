@@ -3,33 +3,65 @@ package dev.franz.notificationservice;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.ConsoleLines;
+import dev.franz.common.cli.RunSummary;
 import dev.franz.common.cli.ServiceOptions;
+import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
-import dev.franz.common.kafka.ExactlyOnceClients;
-import dev.franz.common.kafka.ExactlyOnceLoop;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Level 3, the third service: reads {@code orders} and {@code payments} and notifies each customer
  * once per (order, kind) on {@code notifications}, exactly once.
  * {@code ./mvnw -q compile exec:java -pl notification-service}
+ *
+ * <p>The Kafka side is in this file. Its read-process-write loop is a deliberate near-copy of
+ * payment-service's (read that one first, its comments explain each step), so that each service can
+ * be read on its own; the differences are two input topics and no periodic stats. What happens to
+ * one record is in {@link NotificationProcessor}, which makes no Kafka calls.
  */
 @Command(name = "notification-service", mixinStandardHelpOptions = true, version = "notification-service (Franz)",
         sortOptions = false, usageHelpAutoWidth = true,
@@ -37,8 +69,14 @@ import picocli.CommandLine.Spec;
 public final class NotificationService implements Callable<Integer> {
 
     static final String DEFAULT_GROUP = "notification_service";
+    /** Notifications are cheap to make: a transaction of 500 records is short. */
     private static final int MAX_POLL_RECORDS = 500;
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final int COMMIT_ATTEMPTS = 3;
+    private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
 
     @Option(names = "--group", paramLabel = "GROUP", defaultValue = DEFAULT_GROUP,
             description = "Consumer group (default: ${DEFAULT-VALUE}).")
@@ -48,22 +86,60 @@ public final class NotificationService implements Callable<Integer> {
     ServiceOptions serviceOptions;
 
     @Mixin
+    SummaryOption summaryOption;
+
+    @Mixin
     ConfigOptions configOptions;
 
-    @Spec
-    CommandSpec spec;
-
-    private final PrintStream out = System.out;
+    private final PrintStream out;
+    private long committedTransactions;
+    private long abortedTransactions;
+    private long committedRecords;
 
     public static void main(String[] args) {
         System.exit(Cli.run(new NotificationService(), args));
     }
 
+    NotificationService() {
+        this(System.out);
+    }
+
+    NotificationService(PrintStream out) {
+        this.out = out;
+    }
+
+    /** As payment-service's consumer: read_committed, offsets in the transaction, static membership. */
+    static Properties consumerProperties(FranzConfig config, String group, String instanceName) {
+        Properties props = config.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceName);
+        // Only payments and orders whose transactions committed: never notify of an aborted payment.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceName);
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        return props;
+    }
+
+    /** As payment-service's producer: a stable transactional id per instance. */
+    static Properties producerProperties(FranzConfig config, String instanceName) {
+        Properties props = config.clientProperties();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, instanceName);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, instanceName);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // See payment-service: a short retry after CONCURRENT_TRANSACTIONS keeps latency low.
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
+        return props;
+    }
+
     @Override
     public Integer call() {
-        if (serviceOptions.problem() != null) {
-            throw new ParameterException(spec.commandLine(), serviceOptions.problem());
-        }
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String ordersTopic = config.topic(ConfigKey.TOPIC_ORDERS);
@@ -80,17 +156,148 @@ public final class NotificationService implements Callable<Integer> {
                 Clock.systemUTC(), out, serviceOptions.printEvery());
         GracefulShutdown shutdown = new GracefulShutdown();
         try (shutdown) {
-            try (Consumer<String, byte[]> consumer = ExactlyOnceClients.newConsumer(config, group, instanceName,
-                    MAX_POLL_RECORDS);
-                 Producer<String, byte[]> producer = ExactlyOnceClients.newProducer(config, instanceName)) {
+            long startedAt = System.nanoTime();
+            try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config, group,
+                    instanceName), new StringDeserializer(), new ByteArrayDeserializer());
+                 Producer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config, instanceName),
+                         new StringSerializer(), new ByteArraySerializer())) {
                 shutdown.wakeUpOnExit(consumer);
-                new ExactlyOnceLoop<>(consumer, producer, out)
-                        .run(List.of(ordersTopic, paymentsTopic), processor, serviceOptions.idleTimeout());
+                run(consumer, producer, processor, List.of(ordersTopic, paymentsTopic));
             }
             NotificationProcessor.Counts counts = processor.counts();
-            out.printf("%n%s stopped: %,d notifications sent, %,d duplicates skipped, %,d unreadable records skipped.%n",
-                    instanceName, counts.sent(), counts.duplicates(), counts.unreadable());
+            new RunSummary(instanceName, "sent", counts.sent(), "notifications",
+                    Duration.ofNanos(System.nanoTime() - startedAt))
+                    .count("records read", committedRecords)
+                    .count("duplicates skipped", counts.duplicates())
+                    .count("unreadable records skipped", counts.unreadable())
+                    .count("transactions committed", committedTransactions)
+                    .count("transactions aborted", abortedTransactions)
+                    .report(out, summaryOption.file());
         }
         return 0;
+    }
+
+    /** The same loop as payment-service's, on two topics. */
+    void run(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, NotificationProcessor processor,
+             List<String> topics) {
+        producer.initTransactions();
+        consumer.subscribe(topics, new PrintingRebalanceListener());
+        Duration idleTimeout = serviceOptions.idleTimeout();
+        try {
+            long lastRecordAt = System.nanoTime();
+            while (committedRecords < serviceOptions.maxMessages()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                if (!records.isEmpty()) {
+                    processInTransaction(consumer, producer, processor, records);
+                }
+                if (!records.isEmpty() || consumer.assignment().isEmpty()) {
+                    lastRecordAt = System.nanoTime();
+                } else if (!idleTimeout.isZero() && System.nanoTime() - lastRecordAt > idleTimeout.toNanos()) {
+                    out.printf("No new records for %d s: stopping.%n", idleTimeout.toSeconds());
+                    break;
+                }
+            }
+        } catch (WakeupException e) {
+            // Ctrl-C: the last batch was committed before this poll; nothing is open.
+        } catch (FencedInstanceIdException e) {
+            throw fenced(e);
+        }
+    }
+
+    /** One poll's notifications and offsets in one transaction, errors handled as in payment-service. */
+    void processInTransaction(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
+                              NotificationProcessor processor, ConsumerRecords<String, byte[]> records) {
+        producer.beginTransaction();
+        try {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                ProducerRecord<String, byte[]> notification = processor.process(record);
+                if (notification != null) { // null: a duplicate or an unreadable record, nothing to send
+                    producer.send(notification);
+                }
+            }
+            producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+            commit(producer);
+            committedTransactions++;
+            committedRecords += records.count();
+            // Printing stands for e-mailing: it happens only after the commit (see the Level 3 docs).
+            processor.committed();
+        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
+            throw fenced(e);
+        } catch (InvalidConfigurationException e) {
+            throw e; // fatal: retrying cannot help
+        } catch (WakeupException e) {
+            abort(producer, processor, e);
+            throw e;
+        } catch (KafkaException e) {
+            abort(producer, processor, e);
+            rewindToCommittedOffsets(consumer);
+        }
+    }
+
+    /** A timed-out commit is retried, never aborted (see payment-service). */
+    private static void commit(Producer<String, byte[]> producer) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw new UserFacingException("Could not commit a transaction in " + COMMIT_ATTEMPTS
+                            + " attempts (" + e.getMessage() + "); stopping. Is the broker reachable?", e);
+                }
+                log.warn("Committing the transaction timed out, trying again (attempt {} of {})", attempt + 1,
+                        COMMIT_ATTEMPTS);
+            }
+        }
+    }
+
+    private void abort(Producer<String, byte[]> producer, NotificationProcessor processor, KafkaException cause) {
+        abortedTransactions++;
+        log.warn("Transaction aborted, its records will be processed again: {}", cause.toString());
+        producer.abortTransaction();
+        processor.aborted();
+    }
+
+    private static void rewindToCommittedOffsets(Consumer<String, byte[]> consumer) {
+        Set<TopicPartition> assignment = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assignment);
+        for (TopicPartition partition : assignment) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, offset);
+            }
+        }
+    }
+
+    static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> partitionRecords = records.records(partition);
+            offsets.put(partition, new OffsetAndMetadata(partitionRecords.get(partitionRecords.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    private static UserFacingException fenced(KafkaException e) {
+        return new UserFacingException("Another instance with the same name took over (" + e.getClass().getSimpleName()
+                + "); this one stops. Give each running instance its own --instance.", e);
+    }
+
+    private final class PrintingRebalanceListener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                out.println(ConsoleLines.assigned(partitions));
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                out.println(ConsoleLines.revoked(partitions));
+            }
+        }
     }
 }

@@ -14,6 +14,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.ConsoleLines;
+import dev.franz.common.cli.Numbers;
+import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.Order;
@@ -39,6 +43,7 @@ import picocli.CommandLine.Parameters;
 public final class OrderProducer implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NUM_ORDERS", defaultValue = "10",
+            converter = Numbers.NotNegative.class,
             description = "How many orders (default: ${DEFAULT-VALUE}).")
     long orders;
 
@@ -47,12 +52,19 @@ public final class OrderProducer implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     double intervalSeconds;
 
-    @Option(names = "--customers", paramLabel = "N", defaultValue = "20",
+    @Option(names = "--customers", paramLabel = "N", defaultValue = "20", converter = Numbers.PositiveInt.class,
             description = "How many different customers (default: ${DEFAULT-VALUE}).")
     int customers;
 
     @Option(names = "--seed", paramLabel = "N", description = "Random seed, to place the same orders again.")
     Long seed;
+
+    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
+            description = ConsoleLines.PRINT_EVERY_HELP)
+    long printEvery;
+
+    @Mixin
+    SummaryOption summaryOption;
 
     @Mixin
     ConfigOptions configOptions;
@@ -82,8 +94,9 @@ public final class OrderProducer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (orders < 0 || intervalSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "NUM_ORDERS and INTERVAL_SECONDS must not be negative");
+        if (intervalSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for positional parameter at index 1"
+                    + " (INTERVAL_SECONDS): '" + intervalSeconds + "' is not allowed, it must be 0 or more");
         }
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
@@ -101,11 +114,12 @@ public final class OrderProducer implements Callable<Integer> {
         GracefulShutdown shutdown = new GracefulShutdown();
         // Ctrl-C stops placing orders; the shutdown hook waits until those already sent are acknowledged.
         try (shutdown) {
-            shutdown.stopOnExit();
+            // A producer has no poll() to wake up: the loop checks shutdown.requested() between sends.
+            shutdown.onExit(() -> { });
             OrderSender.Summary summary;
             try (Producer<String, Order> producer = new KafkaProducer<>(producerProperties(config),
                     new StringSerializer(), new JsonSerializer<>())) {
-                OrderSender sender = new OrderSender(producer, topic, out, intervalSeconds >= 0.1 || orders <= 100);
+                OrderSender sender = new OrderSender(producer, topic, out, printEvery);
                 // A fixed rate: order i is due at start + i x interval, however long each send took.
                 long startedAt = System.nanoTime();
                 for (long i = 0; i < orders && !shutdown.requested(); i++) {
@@ -118,9 +132,11 @@ public final class OrderProducer implements Callable<Integer> {
                 sender.flush();
                 summary = sender.summary();
             }
-            double seconds = summary.elapsed().toNanos() / 1e9;
-            out.printf("%nPlaced %d orders in %.2f s (%.0f orders/s): %d acknowledged, %d failed%n", summary.sent(),
-                    seconds, summary.sent() / Math.max(seconds, 1e-9), summary.acknowledged(), summary.failed());
+            new RunSummary("order-producer", "placed", summary.sent(), "orders", summary.elapsed())
+                    .detail("topic", topic)
+                    .count("acknowledged", summary.acknowledged())
+                    .count("failed", summary.failed())
+                    .report(out, summaryOption.file());
             return summary.failed() == 0 ? 0 : 1;
         }
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.events.Order;
 
 /**
@@ -25,19 +26,19 @@ final class OrderSender {
     private final Producer<String, Order> producer;
     private final String topic;
     private final PrintStream out;
-    private final boolean printEach;
+    private final long printEvery;
     private final long startedAt = System.nanoTime();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private long lastProgressAt = startedAt;
 
-    /** @param printEach a line per order; otherwise a progress line every few seconds */
-    OrderSender(Producer<String, Order> producer, String topic, PrintStream out, boolean printEach) {
+    /** @param printEvery as {@code --print-every}; with 0, a progress line every few seconds instead */
+    OrderSender(Producer<String, Order> producer, String topic, PrintStream out, long printEvery) {
         this.producer = producer;
         this.topic = topic;
         this.out = out;
-        this.printEach = printEach;
+        this.printEvery = printEvery;
     }
 
     void send(Order order) {
@@ -49,14 +50,14 @@ final class OrderSender {
                 out.printf("order %s FAILED: %s%n", order.orderId(), error);
                 return;
             }
-            acknowledged.incrementAndGet();
-            if (printEach) {
+            long number = acknowledged.incrementAndGet();
+            if (ConsoleLines.printThis(number, printEvery)) {
                 out.printf("order %-16s %-7s %d item(s) %8s %s -> %s partition %d offset %d%n", order.orderId(),
                         order.customerId(), order.items().size(), order.amount().toPlainString(), order.currency(),
                         metadata.topic(), metadata.partition(), metadata.offset());
             }
         });
-        if (!printEach) {
+        if (printEvery == 0) {
             printProgressNow();
         }
     }

@@ -32,7 +32,7 @@ class OrderSenderTest {
     void ordersAreKeyedByOrderIdSoEachOrderStaysOnOnePartition() {
         MockProducer<String, Order> producer = new MockProducer<>(true, new RoundRobinPartitioner(),
                 new StringSerializer(), new JsonSerializer<>());
-        OrderSender sender = new OrderSender(producer, "orders", out, true);
+        OrderSender sender = new OrderSender(producer, "orders", out, 1);
 
         for (int i = 0; i < 5; i++) {
             sender.send(generator.next());
@@ -49,7 +49,7 @@ class OrderSenderTest {
     void aFailedSendIsCountedAndShown() {
         MockProducer<String, Order> producer = new MockProducer<>(false, new RoundRobinPartitioner(),
                 new StringSerializer(), new JsonSerializer<>());
-        OrderSender sender = new OrderSender(producer, "orders", out, true);
+        OrderSender sender = new OrderSender(producer, "orders", out, 1);
 
         sender.send(generator.next());
         producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("no answer"));

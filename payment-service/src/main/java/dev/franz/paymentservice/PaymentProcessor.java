@@ -5,28 +5,27 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 
+import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.events.Order;
 import dev.franz.common.events.PaymentResult;
 import dev.franz.common.events.PaymentStatus;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
 import dev.franz.common.kafka.DeadLetters;
-import dev.franz.common.kafka.ExactlyOnceLoop;
 
 /**
  * Turns orders into payment results: reads each order, validates it, charges it through the gateway
  * (with retries) and writes one result per order to {@code payments}, keyed by order id. What cannot
  * be paid goes to the dead letter topic with the reason in its headers. Never throws for a bad
- * record: one bad order must not stop the partition behind it.
+ * record: one bad order must not stop the partition behind it. Makes no Kafka calls: PaymentService
+ * sends what it returns inside its transaction, and tells it whether the batch was committed.
  */
-final class PaymentProcessor implements ExactlyOnceLoop.BatchProcessor<String, byte[]> {
+final class PaymentProcessor {
 
     /** Where results go and how much to print. */
     record Settings(String paymentsTopic, String deadLetterTopic, long printEvery, Duration statsInterval) {
@@ -36,8 +35,6 @@ final class PaymentProcessor implements ExactlyOnceLoop.BatchProcessor<String, b
     private final Settings settings;
     private final Clock clock;
     private final PrintStream out;
-    private final LongSupplier lag;
-    private final LongSupplier abortedTransactions;
     private final JsonDeserializer<Order> orderReader = new JsonDeserializer<>(Order.class);
     private final JsonSerializer<PaymentResult> resultWriter = new JsonSerializer<>();
     private final PaymentStats stats = new PaymentStats();
@@ -53,27 +50,16 @@ final class PaymentProcessor implements ExactlyOnceLoop.BatchProcessor<String, b
     private long lastStatsAt;
     private long processedAtLastStats;
 
-    PaymentProcessor(RetryingGateway gateway, Settings settings, Clock clock, PrintStream out, LongSupplier lag,
-                     LongSupplier abortedTransactions) {
+    PaymentProcessor(RetryingGateway gateway, Settings settings, Clock clock, PrintStream out) {
         this.gateway = gateway;
         this.settings = settings;
         this.clock = clock;
         this.out = out;
-        this.lag = lag;
-        this.abortedTransactions = abortedTransactions;
         this.lastStatsAt = System.nanoTime();
     }
 
-    @Override
-    public List<ProducerRecord<String, byte[]>> process(ConsumerRecords<String, byte[]> records) {
-        List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, byte[]> record : records) {
-            outputs.add(process(record));
-        }
-        return outputs;
-    }
-
-    private ProducerRecord<String, byte[]> process(ConsumerRecord<String, byte[]> record) {
+    /** The result of one order, for payments, or the order itself for the dead letter topic. */
+    ProducerRecord<String, byte[]> process(ConsumerRecord<String, byte[]> record) {
         String source = record.topic() + "-" + record.partition() + "@" + record.offset();
         Order order;
         try {
@@ -122,41 +108,37 @@ final class PaymentProcessor implements ExactlyOnceLoop.BatchProcessor<String, b
 
     private void printSampled(String line) {
         seen++;
-        if (settings.printEvery() > 0 && seen % settings.printEvery() == 0) {
+        if (ConsoleLines.printThis(seen, settings.printEvery())) {
             batchLines.add(line);
         }
     }
 
-    @Override
-    public void committed() {
+    /** The batch is committed: its results are final, count and print them. */
+    void committed() {
         stats.add(batchApproved, batchDeclined, batchDeadLettered, batchRetried);
         batchLines.forEach(out::println);
         clearBatch();
     }
 
-    @Override
-    public void aborted() {
+    /** The batch was aborted and will be read again: forget its effects. */
+    void aborted() {
         out.printf("Aborted a transaction of %d orders: none of its results are visible; they will be processed"
                 + " again.%n", batchApproved + batchDeclined + batchDeadLettered);
         clearBatch();
     }
 
-    @Override
-    public void afterPoll() {
+    /** Called after every poll: prints a stats line once per stats interval while orders come in. */
+    void printStatsEvery(long lag, long abortedTransactions) {
         long now = System.nanoTime();
         long elapsed = now - lastStatsAt;
         if (elapsed >= settings.statsInterval().toNanos()) {
             long processed = stats.processed();
             if (processed != processedAtLastStats) {
-                printStats((processed - processedAtLastStats) / (elapsed / 1e9));
+                out.println(stats.line((processed - processedAtLastStats) / (elapsed / 1e9), lag, abortedTransactions));
             }
             processedAtLastStats = processed;
             lastStatsAt = now;
         }
-    }
-
-    void printStats(double ordersPerSecond) {
-        out.println(stats.line(ordersPerSecond, lag.getAsLong(), abortedTransactions.getAsLong()));
     }
 
     PaymentStats stats() {

@@ -48,14 +48,14 @@ class PaymentProcessorTest {
     };
     private final PaymentProcessor processor = new PaymentProcessor(new RetryingGateway(scriptedGateway, NO_WAIT),
             new PaymentProcessor.Settings("payments", "orders.DLT", 1, Duration.ofSeconds(5)),
-            Clock.fixed(NOW, ZoneOffset.UTC), out, () -> 0, () -> 0);
+            Clock.fixed(NOW, ZoneOffset.UTC), out);
 
     @Test
     void writesOneResultPerOrderKeyedByOrderId() {
         script.add(Charge.approved());
         script.add(Charge.declined("customer cust-13 is blocked"));
 
-        List<ProducerRecord<String, byte[]>> outputs = processor.process(batch(
+        List<ProducerRecord<String, byte[]>> outputs = processAll(batch(
                 json(order("ord-1", "cust-1")), json(order("ord-2", "cust-13"))));
 
         assertThat(outputs).extracting(ProducerRecord::topic).containsOnly("payments");
@@ -71,7 +71,7 @@ class PaymentProcessorTest {
     void malformedJsonGoesToTheDeadLetterTopicUnchangedWithHeadersSayingWhy() {
         byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
 
-        ProducerRecord<String, byte[]> deadLetter = processor.process(batch(garbage)).get(0);
+        ProducerRecord<String, byte[]> deadLetter = processAll(batch(garbage)).get(0);
 
         assertThat(deadLetter.topic()).isEqualTo("orders.DLT");
         assertThat(deadLetter.value()).isEqualTo(garbage);
@@ -90,7 +90,7 @@ class PaymentProcessorTest {
         Order noItems = new Order("ord-1", "cust-1", List.of(), new BigDecimal("10.00"), "EUR", NOW);
         script.add(new GatewayUnavailableException("must not be called"));
 
-        ProducerRecord<String, byte[]> deadLetter = processor.process(batch(json(noItems))).get(0);
+        ProducerRecord<String, byte[]> deadLetter = processAll(batch(json(noItems))).get(0);
 
         assertThat(DeadLetters.header(deadLetter.headers(), DeadLetters.REASON)).isEqualTo("invalid");
         assertThat(DeadLetters.header(deadLetter.headers(), DeadLetters.ERROR_MESSAGE))
@@ -104,7 +104,7 @@ class PaymentProcessorTest {
         script.add(new GatewayUnavailableException("503"));
         script.add(Charge.approved());
 
-        ProducerRecord<String, byte[]> result = processor.process(batch(json(order("ord-1", "cust-1")))).get(0);
+        ProducerRecord<String, byte[]> result = processAll(batch(json(order("ord-1", "cust-1")))).get(0);
         processor.committed();
 
         assertThat(result.topic()).isEqualTo("payments");
@@ -118,7 +118,7 @@ class PaymentProcessorTest {
             script.add(new GatewayUnavailableException("503 #" + i));
         }
 
-        ProducerRecord<String, byte[]> deadLetter = processor.process(batch(json(order("ord-1", "cust-1")))).get(0);
+        ProducerRecord<String, byte[]> deadLetter = processAll(batch(json(order("ord-1", "cust-1")))).get(0);
 
         assertThat(deadLetter.topic()).isEqualTo("orders.DLT");
         assertThat(DeadLetters.header(deadLetter.headers(), DeadLetters.REASON)).isEqualTo("retries-exhausted");
@@ -128,13 +128,20 @@ class PaymentProcessorTest {
 
     @Test
     void onlyCommittedBatchesAreCountedAndPrinted() {
-        processor.process(batch(json(order("ord-1", "cust-1"))));
+        processAll(batch(json(order("ord-1", "cust-1"))));
         processor.aborted();
-        processor.process(batch(json(order("ord-1", "cust-1"))));
+        processAll(batch(json(order("ord-1", "cust-1"))));
         processor.committed();
 
         assertThat(processor.stats().processed()).isEqualTo(1);
         assertThat(output.toString(StandardCharsets.UTF_8)).containsOnlyOnce("ord-1 ");
+    }
+
+    /** What PaymentService sends for each record of a batch, inside its transaction. */
+    private List<ProducerRecord<String, byte[]>> processAll(ConsumerRecords<String, byte[]> records) {
+        List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
+        records.forEach(record -> outputs.add(processor.process(record)));
+        return outputs;
     }
 
     private static Order order(String id, String customer) {

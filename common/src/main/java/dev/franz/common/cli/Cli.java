@@ -27,6 +27,8 @@ public final class Cli {
     /** Parses {@code args}, runs the command and returns its exit code; never calls System.exit. */
     public static int run(Object command, String... args) {
         return new CommandLine(command)
+                // --compression LZ4, lz4 and Lz4 all work.
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(Cli::handleFailure)
                 .execute(args);
     }

@@ -10,18 +10,22 @@ import picocli.CommandLine.Option;
  */
 public final class ServiceOptions {
 
-    @Option(names = "--instance", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--instance", paramLabel = "N", defaultValue = "1", converter = Numbers.Positive.class,
             description = "Which instance this is; run more with 2, 3, ... Restarting an instance with the same"
                     + " number takes over its partitions and fences the old one (default: ${DEFAULT-VALUE}).")
-    int instance;
+    long instance;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1",
-            description = "Print every Nth result; 0 prints none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
+            description = ConsoleLines.PRINT_EVERY_HELP)
     long printEvery;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
-            description = "Stop after this long without a record (default: run until Ctrl-C).")
+            converter = Numbers.NotNegative.class, description = ConsoleLines.IDLE_TIMEOUT_HELP)
     long idleTimeoutSeconds;
+
+    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0", converter = Numbers.NotNegative.class,
+            description = "Stop once N input records are committed; 0 means no limit (default: ${DEFAULT-VALUE}).")
+    long maxMessages;
 
     /** The instance's stable name, e.g. {@code payment-service-1}: its group instance id and transactional id. */
     public String instanceName(String service) {
@@ -37,14 +41,8 @@ public final class ServiceOptions {
         return Duration.ofSeconds(idleTimeoutSeconds);
     }
 
-    /** Null if the options are fine, otherwise what is wrong with them. */
-    public String problem() {
-        if (instance < 1) {
-            return "--instance must be at least 1";
-        }
-        if (printEvery < 0 || idleTimeoutSeconds < 0) {
-            return "--print-every and --idle-timeout must not be negative";
-        }
-        return null;
+    /** Long.MAX_VALUE when there is no limit. */
+    public long maxMessages() {
+        return maxMessages == 0 ? Long.MAX_VALUE : maxMessages;
     }
 }

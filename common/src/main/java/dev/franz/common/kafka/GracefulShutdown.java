@@ -10,7 +10,7 @@ import org.apache.kafka.clients.consumer.Consumer;
  * Ctrl-C for a consumer's poll loop, the classic way: a JVM shutdown hook calls
  * {@link Consumer#wakeup()}, the blocked {@code poll()} throws {@code WakeupException}, the loop
  * commits what it processed and closes the consumer, and only then does the hook let the JVM exit.
- * A producer's loop uses {@link #stopOnExit()} and checks {@link #requested()} between sends.
+ * A producer's loop registers with {@link #onExit(Runnable)} and checks {@link #requested()} between sends.
  *
  * <pre>{@code
  * GracefulShutdown shutdown = new GracefulShutdown();
@@ -41,12 +41,10 @@ public final class GracefulShutdown implements AutoCloseable {
         register(consumer::wakeup);
     }
 
-    /** Registers a shutdown hook for a loop that checks {@link #requested()} itself (a producer's). */
-    public void stopOnExit() {
-        register(() -> { });
-    }
-
-    /** Registers a shutdown hook that runs {@code onSignal} (e.g. to wake a waiting main thread). */
+    /**
+     * Registers a shutdown hook that runs {@code onSignal} (e.g. to wake a waiting main thread); a
+     * loop with nothing to wake passes {@code () -> { }} and checks {@link #requested()} itself.
+     */
     public void onExit(Runnable onSignal) {
         register(onSignal);
     }
@@ -63,7 +61,7 @@ public final class GracefulShutdown implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "consumer-shutdown-hook");
+        }, "franz-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

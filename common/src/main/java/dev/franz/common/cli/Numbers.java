@@ -1,0 +1,55 @@
+package dev.franz.common.cli;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Range-checked numbers for picocli options, so that {@code --max-messages -1} is refused with one
+ * line naming the option, before any client is created: {@code converter = Numbers.NotNegative.class}.
+ */
+public final class Numbers {
+
+    private Numbers() {
+    }
+
+    /** 0 or more. */
+    public static final class NotNegative implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return atLeast(value, 0);
+        }
+    }
+
+    /** 1 or more. */
+    public static final class Positive implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return atLeast(value, 1);
+        }
+    }
+
+    /** 1 or more, as an int. */
+    public static final class PositiveInt implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long number = atLeast(value, 1);
+            if (number > Integer.MAX_VALUE) {
+                throw new TypeConversionException("'" + value + "' is too large (at most " + Integer.MAX_VALUE + ")");
+            }
+            return (int) number;
+        }
+    }
+
+    static long atLeast(String value, long minimum) {
+        long number;
+        try {
+            number = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a whole number");
+        }
+        if (number < minimum) {
+            throw new TypeConversionException("'" + value + "' is not allowed, it must be " + minimum + " or more");
+        }
+        return number;
+    }
+}
