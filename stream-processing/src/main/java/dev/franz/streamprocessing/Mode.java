@@ -6,6 +6,6 @@ enum Mode {
     STATEFUL,
     /** Each event joined with its user's profile from the compacted {@code user_profiles} topic. */
     ENRICHMENT,
-    /** Events per type in 5-second tumbling windows of event time, emitted when each window closes. */
+    /** Events per type in tumbling windows of event time (--window-seconds), emitted when each window closes. */
     WINDOWED
 }

@@ -2,25 +2,29 @@ package dev.franz.streamprocessing;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.events.UserEvent;
 import dev.franz.common.json.JsonDeserializer;
 
 /**
- * The plain-clients engine, as the seed did it: poll, update in-memory state, send the results,
- * then commit. At-least-once: the offsets are committed only after the results are acknowledged,
- * so a crash repeats some output rather than losing it.
+ * The plain-clients engine, as the original Python course does it: poll, update in-memory state,
+ * send the results, then commit. At-least-once: the offsets are committed only after the results
+ * are acknowledged, so a crash repeats some output rather than losing it.
  */
 final class PlainEngine {
 
@@ -45,14 +49,34 @@ final class PlainEngine {
         this.reportInterval = reportInterval;
     }
 
-    /** Runs until Ctrl-C (the consumer is woken up) or nothing came for {@code idleTimeout} (zero: never). */
+    /**
+     * Runs until Ctrl-C (the consumer is woken up) or nothing came for {@code idleTimeout} while
+     * partitions were assigned (zero: never).
+     */
     long run(String topic, Duration idleTimeout) {
-        consumer.subscribe(List.of(topic));
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    // Every batch is published and its commit sent before the next poll, and this runs
+                    // inside poll(): commit synchronously so the next owner starts where we stopped.
+                    consumer.commitSync();
+                    out.println(ConsoleLines.revoked(partitions));
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    out.println(ConsoleLines.assigned(partitions));
+                }
+            }
+        });
         long lastRecordAt = System.nanoTime();
         long lastReportAt = System.nanoTime();
         long reportedAt = 0;
         try {
-            while (idleTimeout.isZero() || System.nanoTime() - lastRecordAt < idleTimeout.toNanos()) {
+            while (true) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     for (ConsumerRecord<String, byte[]> record : records) {
@@ -72,7 +96,13 @@ final class PlainEngine {
                             log.warn("Commit failed, the next one will cover it: {}", error.toString());
                         }
                     });
+                }
+                // Idle means owning partitions and getting nothing: waiting for an assignment does not count.
+                if (!records.isEmpty() || consumer.assignment().isEmpty()) {
                     lastRecordAt = System.nanoTime();
+                } else if (!idleTimeout.isZero() && System.nanoTime() - lastRecordAt > idleTimeout.toNanos()) {
+                    out.printf("No new events for %d s: stopping.%n", idleTimeout.toSeconds());
+                    break;
                 }
                 if (System.nanoTime() - lastReportAt >= reportInterval.toNanos() && processed != reportedAt) {
                     processor.report(out);
@@ -93,6 +123,7 @@ final class PlainEngine {
         return processed;
     }
 
+    /** Records that were not readable events, each reported in one line and skipped. */
     long skipped() {
         return skipped;
     }
@@ -102,16 +133,20 @@ final class PlainEngine {
         try {
             event = reader.deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            skipped++;
-            log.warn("Skipped {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            skip(record, e.getMessage());
             return;
         }
         if (event == null) {
-            skipped++;
+            skip(record, "no value");
             return;
         }
         processed++;
         processor.process(record.key(), event, record.timestamp()).forEach(this::send);
+    }
+
+    private void skip(ConsumerRecord<String, byte[]> record, String reason) {
+        skipped++;
+        out.println(ConsoleLines.skipped(record.topic(), record.partition(), record.offset(), reason));
     }
 
     private void send(ProducerRecord<String, byte[]> output) {

@@ -37,8 +37,8 @@ final class ProfileSeeder {
     private ProfileSeeder() {
     }
 
-    /** @return true if the topic was created and filled now */
-    static boolean ensureProfiles(FranzConfig config, String topic, PrintStream out) {
+    /** Creates the compacted profiles topic and fills it, if it does not exist yet. */
+    static void ensureProfiles(FranzConfig config, String topic, PrintStream out) {
         boolean created;
         try (Admin admin = Admin.create(config.clientProperties())) {
             // Compacted: Kafka keeps at least the latest record of every key for ever, so the topic is
@@ -58,7 +58,6 @@ final class ProfileSeeder {
             out.printf("Created the compacted topic %s with %d profiles (user-1 to user-%d)%n", topic, PROFILES.size(),
                     PROFILES.size());
         }
-        return created;
     }
 
     /** The profiles as a map by user id, for the plain engine. */

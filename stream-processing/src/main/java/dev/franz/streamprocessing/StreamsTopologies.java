@@ -12,7 +12,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -41,7 +40,7 @@ final class StreamsTopologies {
     static final String COUNTS_STORE = "counts-by-event-type";
     static final String TOTALS_STORE = "totals-by-user";
     static final String PROFILES_STORE = "user-profiles";
-    static final String WINDOWS_STORE = "counts-by-event-type-5s";
+    static final String WINDOWS_STORE = "counts-by-event-type-per-window";
 
     private static final Serde<String> STRINGS = Serdes.String();
     private static final Serde<UserEvent> EVENTS = JsonSerdes.of(UserEvent.class);
@@ -70,6 +69,8 @@ final class StreamsTopologies {
                 .toStream()
                 .to(topics.typeCounts(), Produced.with(STRINGS, JsonSerdes.of(Long.class)));
         // Already keyed by user: no repartition needed.
+        // The initializer cannot see the key, so a new user's totals start without a user id and the
+        // aggregator fills it in from the key on the first event.
         events.groupByKey(Grouped.with(STRINGS, EVENTS))
                 .aggregate(() -> UserTotals.empty(null),
                         (userId, event, totals) -> (totals.userId() == null ? UserTotals.empty(userId) : totals)
@@ -118,8 +119,17 @@ final class StreamsTopologies {
         return builder.build();
     }
 
-    /** The settings of the Streams application, each with why. */
+    /**
+     * The settings of the Streams application, each with why; the local stores under
+     * {@code .kafka-streams/} beside the project.
+     */
     static Properties config(FranzConfig config, String applicationId, String offsetReset) {
+        return config(config, applicationId, offsetReset,
+                FranzConfig.repositoryRoot().resolve(".kafka-streams").toString());
+    }
+
+    /** @param stateDir where the local stores live */
+    static Properties config(FranzConfig config, String applicationId, String offsetReset, String stateDir) {
         Properties props = config.clientProperties();
         // Names the consumer group, the internal topics and the local state: same id = same state.
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -127,13 +137,12 @@ final class StreamsTopologies {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // Internal topics (repartition, changelog) get the replication factor of the lesson's topics.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
-        // A record that is not valid JSON is logged and skipped, like the plain engine does, instead
-        // of stopping the application.
-        props.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class);
+        // A record that is not valid JSON is reported in one line and skipped, like the plain engine
+        // does, instead of stopping the application.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnreadableRecords.class);
         // The local stores live here, beside the project (git-ignored), not in /tmp: they are a cache
         // of the changelog topics that saves rebuilding the state at each start.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, FranzConfig.repositoryRoot().resolve(".kafka-streams").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         // Where a new application starts: earliest replays the topic, latest sees only new events.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
         return props;

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.nio.file.Path;
 import java.util.Properties;
 
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,7 +21,9 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.EnrichedUserEvent;
 import dev.franz.common.events.UserEvent;
 import dev.franz.common.events.UserProfile;
@@ -30,6 +34,9 @@ import dev.franz.common.json.JsonSerializer;
 
 /** The Kafka Streams topologies, exactly as the program builds them, with explicit timestamps. */
 class StreamsTopologiesTest {
+
+    @TempDir
+    Path stateDir;
 
     private static final Instant T0 = Instant.parse("2026-11-26T18:00:00Z");
     private static final StreamTopics TOPICS = new StreamTopics("events", "profiles", "type-counts", "user-totals",
@@ -59,10 +66,8 @@ class StreamsTopologiesTest {
             send(events, "click", T0.plusSeconds(30));     // closes [5, 10)
             assertThat(windows.readValuesToList()).containsExactly(
                     new WindowCount("click", T0.plusSeconds(5), T0.plusSeconds(10), 3));
-            double dropped = driver.metrics().entrySet().stream()
-                    .filter(entry -> entry.getKey().name().equals("dropped-records-total"))
-                    .mapToDouble(entry -> ((Number) entry.getValue().metricValue()).doubleValue()).sum();
-            assertThat(dropped).isEqualTo(1.0);
+            assertThat(StreamProcessing.metricSum(driver.metrics(), "dropped-records-total", "stream-task-metrics"))
+                    .isEqualTo(1.0);
         }
     }
 
@@ -104,10 +109,27 @@ class StreamsTopologiesTest {
         }
     }
 
-    private static TopologyTestDriver driver(Topology topology) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    @Test
+    void anUnreadableRecordIsSkippedWithOneLineAndTheNextOneCounts() {
+        long skippedBefore = SkipUnreadableRecords.skipped();
+        try (TopologyTestDriver driver = driver(StreamsTopologies.stateful(TOPICS))) {
+            TestInputTopic<String, byte[]> raw = driver.createInputTopic("events", new StringSerializer(),
+                    new ByteArraySerializer());
+            raw.pipeInput("user-1", "not json".getBytes(StandardCharsets.UTF_8));
+            send(events(driver), "click", Instant.parse("2026-11-26T18:00:00Z"));
+
+            Map<String, UserTotals> totals = driver.createOutputTopic("user-totals", new StringDeserializer(),
+                    new JsonDeserializer<>(UserTotals.class)).readKeyValuesToMap();
+            assertThat(totals.get("user-1").events()).isEqualTo(1);
+        }
+        assertThat(SkipUnreadableRecords.skipped()).isEqualTo(skippedBefore + 1);
+    }
+
+    /** The program's own Streams settings (exactly-once, the skipping handler), state in a temporary folder. */
+    private TopologyTestDriver driver(Topology topology) {
+        Properties props = StreamsTopologies.config(FranzConfig.defaultsWith(Map.of()), "test", "earliest",
+                stateDir.toString());
+        assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return new TopologyTestDriver(topology, props);
     }
 
