@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "admin-client", mixinStandardHelpOptions = true, version = "admin-client (Franz)",
         description = "Manage topics and consumer groups with Kafka's Admin API.",
-        subcommands = {AdminLesson.Topics.class, AdminLesson.Groups.class})
+        subcommands = {AdminLesson.TopicsCommand.class, AdminLesson.GroupsCommand.class})
 public final class AdminLesson {
 
     @Mixin
@@ -55,7 +55,7 @@ public final class AdminLesson {
     }
 
     @Command(name = "topics", description = "List, create, describe and delete topics.", mixinStandardHelpOptions = true)
-    static final class Topics {
+    static final class TopicsCommand {
         @ParentCommand
         AdminLesson lesson;
 
@@ -114,7 +114,7 @@ public final class AdminLesson {
 
     @Command(name = "groups", description = "List and describe consumer groups (with lag), reset their offsets.",
             mixinStandardHelpOptions = true)
-    static final class Groups {
+    static final class GroupsCommand {
         @ParentCommand
         AdminLesson lesson;
 

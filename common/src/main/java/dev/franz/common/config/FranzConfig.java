@@ -36,16 +36,14 @@ public final class FranzConfig {
     private static final int MAX_PARTITIONS = 10_000;
 
     private final String bootstrapServers;
-    private final Optional<Path> clientConfigFile;
     private final Properties clientConfig;
     private final Map<ConfigKey, String> topics;
     private final int topicPartitions;
     private final short topicReplicationFactor;
 
-    private FranzConfig(String bootstrapServers, Optional<Path> clientConfigFile, Properties clientConfig,
+    private FranzConfig(String bootstrapServers, Properties clientConfig,
                         Map<ConfigKey, String> topics, int topicPartitions, short topicReplicationFactor) {
         this.bootstrapServers = bootstrapServers;
-        this.clientConfigFile = clientConfigFile;
         this.clientConfig = clientConfig;
         this.topics = topics;
         this.topicPartitions = topicPartitions;
@@ -124,10 +122,6 @@ public final class FranzConfig {
         return bootstrapServers;
     }
 
-    public Optional<Path> clientConfigFile() {
-        return clientConfigFile;
-    }
-
     /**
      * Settings every Kafka client gets: the client properties file, then {@code bootstrap.servers}.
      * A fresh copy each call, for the caller to add its own client's settings to.
@@ -187,7 +181,7 @@ public final class FranzConfig {
             if (!problems.isEmpty()) {
                 throw new FranzConfigException(problems);
             }
-            return new FranzConfig(bootstrap, clientFile, clientConfig, topics, partitions, (short) replicationFactor);
+            return new FranzConfig(bootstrap, clientConfig, topics, partitions, (short) replicationFactor);
         }
 
         private String bootstrapServers() {

@@ -82,7 +82,7 @@ public final class BrokerPreflight {
         for (String address : bootstrap.split(",")) {
             String hostPort = address.strip();
             int colon = hostPort.lastIndexOf(':');
-            String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+            String host = hostPort.substring(0, colon); // FranzConfig accepts only HOST:PORT, no IPv6 literals
             int port = Integer.parseInt(hostPort.substring(colon + 1));
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());

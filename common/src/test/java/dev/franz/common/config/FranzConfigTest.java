@@ -34,7 +34,6 @@ class FranzConfigTest {
         assertThat(config.topic(ConfigKey.TOPIC_ORDERS)).isEqualTo("orders");
         assertThat(config.topicPartitions()).isEqualTo(3);
         assertThat(config.topicReplicationFactor()).isEqualTo((short) 1);
-        assertThat(config.clientConfigFile()).isEmpty();
         assertThat(config.clientProperties()).containsOnly(Map.entry("bootstrap.servers", "localhost:9092"));
     }
 
@@ -92,7 +91,6 @@ class FranzConfigTest {
 
         FranzConfig config = resolve(new ConfigSource(".env", Map.of("KAFKA_CLIENT_CONFIG", "client.properties")));
 
-        assertThat(config.clientConfigFile()).contains(dir.resolve("client.properties"));
         assertThat(config.clientProperties())
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "PLAIN")
