@@ -23,6 +23,10 @@ import picocli.CommandLine.ParentCommand;
 /**
  * The admin lesson: the Admin API that kafka-topics and kafka-consumer-groups are built on.
  * {@code ./mvnw -q compile exec:java -pl admin-client -Dexec.args="topics describe user_events"}
+ *
+ * <p>Reading path: this class is the command line and opens one {@code Admin} client per command
+ * ({@link #connect}); the Admin calls themselves are in {@link TopicAdmin} for {@code topics ...}
+ * and in {@link GroupAdmin} for {@code groups ...}.
  */
 @Command(name = "admin-client", mixinStandardHelpOptions = true, version = "admin-client (Franz)",
         description = "Manage topics and consumer groups with Kafka's Admin API.",

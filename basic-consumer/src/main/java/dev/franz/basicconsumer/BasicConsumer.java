@@ -3,6 +3,7 @@ package dev.franz.basicconsumer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -23,6 +24,7 @@ import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.ArgGroup;
@@ -129,21 +131,24 @@ public final class BasicConsumer implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         FranzConfig config = configOptions.load();
         // Fail in seconds with a clear message if no broker answers, instead of warning for ever.
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topicName = topic != null ? topic : config.topic(ConfigKey.TOPIC_USER_EVENTS);
-        // Subscribing to a missing topic is not an error: the consumer just warns every second.
-        // Creating it means the order in which you start producer and consumer does not matter.
-        if (Topics.createIfMissing(config, topicName)) {
-            out.printf("Created topic %s with %d partitions; waiting for records.%n", topicName, config.topicPartitions());
-        }
+        // A consumer does not create the topic it reads: a typo would silently make a new, empty one.
+        // Subscribing to a missing topic is not an error either (the client only warns), so check.
+        Topics.awaitExisting(config, List.of(topicName), out);
         ConsumeLoop.Settings settings = new ConsumeLoop.Settings(manualCommit, startPosition(), maxMessages,
                 Duration.ofSeconds(idleTimeoutSeconds), printEvery);
 
-        out.printf("Reading %s as group %s (%s commits, offset reset %s). Ctrl-C to stop.%n", topicName, group,
-                manualCommit ? "manual" : "automatic", offsetReset.name().toLowerCase());
+        if (replay == null) {
+            out.printf("Reading %s as group %s (%s commits, offset reset %s). Ctrl-C to stop.%n", topicName, group,
+                    manualCommit ? "manual" : "automatic", offsetReset.name().toLowerCase());
+        } else {
+            out.printf("Replaying every partition of %s (assign(), outside group %s, whose offsets stay as they"
+                    + " are: nothing is committed). Ctrl-C to stop.%n", topicName, group);
+        }
         GracefulShutdown shutdown = new GracefulShutdown();
         // The shutdown hook waits until this block is done: records processed, offsets committed,
         // consumer closed, summary printed.
@@ -151,11 +156,15 @@ public final class BasicConsumer implements Callable<Integer> {
             ConsumeSummary summary;
             // try-with-resources: close() commits (in automatic mode) and leaves the group at once,
             // so its partitions move to the other members now rather than after a session timeout.
-            try (KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
-                    consumerProperties(config, group, offsetReset, manualCommit, groupProtocol),
-                    new StringDeserializer(), new JsonDeserializer<>(JsonNode.class))) {
+            Properties props = consumerProperties(config, group, offsetReset, manualCommit, groupProtocol);
+            if (replay != null) {
+                props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // a replay commits nothing
+            }
+            try (KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                    new JsonDeserializer<>(JsonNode.class))) {
                 shutdown.wakeUpOnExit(consumer);
-                summary = new ConsumeLoop(consumer, settings, out).run(topicName);
+                summary = new ConsumeLoop(consumer, settings, out, new ConnectionLines(out, config.bootstrapServers()))
+                        .run(topicName);
             }
             summary(summary, topicName).report(out, summaryOption.file());
         }
@@ -181,6 +190,9 @@ public final class BasicConsumer implements Callable<Integer> {
                 .detail("records by partition", summary.recordsByPartition().entrySet().stream()
                         .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", ")))
                 .count("unreadable records skipped", summary.poisonRecords());
+        if (replay != null) {
+            return run.detail("committed", "nothing (a replay leaves the group's offsets as they were)");
+        }
         if (manualCommit) {
             return run.detail("committed (next offset to read)", summary.committed().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));

@@ -26,6 +26,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.franz.common.cli.ConsoleLines;
+import dev.franz.common.kafka.ConnectionLines;
 
 /**
  * The poll loop of basic-consumer: subscribe, poll, print, commit. Ends on {@code consumer.wakeup()}
@@ -52,29 +53,42 @@ final class ConsumeLoop {
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new TreeMap<>(ConsumeLoop::compare);
     private final Map<Integer, Long> recordsByPartition = new TreeMap<>();
-    /**
-     * Partitions where the replay start (--from-...) was applied. Once per partition and run: a
-     * partition that comes back after a rebalance resumes from its committed offset, not from the
-     * replay start again.
-     */
-    private final Set<TopicPartition> positioned = new HashSet<>();
     /** The partitions this member owns now (the idle timeout counts only while there are some). */
     private volatile Set<TopicPartition> owned = Set.of();
     private long records;
     private long poisonRecords;
 
-    ConsumeLoop(Consumer<String, JsonNode> consumer, Settings settings, PrintStream out) {
+    private final ConnectionLines connection;
+
+    ConsumeLoop(Consumer<String, JsonNode> consumer, Settings settings, PrintStream out, ConnectionLines connection) {
         this.consumer = consumer;
         this.settings = settings;
         this.out = out;
+        this.connection = connection;
+    }
+
+    /** True when this run replays (--from-...): it reads every partition itself and commits nothing. */
+    boolean replaying() {
+        return !(settings.startPosition() instanceof StartPosition.Committed);
     }
 
     ConsumeSummary run(String topic) {
         long startedAt = System.nanoTime();
-        consumer.subscribe(List.of(topic), new PrintingRebalanceListener());
+        if (replaying()) {
+            // Replay reads *every* partition, whatever other members of the group do: assign() takes
+            // them all without joining the group (subscribe() would get only this member's share).
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            owned = Set.copyOf(partitions);
+            partitions.forEach(this::applyStartPosition);
+        } else {
+            consumer.subscribe(List.of(topic), new PrintingRebalanceListener());
+        }
         long lastRecordAt = System.nanoTime();
         try {
             while (!reachedMaxMessages()) {
+                connection.check(consumer.metrics());
                 ConsumerRecords<String, JsonNode> batch;
                 try {
                     batch = consumer.poll(POLL_TIMEOUT);
@@ -151,12 +165,31 @@ final class ConsumeLoop {
 
     /** Manual-commit mode: commit what was processed, synchronously, so nothing is read twice after a crash. */
     private void commitProcessed() {
-        if (!settings.manualCommit() || processed.isEmpty()) {
+        if (!settings.manualCommit() || replaying() || processed.isEmpty()) {
             return;
         }
         consumer.commitSync(processed);
         processed.forEach((partition, offset) -> committed.put(partition, offset.offset()));
         processed.clear();
+    }
+
+    /** Moves the position of one partition to the replay start (--from-beginning, -offset, -timestamp). */
+    private void applyStartPosition(TopicPartition partition) {
+        StartPosition start = settings.startPosition();
+        if (start instanceof StartPosition.Beginning) {
+            consumer.seekToBeginning(List.of(partition));
+        } else if (start instanceof StartPosition.Offset offset) {
+            consumer.seek(partition, offset.offset());
+        } else if (start instanceof StartPosition.Timestamp timestamp) {
+            Map<TopicPartition, OffsetAndTimestamp> found =
+                    consumer.offsetsForTimes(Map.of(partition, timestamp.timestamp().toEpochMilli()));
+            OffsetAndTimestamp offset = found.get(partition);
+            if (offset == null) {
+                consumer.seekToEnd(List.of(partition)); // no record at or after that time
+            } else {
+                consumer.seek(partition, offset.offset());
+            }
+        }
     }
 
     /** The partitions this consumer owns right now, as the group assigned them. Thread-safe. */
@@ -212,11 +245,6 @@ final class ConsumeLoop {
             now.addAll(partitions);
             owned = Set.copyOf(now);
             out.println(ConsoleLines.assigned(partitions));
-            for (TopicPartition partition : partitions) {
-                if (positioned.add(partition)) {
-                    applyStartPosition(partition);
-                }
-            }
         }
 
         @Override
@@ -226,24 +254,6 @@ final class ConsumeLoop {
             partitions.forEach(processed::remove);
             owned = without(owned, partitions);
             out.println(ConsoleLines.lost(partitions));
-        }
-
-        private void applyStartPosition(TopicPartition partition) {
-            StartPosition start = settings.startPosition();
-            if (start instanceof StartPosition.Beginning) {
-                consumer.seekToBeginning(List.of(partition));
-            } else if (start instanceof StartPosition.Offset offset) {
-                consumer.seek(partition, offset.offset());
-            } else if (start instanceof StartPosition.Timestamp timestamp) {
-                Map<TopicPartition, OffsetAndTimestamp> found =
-                        consumer.offsetsForTimes(Map.of(partition, timestamp.timestamp().toEpochMilli()));
-                OffsetAndTimestamp offset = found.get(partition);
-                if (offset == null) {
-                    consumer.seekToEnd(List.of(partition)); // no record at or after that time
-                } else {
-                    consumer.seek(partition, offset.offset());
-                }
-            }
         }
 
         private static Set<TopicPartition> without(Set<TopicPartition> from, Collection<TopicPartition> removed) {

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * Where this run starts reading each partition. {@link #committed()} is the normal case: where the
  * group left off, or {@code auto.offset.reset} if the group has no committed offset yet. The others
- * replay: they move the position for this run only (what is committed changes as records are read).
+ * replay: the run reads every partition of the topic from there (assign(), outside the group) and
+ * commits nothing, so the group's offsets stay where they are.
  */
 sealed interface StartPosition {
 

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.Topics;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
@@ -101,6 +102,24 @@ class BasicConsumerIT {
 
         ConsumeLoop.Settings replay = new ConsumeLoop.Settings(true, new StartPosition.Beginning(), 5, Duration.ZERO, 1);
         assertThat(runToCompletion(group, topic, replay).records()).isEqualTo(5);
+        // A replay commits nothing: the group's offsets are where its last normal run left them.
+        assertThat(committedOffsets(group)).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(5));
+    }
+
+    @Test
+    void aReplayReadsEveryPartitionEvenWhileAnotherMemberOfTheGroupOwnsThemAll() throws Exception {
+        String topic = createTopic("replay-all", 3);
+        String group = TestNames.unique("replay-all-group");
+        produceJson(topic, 3, 4);
+        RunningConsumer member = RunningConsumer.start(group, topic, settings(true, 0));
+        await().atMost(GROUP_SETTLES).until(() -> member.loop.ownedPartitions().size() == 3);
+
+        ConsumeLoop.Settings replay = new ConsumeLoop.Settings(false, new StartPosition.Beginning(), 12, Duration.ZERO, 1);
+        ConsumeSummary replayed = runToCompletion(group, topic, replay);
+        member.stop();
+
+        assertThat(replayed.records()).isEqualTo(12);
+        assertThat(replayed.recordsByPartition()).containsOnlyKeys(0, 1, 2);
     }
 
     @Test
@@ -154,7 +173,7 @@ class BasicConsumerIT {
                     BasicConsumer.consumerProperties(config, group, BasicConsumer.OffsetReset.EARLIEST,
                             settings.manualCommit(), BasicConsumer.GroupProtocol.CONSUMER),
                     new StringDeserializer(), new JsonDeserializer<>(JsonNode.class));
-            ConsumeLoop loop = new ConsumeLoop(consumer, settings, QUIET);
+            ConsumeLoop loop = new ConsumeLoop(consumer, settings, QUIET, new ConnectionLines(QUIET, "test"));
             CompletableFuture<ConsumeSummary> result = CompletableFuture.supplyAsync(() -> {
                 try (consumer) {
                     return loop.run(topic);

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import dev.franz.common.kafka.ConnectionLines;
+
 class ConsumeLoopTest {
 
     private static final String TOPIC = "events";
@@ -38,7 +40,7 @@ class ConsumeLoopTest {
 
     private ConsumeLoop loop(boolean manualCommit, long maxMessages) {
         return new ConsumeLoop(consumer, new ConsumeLoop.Settings(manualCommit, StartPosition.committed(), maxMessages,
-                Duration.ZERO, 1), out);
+                Duration.ZERO, 1), out, new ConnectionLines(out, "test"));
     }
 
     private void assignBothPartitions() {

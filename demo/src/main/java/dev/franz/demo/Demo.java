@@ -21,10 +21,9 @@ import org.apache.kafka.common.errors.WakeupException;
 import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.Numbers;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
-import dev.franz.common.kafka.BrokerPreflight;
-import dev.franz.common.kafka.BrokerUnreachableException;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import dev.franz.embedded.EmbeddedKafkaBroker;
@@ -32,8 +31,11 @@ import dev.franz.embedded.TemporaryDirectory;
 import dev.franz.notificationservice.NotificationService;
 import dev.franz.orderproducer.OrderProducer;
 import dev.franz.paymentservice.PaymentService;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,65 +45,67 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, version = "demo (Franz)", sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Runs order-producer, payment-service and notification-service as separate JVMs on a few"
-                + " orders, then prints what happened. Uses the configured broker, or starts a temporary one.")
+                + " orders, then prints what happened, on a temporary broker of its own.")
 public final class Demo implements Callable<Integer> {
 
     private static final Duration FLOW_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(60);
 
-    @Option(names = "--orders", paramLabel = "N", defaultValue = "10",
+    @Option(names = "--orders", paramLabel = "N", defaultValue = "10", converter = Numbers.PositiveInt.class,
             description = "How many orders to place (default: ${DEFAULT-VALUE}).")
     int orders;
 
     @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "0.5",
-            description = "Seconds between orders (default: ${DEFAULT-VALUE}).")
+            description = "Seconds between orders, 0 or more (default: ${DEFAULT-VALUE}).")
     double intervalSeconds;
 
-    @Option(names = "--group-prefix", paramLabel = "PREFIX",
-            description = "Prefix for the services' consumer groups, to run the flow beside another one (tests).")
-    String groupPrefix;
-
-    @Mixin
-    ConfigOptions configOptions;
+    @Spec
+    CommandSpec spec;
 
     private final PrintStream out = System.out;
+
+    /**
+     * Where the flow runs: the broker, more configuration arguments for every service (topic names),
+     * and the services' consumer groups.
+     */
+    record Flow(String bootstrapServers, List<String> configArguments, String paymentGroup,
+                String notificationGroup) {
+    }
 
     public static void main(String[] args) {
         System.exit(Cli.run(new Demo(), args));
     }
 
+    /**
+     * Always on a temporary broker of its own, so that the demo never meets a learner's own services
+     * (their groups, transactional ids and topics) on localhost:9092.
+     */
     @Override
     public Integer call() throws Exception {
-        FranzConfig configured = configOptions.load();
+        if (intervalSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--interval': '"
+                    + intervalSeconds + "' is not allowed, it must be 0 or more");
+        }
         GracefulShutdown shutdown = new GracefulShutdown();
         // Ctrl-C waits for the end of this block: services stopped, temporary broker stopped and deleted.
         try (shutdown) {
-            if (brokerAnswers(configured)) {
-                out.printf("Using the broker at %s.%n", configured.bootstrapServers());
-                return runFlow(configured.bootstrapServers(), shutdown);
-            }
-            out.printf("No broker at %s: starting a temporary local broker for this demo...%n",
-                    configured.bootstrapServers());
+            out.println("Starting a temporary broker for this demo (your own broker and services are left alone)...");
+            // A directory left by a demo that was killed (kill -9) is deleted here.
             try (TemporaryDirectory data = TemporaryDirectory.create("franz-demo-kafka");
                  EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(data.path(), Map.of())) {
                 out.printf("Temporary broker ready at %s (deleted when the demo ends).%n", broker.bootstrapServers());
-                return runFlow(broker.bootstrapServers(), shutdown);
+                return runFlow(new Flow(broker.bootstrapServers(), List.of(), "payment_service",
+                        "notification_service"), shutdown);
             }
         }
     }
 
-    private static boolean brokerAnswers(FranzConfig config) {
-        try {
-            BrokerPreflight.check(config.clientProperties(), Duration.ofSeconds(3));
-            return true;
-        } catch (BrokerUnreachableException e) {
-            return false;
-        }
-    }
-
-    private int runFlow(String bootstrapServers, GracefulShutdown shutdown) throws IOException, InterruptedException {
-        List<String> connection = configOptions.asArguments(bootstrapServers);
-        FranzConfig config = configOptions.load(bootstrapServers);
+    int runFlow(Flow flow, GracefulShutdown shutdown) throws IOException, InterruptedException {
+        List<String> connection = new ArrayList<>(List.of("--bootstrap-servers", flow.bootstrapServers()));
+        connection.addAll(flow.configArguments());
+        ConfigOptions configOptions = new ConfigOptions();
+        new CommandLine(configOptions).parseArgs(connection.toArray(String[]::new));
+        FranzConfig config = configOptions.load();
         String payments = config.topic(ConfigKey.TOPIC_PAYMENTS);
         for (ConfigKey topic : List.of(ConfigKey.TOPIC_ORDERS, ConfigKey.TOPIC_PAYMENTS, ConfigKey.TOPIC_ORDERS_DLT,
                 ConfigKey.TOPIC_NOTIFICATIONS)) {
@@ -119,10 +123,10 @@ public final class Demo implements Callable<Integer> {
                 watcher.wakeup();
             });
             services.add(ServiceProcess.start("payment", PaymentService.class,
-                    withGroup(connection, "payment_service"), out));
+                    withGroup(connection, flow.paymentGroup()), out));
             services.add(ServiceProcess.start("notification", NotificationService.class,
-                    withGroup(connection, "notification_service"), out));
-            awaitGroupsStable(config, services, List.of(group("payment_service"), group("notification_service")));
+                    withGroup(connection, flow.notificationGroup()), out));
+            awaitGroupsStable(config, services, List.of(flow.paymentGroup(), flow.notificationGroup()));
 
             List<String> producerArgs = new ArrayList<>(List.of(Integer.toString(orders), Double.toString(intervalSeconds)));
             producerArgs.addAll(connection);
@@ -143,15 +147,9 @@ public final class Demo implements Callable<Integer> {
         return complete ? 0 : 1;
     }
 
-    private String group(String defaultGroup) {
-        return groupPrefix == null ? defaultGroup : groupPrefix + defaultGroup;
-    }
-
-    private List<String> withGroup(List<String> arguments, String group) {
+    private static List<String> withGroup(List<String> arguments, String group) {
         List<String> withGroup = new ArrayList<>(arguments);
-        if (groupPrefix != null) {
-            withGroup.addAll(List.of("--group", groupPrefix + group));
-        }
+        withGroup.addAll(List.of("--group", group));
         return withGroup;
     }
 

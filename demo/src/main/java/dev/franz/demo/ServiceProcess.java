@@ -47,7 +47,8 @@ public final class ServiceProcess implements AutoCloseable {
                 // The services' own lines are the show; Kafka's client logs only when something is wrong.
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"),
-                mainClass.getName()));
+                // Runs mainClass, and stops it if the demo dies (even by kill -9).
+                ChildMain.class.getName(), mainClass.getName()));
         command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new ServiceProcess(label, process, out);

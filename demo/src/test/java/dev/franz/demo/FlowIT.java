@@ -12,7 +12,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.franz.common.cli.Cli;
 import dev.franz.common.events.Notification;
 import dev.franz.common.events.NotificationKind;
 import dev.franz.common.events.Order;
@@ -20,8 +19,10 @@ import dev.franz.common.events.PaymentResult;
 import dev.franz.common.events.PaymentStatus;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.kafka.CommittedRecords;
+import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
+import picocli.CommandLine;
 
 /** The three services as separate java processes, end to end, through the one-command demo. */
 class FlowIT {
@@ -36,13 +37,19 @@ class FlowIT {
     private final String notifications = TestNames.unique("notifications");
 
     @Test
-    void everyOrderGetsExactlyOnePaymentResultAndTheExpectedNotifications() {
-        int exitCode = Cli.run(new Demo(), "--orders", "25", "--interval", "0",
-                "--group-prefix", TestNames.unique("flow") + "-",
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--set", "TOPIC_ORDERS=" + orders, "--set", "TOPIC_PAYMENTS=" + payments,
-                "--set", "TOPIC_NOTIFICATIONS=" + notifications,
-                "--set", "TOPIC_ORDERS_DLT=" + TestNames.unique("orders.DLT"));
+    void everyOrderGetsExactlyOnePaymentResultAndTheExpectedNotifications() throws Exception {
+        // The demo's flow, on the test broker instead of a temporary one of its own, so that the test
+        // can read the topics afterwards.
+        Demo demo = new Demo();
+        new CommandLine(demo).parseArgs("--orders", "25", "--interval", "0");
+        int exitCode;
+        try (GracefulShutdown shutdown = new GracefulShutdown()) {
+            exitCode = demo.runFlow(new Demo.Flow(kafka.bootstrapServers(), List.of(
+                    "--set", "TOPIC_ORDERS=" + orders, "--set", "TOPIC_PAYMENTS=" + payments,
+                    "--set", "TOPIC_NOTIFICATIONS=" + notifications,
+                    "--set", "TOPIC_ORDERS_DLT=" + TestNames.unique("orders.DLT")),
+                    TestNames.unique("flow-pay"), TestNames.unique("flow-notify")), shutdown);
+        }
 
         assertThat(exitCode).isZero();
         List<String> orderIds = read(orders, Order.class).stream().map(ConsumerRecord::key).toList();

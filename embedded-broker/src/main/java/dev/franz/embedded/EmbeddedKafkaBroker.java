@@ -202,19 +202,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
         } catch (IOException e) {
-            throw new BrokerStartException(portInUseMessage("Port " + port + " (the broker's " + what + ")"));
+            throw new BrokerStartException(portInUseMessage("Port " + port + " (the broker's " + what + ")", port));
         }
     }
 
-    private static String portInUseMessage(String which) {
+    private static String portInUseMessage(String which, int port) {
         return which + " is already in use on " + HOST + ".\n"
-                + "Is a broker already running? Stop it, or pick other ports with --port / --controller-port.";
+                + "Probably another Kafka broker holds it: a local-kafka still running in another terminal, or a"
+                + " node left behind by one that was killed.\n"
+                + "Find it with:  ss -ltnp | grep ':" + port + " '"
+                + "   (or: lsof -i -P | grep LISTEN)\n"
+                + "Stop it with:  kill <pid>   Or pick other ports with --port / --controller-port.";
     }
 
     private static BrokerStartException startFailure(RuntimeException e, int port, int controllerPort, Path dataDir) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException) {
-                return new BrokerStartException(portInUseMessage("Port " + port + " or " + controllerPort), e);
+                return new BrokerStartException(portInUseMessage("Port " + port + " or " + controllerPort, port), e);
             }
             String message = String.valueOf(cause.getMessage());
             if (message.contains("Failed to acquire lock")) {

@@ -1,9 +1,11 @@
 package dev.franz.localkafka;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.franz.embedded.ClusterNode;
 import dev.franz.embedded.EmbeddedKafkaBroker;
@@ -21,6 +23,7 @@ import sun.misc.SignalHandler;
 public final class ClusterNodeMain implements Callable<Integer> {
 
     static final String READY = "NODE READY";
+    private static final Duration ORPHAN_CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     @Option(names = "--node-id", required = true)
     int nodeId;
@@ -56,13 +59,26 @@ public final class ClusterNodeMain implements Callable<Integer> {
         ClusterNode node = new ClusterNode(nodeId, controller, port, controllerPort, brokers, clusterId, dataDir);
         EmbeddedKafkaBroker server = EmbeddedKafkaBroker.startClusterNode(node, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean orphaned = new AtomicBoolean();
         // SIGTERM (kill, or Ctrl-C on local-kafka): a controlled shutdown. kill -9 skips this: a crash.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            Thread closing = new Thread(server::close, "cluster-node-close");
+            closing.start();
+            try {
+                // Orphaned, every node stops at once and a broker's controlled shutdown would wait for a
+                // controller that is stopping too: give it a few seconds, then exit (the logs are
+                // recovered at the next start, as after a crash).
+                closing.join(orphaned.get() ? ORPHAN_CLOSE_TIMEOUT.toMillis() : 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             stopped.countDown();
         }, "cluster-node-shutdown"));
         // If local-kafka itself dies (kill -9, a closed terminal), stop too rather than linger.
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            orphaned.set(true);
+            System.exit(0);
+        }));
         System.out.println(READY);
         stopped.await();
         return 0;

@@ -26,18 +26,16 @@ import picocli.CommandLine.Option;
                 + " in this JVM and keeps it running until Ctrl-C. Data survives restarts.")
 public final class LocalKafka implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092", description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092", converter = PortConverter.class,
+            description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--controller-port", paramLabel = "PORT",
+    @Option(names = "--controller-port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Port of the KRaft controller listener (default: 9093; with --brokers N, the port after"
                     + " the brokers', 9095 for 3).")
     Integer controllerPort;
 
-    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1", converter = BrokerCountConverter.class,
             description = "1 (default): one node, broker and controller. N > 1: a real cluster of N brokers and a"
                     + " controller, each its own process, on ports 9092, 9093, ... to watch replication.")
     int brokers;
@@ -60,9 +58,6 @@ public final class LocalKafka implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (brokers < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--brokers must be at least 1");
-        }
         Path dir = dataDir != null ? dataDir : defaultDataDir(brokers == 1 ? ".kafka-data" : ".kafka-cluster");
         if (reset) {
             wipe(dir, out);
@@ -178,5 +173,34 @@ public final class LocalKafka implements Callable<Integer> {
         public String[] getVersion() {
             return new String[] {"local-kafka with Apache Kafka " + KafkaVersion.get()};
         }
+    }
+
+    /** A TCP port: 1 to 65535. */
+    static final class PortConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return between(value, 1, 65_535);
+        }
+    }
+
+    /** 1 (one combined node) to 9 brokers: each is a JVM of about 400 MB. */
+    static final class BrokerCountConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return between(value, 1, 9);
+        }
+    }
+
+    private static int between(String value, int min, int max) {
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is not allowed, it must be a whole number from "
+                + min + " to " + max);
     }
 }

@@ -51,6 +51,8 @@ class LocalKafkaTest {
         commandLine.setErr(new PrintWriter(QUIET));
 
         assertThat(commandLine.execute("--brokers", "three")).isEqualTo(2);
+        assertThat(commandLine.execute("--brokers", "0")).isEqualTo(2);
+        assertThat(commandLine.execute("--port", "99999")).isEqualTo(2);
         assertThat(commandLine.execute("--no-such-option")).isEqualTo(2);
     }
 }

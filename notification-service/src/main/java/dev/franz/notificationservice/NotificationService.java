@@ -47,6 +47,7 @@ import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
@@ -92,6 +93,7 @@ public final class NotificationService implements Callable<Integer> {
     ConfigOptions configOptions;
 
     private final PrintStream out;
+    private ConnectionLines connection;
     private long committedTransactions;
     private long abortedTransactions;
     private long committedRecords;
@@ -106,6 +108,7 @@ public final class NotificationService implements Callable<Integer> {
 
     NotificationService(PrintStream out) {
         this.out = out;
+        this.connection = new ConnectionLines(out, "the broker");
     }
 
     /** As payment-service's consumer: read_committed, offsets in the transaction, static membership. */
@@ -139,14 +142,16 @@ public final class NotificationService implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
+        connection = new ConnectionLines(out, config.bootstrapServers());
         String ordersTopic = config.topic(ConfigKey.TOPIC_ORDERS);
         String paymentsTopic = config.topic(ConfigKey.TOPIC_PAYMENTS);
         String notificationsTopic = config.topic(ConfigKey.TOPIC_NOTIFICATIONS);
-        Topics.createIfMissing(config, List.of(ordersTopic, paymentsTopic, notificationsTopic))
-                .forEach(topic -> out.printf("Created topic %s%n", topic));
+        // It creates what it writes and waits for what it reads, as payment-service does.
+        Topics.createIfMissing(config, List.of(notificationsTopic), out);
+        Topics.awaitExisting(config, List.of(ordersTopic, paymentsTopic), out);
         SentNotifications sent = SentNotifications.load(config.clientProperties(), notificationsTopic, LOAD_TIMEOUT);
         String instanceName = serviceOptions.instanceName("notification-service");
         out.printf("%s: %,d notifications already sent; reading %s and %s as group %s, writing %s. Ctrl-C to stop.%n",
@@ -186,6 +191,7 @@ public final class NotificationService implements Callable<Integer> {
         try {
             long lastRecordAt = System.nanoTime();
             while (committedRecords < serviceOptions.maxMessages()) {
+                connection.check(consumer.metrics());
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
                 if (!records.isEmpty()) {
                     processInTransaction(consumer, producer, processor, records);

@@ -49,6 +49,7 @@ import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
@@ -132,6 +133,7 @@ public final class PaymentService implements Callable<Integer> {
     CommandSpec spec;
 
     private final PrintStream out;
+    private ConnectionLines connection;
     private long committedTransactions;
     private long abortedTransactions;
     private long committedRecords;
@@ -146,6 +148,7 @@ public final class PaymentService implements Callable<Integer> {
 
     PaymentService(PrintStream out) {
         this.out = out;
+        this.connection = new ConnectionLines(out, "the broker");
     }
 
     /** The consumer's settings, each with why. Static so that the tests use exactly these. */
@@ -211,18 +214,21 @@ public final class PaymentService implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         if (failureRate < 0 || failureRate > 1) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--failure-rate': '"
                     + failureRate + "' is not allowed, it must be between 0 and 1");
         }
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
+        connection = new ConnectionLines(out, config.bootstrapServers());
         String ordersTopic = config.topic(ConfigKey.TOPIC_ORDERS);
         String paymentsTopic = config.topic(ConfigKey.TOPIC_PAYMENTS);
         String deadLetterTopic = config.topic(ConfigKey.TOPIC_ORDERS_DLT);
-        Topics.createIfMissing(config, List.of(ordersTopic, paymentsTopic, deadLetterTopic))
-                .forEach(topic -> out.printf("Created topic %s%n", topic));
+        // It writes payments and dead letters, so it creates those; it reads orders, so it waits for them
+        // (a consumer never creates its input: a typo would make a new, empty topic).
+        Topics.createIfMissing(config, List.of(paymentsTopic, deadLetterTopic), out);
+        Topics.awaitExisting(config, List.of(ordersTopic), out);
 
         RetryingGateway.Policy policy = RetryingGateway.Policy.of(maxAttempts, Duration.ofMillis(backoffMillis));
         Duration latency = Duration.ofMillis(latencyMillis);
@@ -284,6 +290,7 @@ public final class PaymentService implements Callable<Integer> {
         try {
             long lastRecordAt = System.nanoTime();
             while (committedRecords < serviceOptions.maxMessages()) {
+                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
                 if (!records.isEmpty()) {
                     processInTransaction(consumer, producer, processor, records);

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.franz.common.cli.ConsoleLines;
+import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.events.UserEvent;
 import dev.franz.common.json.JsonDeserializer;
 
@@ -40,8 +41,11 @@ final class PlainEngine {
     private long skipped;
     private volatile Exception sendError;
 
+    private final ConnectionLines connection;
+
     PlainEngine(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, PlainProcessor processor,
-                PrintStream out, Duration reportInterval) {
+                PrintStream out, Duration reportInterval, ConnectionLines connection) {
+        this.connection = connection;
         this.consumer = consumer;
         this.producer = producer;
         this.processor = processor;
@@ -77,6 +81,7 @@ final class PlainEngine {
         long reportedAt = 0;
         try {
             while (true) {
+                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     for (ConsumerRecord<String, byte[]> record : records) {

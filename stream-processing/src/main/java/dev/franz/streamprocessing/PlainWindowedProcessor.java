@@ -48,6 +48,8 @@ final class PlainWindowedProcessor implements PlainProcessor {
 
     @Override
     public void report(PrintStream out) {
-        out.printf("stream time %s; %d late events so far%n", counter.streamTime(), counter.lateEvents());
+        out.printf("stream time %s; %d late events so far%n",
+                counter.streamTime().equals(Instant.MIN) ? "none yet (no event)" : counter.streamTime(),
+                counter.lateEvents());
     }
 }

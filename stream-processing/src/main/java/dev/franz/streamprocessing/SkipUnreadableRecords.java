@@ -22,7 +22,7 @@ public final class SkipUnreadableRecords implements DeserializationExceptionHand
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                 Exception exception) {
         SKIPPED.incrementAndGet();
-        String reason = exception.getCause() != null ? exception.getCause().getMessage() : exception.getMessage();
+        String reason = exception.getMessage(); // one line: JsonDeserializer's message names the topic and position
         System.out.println(ConsoleLines.skipped(context.topic(), context.partition(), context.offset(), reason));
         return Response.resume(); // skip it; its offset is committed with the next ones
     }

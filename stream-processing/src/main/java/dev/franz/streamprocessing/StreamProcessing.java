@@ -43,6 +43,7 @@ import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserProfile;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.CommittedRecords;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
@@ -65,6 +66,9 @@ import picocli.CommandLine.Parameters;
         description = "Processes user_events: running counts (stateful), joins with user profiles (enrichment),"
                 + " or counts per window of event time (windowed). Ctrl-C to stop.")
 public final class StreamProcessing implements Callable<Integer> {
+
+    /** Ctrl-C ends the program within seconds, broker or no broker. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /** Which clients do the work. */
     enum Engine { PLAIN, STREAMS }
@@ -124,8 +128,11 @@ public final class StreamProcessing implements Callable<Integer> {
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         StreamTopics topics = StreamTopics.from(config);
-        Topics.createIfMissing(config, List.of(topics.events(), topics.typeCounts(), topics.userTotals(),
-                topics.enriched(), topics.windowedCounts())).forEach(topic -> out.printf("Created topic %s%n", topic));
+        // It creates the topics it writes, and waits for the one it reads (never creating it: a typo
+        // would make a new, empty topic).
+        Topics.createIfMissing(config, List.of(topics.typeCounts(), topics.userTotals(), topics.enriched(),
+                topics.windowedCounts()), out);
+        Topics.awaitExisting(config, List.of(topics.events()), out);
         if (mode == Mode.ENRICHMENT) {
             ProfileSeeder.ensureProfiles(config, topics.profiles(), out);
         }
@@ -165,7 +172,8 @@ public final class StreamProcessing implements Callable<Integer> {
                  Producer<String, byte[]> producer = new KafkaProducer<>(config.clientProperties(),
                          new StringSerializer(), new ByteArraySerializer())) {
                 shutdown.wakeUpOnExit(consumer);
-                plain = new PlainEngine(consumer, producer, processor, out, Duration.ofSeconds(reportSeconds));
+                plain = new PlainEngine(consumer, producer, processor, out, Duration.ofSeconds(reportSeconds),
+                        new ConnectionLines(out, config.bootstrapServers()));
                 processed = plain.run(topics.events(), Duration.ofSeconds(idleTimeoutSeconds));
             }
             new RunSummary(group, "processed", processed, "events", Duration.ofNanos(System.nanoTime() - startedAt))
@@ -185,31 +193,45 @@ public final class StreamProcessing implements Callable<Integer> {
         try (shutdown) {
             long startedAt = System.nanoTime();
             double processed;
-            try (KafkaStreams streams = new KafkaStreams(StreamsTopologies.of(mode, topics,
+            // Not in try-with-resources: KafkaStreams.close() without a timeout can wait for ever for a
+            // broker that is gone. It is closed below, with a timeout, whatever happens.
+            KafkaStreams streams = new KafkaStreams(StreamsTopologies.of(mode, topics,
                     Duration.ofSeconds(windowSeconds), Duration.ofSeconds(graceSeconds), out),
-                    StreamsTopologies.config(config, applicationId, offsetReset.name().toLowerCase(Locale.ROOT)))) {
+                    StreamsTopologies.config(config, applicationId, offsetReset.name().toLowerCase(Locale.ROOT)));
+            try {
                 shutdown.onExit(stopped::countDown);
                 streams.setUncaughtExceptionHandler(error -> {
                     failure.set(error);
                     stopped.countDown();
                     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                 });
+                ConnectionLines connection = new ConnectionLines(out, config.bootstrapServers());
                 streams.start();
                 String lastReport = "";
-                while (!stopped.await(reportSeconds, TimeUnit.SECONDS)) {
-                    lastReport = printIfChanged(report(streams, mode), lastReport);
+                long nextReportAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(reportSeconds);
+                while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
+                    connection.check(streams.metrics()); // one line when the broker goes, one when it is back
+                    if (System.nanoTime() >= nextReportAt) {
+                        lastReport = printIfChanged(report(streams, mode), lastReport);
+                        nextReportAt += TimeUnit.SECONDS.toNanos(reportSeconds);
+                    }
                 }
                 printIfChanged(report(streams, mode), lastReport);
-                processed = metricSum(streams.metrics(), "process-total", "stream-thread-metrics");
+                processed = consumedFrom(streams.metrics(), topics.events());
+            } finally {
                 // Commits, flushes the stores and leaves the group now: a restart gets its partitions at
                 // once instead of after the session timeout (45 s). The state stays for the next start.
-                streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                        .withTimeout(Duration.ofSeconds(30)));
+                boolean closed = streams.close(CloseOptions.groupMembershipOperation(
+                        CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+                if (!closed) {
+                    out.printf("Kafka Streams did not finish closing within %d s (is the broker reachable?): what it"
+                            + " did not commit is processed again at the next start.%n", CLOSE_TIMEOUT.toSeconds());
+                }
             }
             if (failure.get() != null) {
                 out.printf("%nKafka Streams stopped because of an error: %s%n", failure.get());
             }
-            new RunSummary(applicationId, "processed", Math.round(processed), "records",
+            new RunSummary(applicationId, "processed", Math.round(processed), "events",
                     Duration.ofNanos(System.nanoTime() - startedAt))
                     .count("unreadable records skipped", SkipUnreadableRecords.skipped())
                     .detail("state", "in local stores backed by changelog topics: the next start with application"
@@ -257,6 +279,16 @@ public final class StreamProcessing implements Callable<Integer> {
     /** Late records dropped by windowed aggregations, from Kafka Streams' task metrics. */
     static double droppedRecords(KafkaStreams streams) {
         return metricSum(streams.metrics(), "dropped-records-total", "stream-task-metrics");
+    }
+
+    /** Records the application's consumers read from {@code topic} (not from its internal topics). */
+    static double consumedFrom(Map<MetricName, ? extends Metric> metrics, String topic) {
+        return metrics.entrySet().stream()
+                .filter(entry -> entry.getKey().name().equals("records-consumed-total")
+                        && entry.getKey().group().equals("consumer-fetch-manager-metrics")
+                        && topic.equals(entry.getKey().tags().get("topic")))
+                .mapToDouble(entry -> ((Number) entry.getValue().metricValue()).doubleValue())
+                .sum();
     }
 
     /** A metric summed over threads or tasks, e.g. dropped-records-total of stream-task-metrics. */

@@ -1,10 +1,19 @@
 package dev.franz.common.cli;
 
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.franz.common.UserFacingException;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Runs a picocli command the way every Franz program does: {@code --help} and {@code --version},
@@ -26,11 +35,52 @@ public final class Cli {
 
     /** Parses {@code args}, runs the command and returns its exit code; never calls System.exit. */
     public static int run(Object command, String... args) {
-        return new CommandLine(command)
-                // --compression LZ4, lz4 and Lz4 all work.
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(Cli::handleFailure)
-                .execute(args);
+        return commandLine(command).execute(args);
+    }
+
+    /** Like {@link #run(Object, String...)}, with usage and error messages written to {@code err}. */
+    public static int run(Object command, PrintWriter err, String... args) {
+        return commandLine(command).setErr(err).execute(args);
+    }
+
+    /** The picocli CommandLine of a Franz program, as {@link #run} uses it (also to parse without running). */
+    public static CommandLine commandLine(Object command) {
+        CommandLine commandLine = new CommandLine(command)
+                .setExecutionExceptionHandler(Cli::handleFailure);
+        registerEnumConverters(commandLine);
+        return commandLine;
+    }
+
+    /**
+     * Enumerated options accept any case (--compression LZ4, lz4) and a wrong value is refused with
+     * the allowed values in lower case, as the help shows them: "'brotli' is not allowed, it must be
+     * one of: none, gzip, snappy, lz4, zstd".
+     */
+    static void registerEnumConverters(CommandLine commandLine) {
+        List<ArgSpec> arguments = new ArrayList<>(commandLine.getCommandSpec().args());
+        commandLine.getSubcommands().values().forEach(sub -> arguments.addAll(sub.getCommandSpec().args()));
+        for (ArgSpec argument : arguments) {
+            if (argument.type().isEnum()) {
+                registerEnum(commandLine, argument.type());
+            }
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void registerEnum(CommandLine commandLine, Class<?> type) {
+        Class enumType = type;
+        commandLine.registerConverter(enumType, value -> lowerCaseEnum(enumType, value));
+    }
+
+    static <E extends Enum<E>> E lowerCaseEnum(Class<E> type, String value) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value.strip())) {
+                return constant;
+            }
+        }
+        throw new TypeConversionException("'" + value + "' is not allowed, it must be one of: "
+                + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", ")));
     }
 
     private static int handleFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {

@@ -18,7 +18,7 @@ public enum ConfigKey {
     TOPIC_EVENT_TYPE_COUNTS("event_type_counts", true),
     TOPIC_USER_TOTALS("user_totals", true),
     TOPIC_ENRICHED_EVENTS("enriched_user_events", true),
-    TOPIC_WINDOWED_COUNTS("event_counts_5s", true),
+    TOPIC_WINDOWED_COUNTS("windowed_event_counts", true),
     /** Partitions of the topics the programs create (an existing topic is left as it is). */
     TOPIC_PARTITIONS("3", false),
     /** Copies of each partition for topics the programs create: 1 on one broker, usually 3 in production. */

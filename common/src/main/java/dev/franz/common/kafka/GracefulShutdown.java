@@ -29,8 +29,11 @@ import org.apache.kafka.clients.consumer.Consumer;
  */
 public final class GracefulShutdown implements AutoCloseable {
 
-    /** How long a signal waits for the loop to commit and close before the JVM exits anyway. */
-    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long a signal waits for the loop to commit and close before the JVM exits anyway: Ctrl-C
+     * ends the program within 10 s, even when the broker is gone and a close would wait for it.
+     */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(8);
 
     private final CountDownLatch loopClosed = new CountDownLatch(1);
     private volatile boolean requested;
@@ -57,7 +60,11 @@ public final class GracefulShutdown implements AutoCloseable {
             requested = true;
             onSignal.run();
             try {
-                loopClosed.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                if (!loopClosed.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    System.out.printf("%nStopped without finishing: the clients did not close within %d s (is the"
+                            + " broker reachable?). Records not yet acknowledged may not have been written, and"
+                            + " records read since the last commit will be read again.%n", MAX_WAIT.toSeconds());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,13 +1,16 @@
 package dev.franz.common.kafka;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
@@ -19,12 +22,76 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import dev.franz.common.UserFacingException;
 import dev.franz.common.config.FranzConfig;
 
-/** Creates the topics a program needs, with the Admin API, the way Kafka's own CLI tools do. */
+/**
+ * The topics a program needs, with the Admin API, the way Kafka's own CLI tools do: a producer
+ * creates the topics it writes ({@link #createIfMissing}) and says so; a consumer never creates the
+ * topic it reads, because a mistyped name would silently become a new, empty topic: it waits for it
+ * ({@link #awaitExisting}).
+ */
 public final class Topics {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
     private Topics() {
+    }
+
+    /** Creates each missing topic of {@code topics} and prints one line for each one it created. */
+    public static void createIfMissing(FranzConfig config, List<String> topics, PrintStream out) {
+        for (String created : createIfMissing(config, topics)) {
+            out.println(createdLine(config, created));
+        }
+    }
+
+    /** "Created topic payments (3 partitions, replication factor 1)". */
+    public static String createdLine(FranzConfig config, String topic) {
+        return String.format("Created topic %s (%d partitions, replication factor %d)", topic,
+                config.topicPartitions(), config.topicReplicationFactor());
+    }
+
+    /**
+     * Returns once every topic of {@code topics} exists. While one is missing, prints one line naming
+     * it, the topics that do exist and how to create it, then checks again every second (Ctrl-C stops
+     * the program as usual).
+     */
+    public static void awaitExisting(FranzConfig config, Collection<String> topics, PrintStream out)
+            throws InterruptedException {
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            boolean waited = false;
+            while (true) {
+                Set<String> existing = get(admin.listTopics().names(), "list the topics");
+                List<String> missing = topics.stream().filter(topic -> !existing.contains(topic)).toList();
+                if (missing.isEmpty()) {
+                    if (waited) {
+                        out.println("Topic " + String.join(", ", topics) + " exists now.");
+                    }
+                    return;
+                }
+                if (!waited) {
+                    out.println(missingLine(config, missing, existing));
+                    waited = true;
+                }
+                Thread.sleep(CHECK_EVERY.toMillis());
+            }
+        }
+    }
+
+    static String missingLine(FranzConfig config, List<String> missing, Set<String> existing) {
+        String others = existing.stream().filter(name -> !name.startsWith("__")).sorted()
+                .collect(Collectors.joining(", "));
+        return String.format("Topic %s does not exist (yet). Existing topics: %s. Waiting for it: start the"
+                        + " producer, or create it with bin/kafka-topics --bootstrap-server %s --create --topic %s"
+                        + " --partitions %d. Ctrl-C to stop.", String.join(", ", missing),
+                others.isEmpty() ? "none" : others, config.bootstrapServers(), missing.get(0),
+                config.topicPartitions());
+    }
+
+    private static <T> T get(KafkaFuture<T> future, String what) throws InterruptedException {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new UserFacingException("Could not " + what + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -1,0 +1,60 @@
+package dev.franz.common.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+
+import org.junit.jupiter.api.Test;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+class CliTest {
+
+    enum Compression { NONE, LZ4, ZSTD }
+
+    @Command(name = "demo-program")
+    static final class Program implements Callable<Integer> {
+        @Option(names = "--compression", defaultValue = "none")
+        Compression compression;
+
+        @Option(names = "--count", defaultValue = "1", converter = Numbers.NotNegative.class)
+        long count;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void enumValuesAreCaseInsensitive() {
+        Program program = new Program();
+
+        assertThat(Cli.run(program, new PrintWriter(err), "--compression", "Lz4")).isZero();
+        assertThat(program.compression).isEqualTo(Compression.LZ4);
+    }
+
+    @Test
+    void aWrongEnumValueIsOneLineNamingTheOptionAndTheAllowedValuesInLowerCaseThenTheUsage() {
+        int exitCode = Cli.run(new Program(), new PrintWriter(err), "--compression", "brotli");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst()).contains("Invalid value for option '--compression':"
+                + " 'brotli' is not allowed, it must be one of: none, lz4, zstd");
+        assertThat(err.toString()).contains("Usage: demo-program").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aNegativeCountIsRefusedTheSameWay() {
+        int exitCode = Cli.run(new Program(), new PrintWriter(err), "--count", "-5");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst())
+                .contains("Invalid value for option '--count': '-5' is not allowed, it must be 0 or more");
+    }
+}

@@ -1,0 +1,35 @@
+package dev.franz.streamprocessing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.franz.common.cli.Cli;
+
+/** Bad values are refused before any client is created: one line naming the option, the usage, exit 2. */
+class StreamProcessingArgumentsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "sideways",
+            "--engine flink",
+            "--offset-reset never",
+            "--window-seconds 0",
+            "--grace-seconds -1",
+            "--report-interval 0",
+            "--idle-timeout -1",    })
+    void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {
+        StringWriter err = new StringWriter();
+
+        int exitCode = Cli.run(new StreamProcessing(), new PrintWriter(err), arguments.split(" "));
+
+        String firstLine = err.toString().lines().findFirst().orElse("");
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(firstLine).startsWith("Invalid value for ").contains("is not allowed");
+        assertThat(err.toString()).contains("Usage: ").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+}
