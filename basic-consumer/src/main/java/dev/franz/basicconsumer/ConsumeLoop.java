@@ -88,7 +88,6 @@ final class ConsumeLoop {
         long lastRecordAt = System.nanoTime();
         try {
             while (!reachedMaxMessages()) {
-                connection.check(consumer.metrics());
                 ConsumerRecords<String, JsonNode> batch;
                 try {
                     batch = consumer.poll(POLL_TIMEOUT);
@@ -96,6 +95,7 @@ final class ConsumeLoop {
                     skip(poison);
                     continue;
                 }
+                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 process(batch);
                 if (!batch.isEmpty()) {
                     commitProcessed();

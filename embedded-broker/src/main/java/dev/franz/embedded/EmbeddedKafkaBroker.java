@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -39,6 +40,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final boolean formattedNow;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean formattedNow) {
         this.server = server;
@@ -113,11 +115,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return formattedNow;
     }
 
-    /** Controlled shutdown: the node hands off its partitions and flushes its logs. */
+    /**
+     * Controlled shutdown: the node hands off its partitions and flushes its logs. A second call does
+     * nothing.
+     */
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        if (closed.compareAndSet(false, true)) {
+            server.shutdown();
+            server.awaitShutdown();
+        }
     }
 
     static Properties serverProperties(int port, int controllerPort, Path dataDir) {

@@ -130,7 +130,7 @@ public final class LocalKafka implements Callable<Integer> {
         out.println();
         out.println("Next, in another terminal at the repository root:");
         out.println("  kcat -L -b " + broker.bootstrapServers() + "           # any Kafka client can connect");
-        out.println("  ./mvnw -q compile exec:java -pl basic-consumer   # Level 1 of the README");
+        out.println("  ./mvnw -q compile exec:java -pl basic-consumer   # Level 1: docs/level-1.md");
         out.println();
     }
 

@@ -290,8 +290,8 @@ public final class PaymentService implements Callable<Integer> {
         try {
             long lastRecordAt = System.nanoTime();
             while (committedRecords < serviceOptions.maxMessages()) {
-                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 if (!records.isEmpty()) {
                     processInTransaction(consumer, producer, processor, records);
                 }

@@ -81,8 +81,8 @@ final class PlainEngine {
         long reportedAt = 0;
         try {
             while (true) {
-                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 if (!records.isEmpty()) {
                     for (ConsumerRecord<String, byte[]> record : records) {
                         process(record);

@@ -27,10 +27,13 @@ public final class ConnectionLines {
         this.brokers = brokers;
     }
 
-    /** Looks at {@code metrics} (a client's {@code metrics()}) at most twice a second. */
+    /**
+     * Looks at {@code metrics} (a client's {@code metrics()}): at most twice a second while connected,
+     * at every call while the broker is away. Call it right after {@code poll()}.
+     */
     public void check(Map<MetricName, ? extends Metric> metrics) {
         long now = System.nanoTime();
-        if (now - checkedAt < CHECK_EVERY_NANOS) {
+        if (lostAt < 0 && now - checkedAt < CHECK_EVERY_NANOS) {
             return;
         }
         checkedAt = now;
