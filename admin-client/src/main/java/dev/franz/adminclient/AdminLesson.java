@@ -26,11 +26,12 @@ import picocli.CommandLine.ParentCommand;
  *
  * <p>Reading path: this class is the command line and opens one {@code Admin} client per command
  * ({@link #connect}); the Admin calls themselves are in {@link TopicAdmin} for {@code topics ...}
- * and in {@link GroupAdmin} for {@code groups ...}.
+ * in {@link GroupAdmin} for {@code groups ...} and in {@link ShareGroupAdmin} for {@code share-groups ...}.
  */
 @Command(name = "admin-client", mixinStandardHelpOptions = true, version = "admin-client (Franz)",
         description = "Manage topics and consumer groups with Kafka's Admin API.",
-        subcommands = {AdminLesson.TopicsCommand.class, AdminLesson.GroupsCommand.class})
+        subcommands = {AdminLesson.TopicsCommand.class, AdminLesson.GroupsCommand.class,
+                AdminLesson.ShareGroupsCommand.class})
 public final class AdminLesson {
 
     @Mixin
@@ -177,6 +178,40 @@ public final class AdminLesson {
             Map<Integer, Long> byPartition = new TreeMap<>();
             offsets.forEach((partition, offset) -> byPartition.put(partition.partition(), offset));
             byPartition.forEach((partition, offset) -> lesson.out.printf("  partition %d -> offset %d%n", partition, offset));
+            return 0;
+        }
+    }
+
+    @Command(name = "share-groups", description = "List and describe share groups: members, start offset, lag.",
+            mixinStandardHelpOptions = true)
+    static final class ShareGroupsCommand {
+        @ParentCommand
+        AdminLesson lesson;
+
+        @Command(name = "list", description = "Ids of all share groups.")
+        int list() throws InterruptedException {
+            try (Admin admin = lesson.connect()) {
+                new ShareGroupAdmin(admin).list().forEach(lesson.out::println);
+            }
+            return 0;
+        }
+
+        @Command(name = "describe", description = "State, members with their partitions, and per partition: the"
+                + " start offset and the records not yet acknowledged (lag).")
+        int describe(@Parameters(paramLabel = "GROUP") String group) throws InterruptedException {
+            ShareGroupAdmin.ShareGroupInfo info;
+            try (Admin admin = lesson.connect()) {
+                info = new ShareGroupAdmin(admin).describe(group);
+            }
+            PrintStream out = lesson.out;
+            out.printf("Share group %s: %s, %d member(s)%n", info.group(), info.state(), info.members().size());
+            for (ShareGroupAdmin.Member member : info.members()) {
+                out.printf("  member %-20s fetches from %s%n", member.clientId(), member.partitions());
+            }
+            out.printf("  %-28s  %-12s  %s%n", "partition", "start offset", "lag");
+            for (ShareGroupAdmin.PartitionState p : info.partitions()) {
+                out.printf("  %-28s  %-12d  %s%n", p.partition(), p.startOffset(), p.lag() == null ? "-" : p.lag());
+            }
             return 0;
         }
     }

@@ -3,15 +3,10 @@ package dev.franz.basicproducer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.testing.TestNames;
+import dev.franz.testing.TestProcesses;
 
 /** Ctrl-C (SIGTERM) of the producer after the broker is gone ends the program within 10 s. */
 class StopWithoutBrokerIT {
@@ -31,11 +27,11 @@ class StopWithoutBrokerIT {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(dataDir, Map.of());
         Process program = null;
         try {
-            program = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), BasicProducer.class.getName(),
-                    "-n", "100000", "--pause-ms", "20", "--print-every", "10", "--topic", TestNames.unique("stop"),
-                    "--bootstrap-servers", broker.bootstrapServers()).redirectErrorStream(true).start();
-            List<String> lines = readLines(program);
+            TestProcesses producer = TestProcesses.java(BasicProducer.class, "-n", "100000", "--pause-ms", "20",
+                    "--print-every", "10", "--topic", TestNames.unique("stop"), "--bootstrap-servers",
+                    broker.bootstrapServers());
+            program = producer.process();
+            List<String> lines = producer.lines();
             await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.startsWith("sync")));
 
             broker.close();
@@ -50,21 +46,4 @@ class StopWithoutBrokerIT {
         }
     }
 
-    private static List<String> readLines(Process process) {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output lost: " + e.getMessage() + ")");
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
 }

@@ -104,7 +104,9 @@ public final class BenchmarkHarness implements Callable<Integer> {
         System.out.println();
         System.out.println(Report.table(results));
         Report.writeMarkdown(out.resolve("benchmarks.md"), results, header(recordsPerRun, roundsPerScenario),
-                String.format("Run took %.1f minutes. Command: `%s`.", minutes, command()));
+                String.format("Run took %.1f minutes. Command: `%s`.%n%n## What comes next%n%n"
+                        + "[Development](development.md) explains how the harness runs and how to run it; the"
+                        + " [lesson map](../README.md#the-lessons) leads back to the lessons.", minutes, command()));
         Report.writeChart(out.resolve("benchmarks.png"), results);
         System.out.printf("Wrote %s and %s (%.1f minutes)%n", out.resolve("benchmarks.md"), out.resolve("benchmarks.png"),
                 minutes);
@@ -140,6 +142,10 @@ public final class BenchmarkHarness implements Callable<Integer> {
     private static String header(long records, int rounds) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return String.format("# Benchmarks%n%n"
+                        + "**What you will learn.** how fast each lesson's program is next to Kafka's own tools on the"
+                        + " same broker, as ratios measured in the same run, and where its time goes.%n%n"
+                        + "**What you need first.** nothing; `bin/benchmark` reproduces every figure (see"
+                        + " [development](development.md#benchmarks)).%n%n"
                         + "Measured on %s with %d cores and %.0f GiB of memory, %s %s, Java %s, Apache Kafka %s.%n"
                         + "One embedded broker on this machine; every program in its own JVM with -Xmx256m."
                         + " %,d records of about %d bytes per run, %d round(s) per scenario, ours and the reference"

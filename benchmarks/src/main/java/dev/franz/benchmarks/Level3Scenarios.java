@@ -61,7 +61,8 @@ final class Level3Scenarios {
         Measurement m = Measurement.of("payment-service, exactly-once, " + orders + " orders backlog",
                 "TransactionalMessageCopier", "records/s", true, 0.8);
         String ordersTopic = topic("bench-orders");
-        Scenarios.check(jvm.run(ORDER_PRODUCER, List.of(String.valueOf(orders), "0", "--bootstrap-servers", bootstrapServers,
+        Scenarios.check(jvm.run(ORDER_PRODUCER, List.of(String.valueOf(orders), "0", "--print-every", "0",
+                "--bootstrap-servers", bootstrapServers,
                 "--set", "TOPIC_ORDERS=" + ordersTopic, "--seed", "1"), RUN_TIMEOUT));
         for (int round = 0; round < rounds; round++) {
             boolean oursFirst = round % 2 == 1;
@@ -118,13 +119,14 @@ final class Level3Scenarios {
             // Measure the flow, not the services' start: wait until both groups have their members.
             awaitStable(List.of("lat-pay-" + run, "lat-notify-" + run));
             // Warm-up: a burst of orders through both services (JIT, connections, caches), not measured.
-            List<String> warmUpArgs = new ArrayList<>(List.of(String.valueOf(WARM_UP_ORDERS), "0"));
+            // --print-every 0: a line per order from the producer's I/O thread would slow the flow measured.
+            List<String> warmUpArgs = new ArrayList<>(List.of(String.valueOf(WARM_UP_ORDERS), "0", "--print-every", "0"));
             warmUpArgs.addAll(topics);
             Scenarios.check(jvm.run(ORDER_PRODUCER, warmUpArgs, RUN_TIMEOUT));
             readAll(notifications, new JsonDeserializer<>(Notification.class), 2L * WARM_UP_ORDERS);
 
             long measuredFrom = System.currentTimeMillis();
-            List<String> producerArgs = new ArrayList<>(List.of(String.valueOf(orders), "0.001"));
+            List<String> producerArgs = new ArrayList<>(List.of(String.valueOf(orders), "0.001", "--print-every", "0"));
             producerArgs.addAll(topics);
             Summary placed = Summary.run(jvm, ORDER_PRODUCER, producerArgs, RUN_TIMEOUT);
             String achieved = String.format("%.0f", placed.perSecond());

@@ -3,16 +3,11 @@ package dev.franz.streamprocessing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -22,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.testing.TestNames;
+import dev.franz.testing.TestProcesses;
 
 /** Ctrl-C (SIGTERM) of the Kafka Streams engine after the broker is gone ends the program within 10 s. */
 class StopWithoutBrokerIT {
@@ -44,14 +40,14 @@ class StopWithoutBrokerIT {
                 admin.createTopics(List.of(new NewTopic(events, 1, (short) 1))).all().get();
             }
             String id = TestNames.unique("stop-test");
-            program = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "-Dfranz.root=" + stateDir,
-                    StreamProcessing.class.getName(), "--engine", "streams", "--application-id", id,
+            TestProcesses streams = TestProcesses.java(List.of("-Dfranz.root=" + stateDir), StreamProcessing.class,
+                    "--engine", "streams", "--application-id", id,
                     "--report-interval", "1", "--bootstrap-servers", broker.bootstrapServers(),
                     "--set", "TOPIC_USER_EVENTS=" + events, "--set", "TOPIC_EVENT_TYPE_COUNTS=" + id + "-counts",
                     "--set", "TOPIC_USER_TOTALS=" + id + "-totals", "--set", "TOPIC_ENRICHED_EVENTS=" + id + "-enriched",
-                    "--set", "TOPIC_WINDOWED_COUNTS=" + id + "-windows").redirectErrorStream(true).start();
-            List<String> lines = readLines(program);
+                    "--set", "TOPIC_WINDOWED_COUNTS=" + id + "-windows");
+            program = streams.process();
+            List<String> lines = streams.lines();
             await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("Ctrl-C to stop")));
 
             broker.close();
@@ -66,21 +62,4 @@ class StopWithoutBrokerIT {
         }
     }
 
-    static List<String> readLines(Process process) {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output lost: " + e.getMessage() + ")");
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
 }

@@ -19,6 +19,8 @@ public enum ConfigKey {
     TOPIC_USER_TOTALS("user_totals", true),
     TOPIC_ENRICHED_EVENTS("enriched_user_events", true),
     TOPIC_WINDOWED_COUNTS("windowed_event_counts", true),
+    /** Share groups: the one-partition topic of jobs the workers share; its dead-letter topic is dlq.jobs. */
+    TOPIC_JOBS("jobs", true),
     /** Partitions of the topics the programs create (an existing topic is left as it is). */
     TOPIC_PARTITIONS("3", false),
     /** Copies of each partition for topics the programs create: 1 on one broker, usually 3 in production. */

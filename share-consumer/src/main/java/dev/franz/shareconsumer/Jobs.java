@@ -1,0 +1,111 @@
+package dev.franz.shareconsumer;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.Numbers;
+import dev.franz.common.config.ConfigKey;
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code share-consumer jobs N}: creates the one-partition topic of jobs and its dead-letter topic,
+ * then places N jobs. Some fail on purpose, so that the workers show each acknowledgement: a flaky job
+ * fails once and is released, a poison job fails every time until the delivery limit, and a malformed
+ * job is rejected at once.
+ */
+@Command(name = "jobs", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = "Creates the jobs topic (one partition) and its dead-letter topic, and places N jobs.")
+final class Jobs implements Callable<Integer> {
+
+    static final String FLAKY = " flaky";
+    static final String POISON = " poison";
+    static final String MALFORMED = " malformed";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "30", converter = Numbers.Positive.class,
+            description = "How many jobs (default: ${DEFAULT-VALUE}).")
+    long count;
+
+    @Option(names = "--flaky-every", paramLabel = "N", defaultValue = "7", converter = Numbers.NotNegative.class,
+            description = "Every Nth job fails once, then works; 0 none (default: ${DEFAULT-VALUE}).")
+    long flakyEvery;
+
+    @Option(names = "--poison-every", paramLabel = "N", defaultValue = "10", converter = Numbers.NotNegative.class,
+            description = "Every Nth job always fails; 0 none (default: ${DEFAULT-VALUE}).")
+    long poisonEvery;
+
+    @Option(names = "--malformed-every", paramLabel = "N", defaultValue = "13", converter = Numbers.NotNegative.class,
+            description = "Every Nth job cannot be done at all and is rejected; 0 none (default: ${DEFAULT-VALUE}).")
+    long malformedEvery;
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        FranzConfig config = configOptions.load();
+        BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
+        String topic = config.topic(ConfigKey.TOPIC_JOBS);
+        createTopics(config, topic);
+        Properties props = config.clientProperties();
+        try (Producer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (long n = 1; n <= count; n++) {
+                String job = "job-" + n + kind(n);
+                producer.send(new ProducerRecord<>(topic, "job-" + n, job));
+            }
+        }
+        out.printf("Placed %d jobs on %s (partition 0): every %dth flaky, every %dth poison, every %dth malformed.%n",
+                count, topic, flakyEvery, poisonEvery, malformedEvery);
+        return 0;
+    }
+
+    private String kind(long n) {
+        if (malformedEvery > 0 && n % malformedEvery == 0) {
+            return MALFORMED;
+        }
+        if (poisonEvery > 0 && n % poisonEvery == 0) {
+            return POISON;
+        }
+        if (flakyEvery > 0 && n % flakyEvery == 0) {
+            return FLAKY;
+        }
+        return "";
+    }
+
+    /**
+     * One partition on purpose: a consumer group could give it to one worker only, a share group gives
+     * its records to every worker. The dead-letter topic must be named dlq.* and must allow share
+     * groups to write to it (errors.deadletterqueue.group.enable), or the broker archives instead.
+     */
+    static void createTopics(FranzConfig config, String topic) {
+        short replication = config.topicReplicationFactor();
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            List<String> created = Topics.createIfMissing(admin, List.of(
+                    new NewTopic(topic, 1, replication),
+                    new NewTopic(ShareConsumerLesson.deadLetterTopic(topic), 1, replication)
+                            .configs(Map.of("errors.deadletterqueue.group.enable", "true"))), Duration.ofSeconds(30));
+            created.forEach(name -> System.out.printf("Created topic %s (1 partition, replication factor %d)%n", name,
+                    replication));
+        }
+    }
+}

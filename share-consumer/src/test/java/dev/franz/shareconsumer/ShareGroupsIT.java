@@ -1,0 +1,192 @@
+package dev.franz.shareconsumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.franz.common.config.FranzConfig;
+import dev.franz.testing.KafkaBrokerExtension;
+import dev.franz.testing.TestConsumers;
+import dev.franz.testing.TestNames;
+import dev.franz.testing.TestProcesses;
+import picocli.CommandLine;
+
+/** Share groups on a real broker: one partition, several workers, each acknowledgement type. */
+class ShareGroupsIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+    private final String topic = TestNames.unique("jobs");
+    private final String group = TestNames.unique("workers");
+    private final FranzConfig config = FranzConfig.defaultsWith(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+            "TOPIC_JOBS", topic));
+
+    @Test
+    void threeWorkersOnOnePartitionAllWorkAndEveryJobIsAcceptedExactlyOnce() throws Exception {
+        Jobs.createTopics(config, topic);
+        ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 3);
+        List<Worker> workers = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            workers.add(Worker.start(config, group, topic, "--work-ms", "50", "--idle-timeout", "10", "--print-every", "0"));
+        }
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeShareGroups(List.of(group)).all().get()
+                    .get(group).members().size() == 3);
+        }
+
+        place(List.of(jobs(60)));
+
+        for (Worker worker : workers) {
+            worker.result.get(120, TimeUnit.SECONDS);
+        }
+
+        assertThat(workers).allSatisfy(worker -> assertThat(worker.lesson.accepted()).isPositive());
+        assertThat(workers.stream().mapToLong(worker -> worker.lesson.accepted()).sum())
+                .as("jobs accepted; what the workers printed:%n%s", workers.stream().map(Worker::output).toList())
+                .isEqualTo(60);
+        // Nothing left for the group: every job is acknowledged (the start offset may trail the last
+        // acknowledged record until the broker next moves it).
+        assertThat(shareGroupOffsets().lag()).as("share group lag").contains(0L);
+    }
+
+    @Test
+    void aReleasedJobComesBackWithDeliveryCountTwoAndARejectedOneNeverDoesButReachesTheDeadLetterTopic()
+            throws Exception {
+        Jobs.createTopics(config, topic);
+        place(List.of("job-1" + Jobs.FLAKY, "job-2" + Jobs.MALFORMED, "job-3"));
+        ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 3);
+
+        Worker worker = Worker.start(config, group, topic, "--work-ms", "0", "--idle-timeout", "5");
+        worker.result.get(60, TimeUnit.SECONDS);
+
+        assertThat(worker.lesson.released()).as("released; the worker printed:%n%s", worker.output()).isEqualTo(1);
+        assertThat(worker.lesson.rejected()).isEqualTo(1);
+        assertThat(worker.lesson.accepted()).isEqualTo(2); // job-1 at its second delivery, and job-3
+        assertThat(worker.output()).containsPattern("offset 0 +job-1 flaky +delivery 2  done, accepted")
+                .containsOnlyOnce("job-2 malformed");
+        ConsumerRecord<String, String> deadLetter = deadLetters(1).get(0);
+        assertThat(deadLetter.value()).isEqualTo("job-2" + Jobs.MALFORMED);
+        assertThat(header(deadLetter, "__dlq.errors.message")).isEqualTo("Offset rejected by client.");
+    }
+
+    @Test
+    void aJobThatKeepsFailingGoesToTheDeadLetterTopicAtTheDeliveryLimit() throws Exception {
+        Jobs.createTopics(config, topic);
+        place(List.of("job-1" + Jobs.POISON));
+        ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 2);
+
+        Worker worker = Worker.start(config, group, topic, "--work-ms", "0", "--idle-timeout", "5",
+                "--delivery-limit", "2");
+        worker.result.get(60, TimeUnit.SECONDS);
+
+        assertThat(worker.lesson.released()).isEqualTo(2);
+        ConsumerRecord<String, String> deadLetter = deadLetters(1).get(0);
+        assertThat(deadLetter.value()).isEqualTo("job-1" + Jobs.POISON);
+        assertThat(header(deadLetter, "__dlq.errors.delivery.count")).isEqualTo("2");
+    }
+
+    @Test
+    void jobsHeldByAWorkerKilledWithSigkillGoToAnotherWorkerOnceTheirLockExpires() throws Exception {
+        Jobs.createTopics(config, topic);
+        place(List.of(jobs(6)));
+        ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 3);
+        TestProcesses worker = TestProcesses.java(ShareConsumerLesson.class, "--bootstrap-servers",
+                kafka.bootstrapServers(), "--set", "TOPIC_JOBS=" + topic, "--group", group, "--instance", "9",
+                "--work-ms", "0", "--hold-every", "3");
+        Process doomed = worker.process();
+        List<String> doomedLines = worker.lines();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> doomedLines.stream().anyMatch(l -> l.contains("holding it")));
+            doomed.destroyForcibly(); // kill -9 while it holds job 3, unacknowledged
+            doomed.waitFor(10, TimeUnit.SECONDS);
+
+            Worker survivor = Worker.start(config, group, topic, "--work-ms", "0", "--idle-timeout", "25");
+            survivor.result.get(90, TimeUnit.SECONDS);
+
+            // The held job comes back once its 15 s lock expires, as a second delivery; nothing is lost.
+            assertThat(survivor.output()).containsPattern("job-3 +delivery 2  done, accepted");
+            assertThat(shareGroupOffsets().lag()).as("share group lag").contains(0L);
+        } finally {
+            doomed.destroyForcibly();
+        }
+    }
+
+    private SharePartitionOffsetInfo shareGroupOffsets() throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(Map.of(group,
+                    new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo(group).get();
+            return offsets.get(new TopicPartition(topic, 0));
+        }
+    }
+
+    private List<ConsumerRecord<String, String>> deadLetters(int expected) {
+        return TestConsumers.readFromStart(kafka.clientProperties(), ShareConsumerLesson.deadLetterTopic(topic),
+                new StringDeserializer(), new StringDeserializer(), expected);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static String[] jobs(int count) {
+        String[] jobs = new String[count];
+        for (int n = 0; n < count; n++) {
+            jobs[n] = "job-" + (n + 1);
+        }
+        return jobs;
+    }
+
+    private void place(List<String> jobs) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new StringSerializer(), new StringSerializer())) {
+            for (String job : jobs) {
+                producer.send(new ProducerRecord<>(topic, job, job));
+            }
+        }
+    }
+
+    /** One worker of the lesson, its loop on a thread of its own, as a separate instance would run. */
+    private record Worker(ShareConsumerLesson lesson, ByteArrayOutputStream printed, CompletableFuture<Void> result) {
+
+        static Worker start(FranzConfig config, String group, String topic, String... options) {
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            ShareConsumerLesson lesson = new ShareConsumerLesson(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            new CommandLine(lesson).parseArgs(options);
+            CompletableFuture<Void> result = CompletableFuture.runAsync(() -> {
+                try (KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(
+                        ShareConsumerLesson.shareConsumerProperties(config, group, "test-worker", 1),
+                        new StringDeserializer(), new StringDeserializer())) {
+                    lesson.runShareGroup(consumer, topic);
+                }
+            });
+            return new Worker(lesson, printed, result);
+        }
+
+        String output() {
+            return printed.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.franz.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A Franz program in a JVM of its own, as a learner runs it, for the tests that kill it, stop it or
+ * watch its children: started with the test's class path, its output collected line by line.
+ */
+public record TestProcesses(Process process, List<String> lines) {
+
+    /** Starts {@code mainClass} with {@code args}; stderr goes with stdout. */
+    public static TestProcesses java(Class<?> mainClass, String... args) throws IOException {
+        return java(List.of(), mainClass, args);
+    }
+
+    /** Like {@link #java(Class, String...)}, with JVM options such as {@code -Dfranz.root=...}. */
+    public static TestProcesses java(List<String> jvmOptions, Class<?> mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("(output lost: " + e.getMessage() + ")");
+            }
+        }, "output of " + mainClass.getSimpleName());
+        reader.setDaemon(true);
+        reader.start();
+        return new TestProcesses(process, lines);
+    }
+
+    /** True once a line containing {@code text} was printed. */
+    public boolean printed(String text) {
+        return lines.stream().anyMatch(line -> line.contains(text));
+    }
+}
