@@ -206,11 +206,13 @@ public final class AdminLesson {
             PrintStream out = lesson.out;
             out.printf("Share group %s: %s, %d member(s)%n", info.group(), info.state(), info.members().size());
             for (ShareGroupAdmin.Member member : info.members()) {
-                out.printf("  member %-20s fetches from %s%n", member.clientId(), member.partitions());
+                out.printf("  member %-20s fetches from %s%n", member.clientId(),
+                        member.partitions().isEmpty() ? "(nothing assigned yet)" : member.partitions());
             }
             out.printf("  %-28s  %-12s  %s%n", "partition", "start offset", "lag");
             for (ShareGroupAdmin.PartitionState p : info.partitions()) {
-                out.printf("  %-28s  %-12d  %s%n", p.partition(), p.startOffset(), p.lag() == null ? "-" : p.lag());
+                out.printf("  %-28s  %-12s  %s%n", p.partition(), p.startOffset() == null ? "-" : p.startOffset(),
+                        p.lag() == null ? "-" : p.lag());
             }
             return 0;
         }

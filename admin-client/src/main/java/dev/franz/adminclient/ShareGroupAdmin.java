@@ -29,8 +29,11 @@ final class ShareGroupAdmin {
     record Member(String clientId, List<TopicPartition> partitions) {
     }
 
-    /** One partition: where the group starts, and how many records are not acknowledged yet. */
-    record PartitionState(TopicPartition partition, long startOffset, Long lag) {
+    /**
+     * One partition: where the group starts, and how many records are not acknowledged yet; both null
+     * until the broker has initialized the group's state for the partition (its first fetch).
+     */
+    record PartitionState(TopicPartition partition, Long startOffset, Long lag) {
     }
 
     record ShareGroupInfo(String group, String state, List<Member> members, List<PartitionState> partitions) {
@@ -60,11 +63,8 @@ final class ShareGroupAdmin {
         Map<TopicPartition, SharePartitionOffsetInfo> offsets = get(admin.listShareGroupOffsets(
                 Map.of(group, new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo(group), group);
         List<PartitionState> partitions = new ArrayList<>();
-        offsets.forEach((partition, info) -> {
-            if (info != null) {
-                partitions.add(new PartitionState(partition, info.startOffset(), info.lag().orElse(null)));
-            }
-        });
+        offsets.forEach((partition, info) -> partitions.add(info == null ? new PartitionState(partition, null, null)
+                : new PartitionState(partition, info.startOffset(), info.lag().orElse(null))));
         partitions.sort(Comparator.comparing(p -> p.partition().toString()));
         return new ShareGroupInfo(group, description.groupState().toString(), members, partitions);
     }

@@ -296,7 +296,7 @@ public final class ShareConsumerLesson implements Callable<Integer> {
             note = "failed, released for a retry";
         } else if (job.value().endsWith(Jobs.POISON)) {
             outcome = AcknowledgeType.RELEASE;
-            note = "failed again, released (delivery limit " + deliveryLimit + ")";
+            note = "failed, released (delivery " + delivery + " of at most " + deliveryLimit + ")";
         } else {
             outcome = AcknowledgeType.ACCEPT;
             note = "done, accepted";
