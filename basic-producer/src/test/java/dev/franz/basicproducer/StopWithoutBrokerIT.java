@@ -5,10 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,12 +31,12 @@ class StopWithoutBrokerIT {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(dataDir, Map.of());
         Process program = null;
         try {
+            String topic = TestNames.unique("stop");
             TestProcesses producer = TestProcesses.java(BasicProducer.class, "-n", "100000", "--pause-ms", "20",
-                    "--print-every", "10", "--topic", TestNames.unique("stop"), "--bootstrap-servers",
-                    broker.bootstrapServers());
+                    "--print-every", "10", "--topic", topic, "--bootstrap-servers", broker.bootstrapServers());
             program = producer.process();
             List<String> lines = producer.lines();
-            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.startsWith("sync")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> recordsOn(broker.bootstrapServers(), topic) >= 10);
 
             broker.close();
             program.destroy(); // SIGTERM: what Ctrl-C does
@@ -46,4 +50,17 @@ class StopWithoutBrokerIT {
         }
     }
 
+    /** Records on the topic so far, asked to the broker; 0 while the topic does not exist. */
+    private static long recordsOn(String bootstrapServers, String topic) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int partition = 0; partition < partitions; partition++) {
+                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        } catch (Exception notYet) {
+            return 0;
+        }
+    }
 }

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +27,10 @@ class LocalClusterOrphanIT {
     void killingLocalKafkaStopsEveryNodeWithinFiveSeconds() throws Exception {
         int port = EmbeddedKafkaBroker.freePort();
         int controllerPort = EmbeddedKafkaBroker.freePort();
-        TestProcesses running = TestProcesses.java(LocalKafka.class, "--brokers", "3", "--port", String.valueOf(port),
-                "--controller-port", String.valueOf(controllerPort), "--data-dir", dataDir.toString());
-        Process localKafka = running.process();
+        Process localKafka = TestProcesses.java(LocalKafka.class, "--brokers", "3", "--port", String.valueOf(port),
+                "--controller-port", String.valueOf(controllerPort), "--data-dir", dataDir.toString()).process();
         try {
-            await("local-kafka --brokers 3 started").atMost(Duration.ofSeconds(90))
-                    .until(() -> running.printed("cluster is running"));
+            await("three brokers serving").atMost(Duration.ofSeconds(90)).until(() -> brokersServing(port) == 3);
             List<ProcessHandle> nodes = localKafka.toHandle().children().toList();
             assertThat(nodes).hasSize(4); // 3 brokers and the controller
 
@@ -38,6 +40,19 @@ class LocalClusterOrphanIT {
         } finally {
             localKafka.destroyForcibly();
             localKafka.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** How many brokers the cluster reports, asked through the first one; 0 while it does not answer. */
+    private static int brokersServing(int port) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "localhost:" + port);
+        props.put("request.timeout.ms", 2000);
+        props.put("default.api.timeout.ms", 2000);
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+        } catch (Exception notYet) {
+            return 0;
         }
     }
 }

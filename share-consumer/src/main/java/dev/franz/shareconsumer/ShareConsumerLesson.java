@@ -210,11 +210,12 @@ public final class ShareConsumerLesson implements Callable<Integer> {
 
     /**
      * The share consumer's loop: poll acquires jobs under a lock, each is acknowledged on its own,
-     * and commitSync() sends the acknowledgements and says which the broker refused.
+     * and commitSync() sends the acknowledgements and says, per partition, if the broker refused them.
      */
     void runShareGroup(ShareConsumer<String, String> consumer, String topic) {
         consumer.subscribe(List.of(topic));
-        long lastJobAt = -1; // the idle timeout counts from the first job: joining the group takes seconds
+        boolean hadJobs = false; // the idle timeout counts from the first job: joining the group takes seconds
+        long lastJobAt = System.nanoTime();
         try {
             while (maxMessages == 0 || handled < maxMessages) {
                 ConsumerRecords<String, String> jobs = consumer.poll(POLL_TIMEOUT);
@@ -226,11 +227,13 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                     count(outcome);
                 }
                 if (!jobs.isEmpty()) {
-                    // Sends the acknowledgements now and waits for the broker's answer. A job whose lock
-                    // expired while we worked on it is another worker's now: its acknowledgement is refused.
+                    // Sends the acknowledgements now and waits for the broker's answer, per partition. (A job
+                    // whose lock expired while we worked on it may be another worker's already: Kafka 4.4
+                    // keeps that worker's outcome, and does not report ours as an error.)
                     report(consumer.commitSync());
+                    hadJobs = true;
                     lastJobAt = System.nanoTime();
-                } else if (idleTimeoutSeconds > 0 && lastJobAt > 0
+                } else if (idleTimeoutSeconds > 0 && hadJobs
                         && System.nanoTime() - lastJobAt > idleTimeoutSeconds * 1_000_000_000L) {
                     out.printf("No new jobs for %d s: stopping.%n", idleTimeoutSeconds);
                     break;
@@ -328,8 +331,8 @@ public final class ShareConsumerLesson implements Callable<Integer> {
     private void report(Map<TopicIdPartition, Optional<KafkaException>> results) {
         results.forEach((partition, error) -> error.ifPresent(e -> {
             failedAcknowledgements++;
-            out.printf("Acknowledgement refused for %s-%d: %s (its lock had expired: another worker has the job)%n",
-                    partition.topic(), partition.partition(), e.getClass().getSimpleName());
+            out.printf("Acknowledgements refused for %s-%d: %s (%s)%n", partition.topic(), partition.partition(),
+                    e.getClass().getSimpleName(), e.getMessage());
         }));
     }
 

@@ -48,7 +48,15 @@ class StopWithoutBrokerIT {
                     "--set", "TOPIC_WINDOWED_COUNTS=" + id + "-windows");
             program = streams.process();
             List<String> lines = streams.lines();
-            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("Ctrl-C to stop")));
+            // Running: its consumer group (the application id) has a member with the partition.
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                try (Admin admin = Admin.create(props)) {
+                    return admin.describeConsumerGroups(List.of(id)).all().get().get(id).members().stream()
+                            .anyMatch(member -> !member.assignment().topicPartitions().isEmpty());
+                } catch (Exception notYet) {
+                    return false;
+                }
+            });
 
             broker.close();
             program.destroy(); // SIGTERM: what Ctrl-C does
