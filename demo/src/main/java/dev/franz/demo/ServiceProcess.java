@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.franz.common.config.FranzConfig;
@@ -26,7 +25,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String label;
     private final Process process;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Thread pump;
 
     private ServiceProcess(String label, Process process, PrintStream out) {
@@ -64,16 +62,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
-    }
-
-    /** Every line printed so far. */
-    public List<String> lines() {
-        return List.copyOf(lines);
-    }
-
-    /** True once a line containing {@code text} was printed. */
-    public boolean printed(String text) {
-        return lines.stream().anyMatch(line -> line.contains(text));
     }
 
     /** Waits for the program to end by itself; returns its exit code, or -1 on timeout. */
@@ -114,7 +102,6 @@ public final class ServiceProcess implements AutoCloseable {
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                lines.add(line);
                 out.printf("%-13s| %s%n", label, line);
             }
         } catch (IOException e) {
