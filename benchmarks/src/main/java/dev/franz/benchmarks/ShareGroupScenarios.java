@@ -93,7 +93,7 @@ final class ShareGroupScenarios {
                 for (Process worker : workers) {
                     worker.waitFor(30, TimeUnit.SECONDS);
                 }
-                admin.deleteTopics(List.of(topic)).all().get();
+                admin.deleteTopics(List.of(topic, "dlq." + topic)).all().get();
             }
         }
     }
