@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import dev.franz.common.events.Order;
+import dev.franz.common.events.OrderGenerator;
 import dev.franz.common.events.OrderItem;
 import dev.franz.common.json.JsonSerializer;
 

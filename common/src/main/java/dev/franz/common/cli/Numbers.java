@@ -40,6 +40,18 @@ public final class Numbers {
         }
     }
 
+    /** A TCP port: 1 to 65535. */
+    public static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long number = atLeast(value, 1);
+            if (number > 65_535) {
+                throw new TypeConversionException("'" + value + "' is not allowed, it must be from 1 to 65535");
+            }
+            return (int) number;
+        }
+    }
+
     static long atLeast(String value, long minimum) {
         long number;
         try {

@@ -21,6 +21,15 @@ public enum ConfigKey {
     TOPIC_WINDOWED_COUNTS("windowed_event_counts", true),
     /** Share groups: the one-partition topic of jobs the workers share; its dead-letter topic is dlq.jobs. */
     TOPIC_JOBS("jobs", true),
+    /** Level 4: orders in Avro; its dead-letter topic is orders_avro.DLT. */
+    TOPIC_ORDERS_AVRO("orders_avro", true),
+    /**
+     * Level 4: the schema registry's Confluent-compatible REST API (Confluent Schema Registry, Karapace,
+     * Redpanda, or Apicurio under /apis/ccompat/v7, as local-schema-registry runs it).
+     */
+    SCHEMA_REGISTRY_URL("http://localhost:8081/apis/ccompat/v7", false),
+    /** Optional user:password (Confluent Cloud: API key:secret) sent with HTTP basic authentication. */
+    SCHEMA_REGISTRY_BASIC_AUTH("", false),
     /** Partitions of the topics the programs create (an existing topic is left as it is). */
     TOPIC_PARTITIONS("3", false),
     /** Copies of each partition for topics the programs create: 1 on one broker, usually 3 in production. */

@@ -2,6 +2,8 @@ package dev.franz.common.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +42,19 @@ public final class FranzConfig {
     private final Map<ConfigKey, String> topics;
     private final int topicPartitions;
     private final short topicReplicationFactor;
+    private final URI schemaRegistryUrl;
+    private final String schemaRegistryBasicAuth;
 
-    private FranzConfig(String bootstrapServers, Properties clientConfig,
-                        Map<ConfigKey, String> topics, int topicPartitions, short topicReplicationFactor) {
+    private FranzConfig(String bootstrapServers, Properties clientConfig, Map<ConfigKey, String> topics,
+                        int topicPartitions, short topicReplicationFactor, URI schemaRegistryUrl,
+                        String schemaRegistryBasicAuth) {
         this.bootstrapServers = bootstrapServers;
         this.clientConfig = clientConfig;
         this.topics = topics;
         this.topicPartitions = topicPartitions;
         this.topicReplicationFactor = topicReplicationFactor;
+        this.schemaRegistryUrl = schemaRegistryUrl;
+        this.schemaRegistryBasicAuth = schemaRegistryBasicAuth;
     }
 
     /** Defaults, {@code .env}, environment and these command-line values, validated. */
@@ -150,6 +157,16 @@ public final class FranzConfig {
         return topicReplicationFactor;
     }
 
+    /** The schema registry's Confluent-compatible REST API, without a trailing slash. */
+    public URI schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    /** {@code user:password} for the registry's basic authentication, if set. */
+    public Optional<String> schemaRegistryBasicAuth() {
+        return schemaRegistryBasicAuth.isEmpty() ? Optional.empty() : Optional.of(schemaRegistryBasicAuth);
+    }
+
     /** The topic as Franz creates it when missing: configured partitions and replication factor. */
     public NewTopic newTopic(String name) {
         return new NewTopic(name, topicPartitions, topicReplicationFactor);
@@ -178,10 +195,33 @@ public final class FranzConfig {
             }
             int partitions = wholeNumber(ConfigKey.TOPIC_PARTITIONS, 1, MAX_PARTITIONS);
             int replicationFactor = wholeNumber(ConfigKey.TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
+            URI registry = schemaRegistryUrl();
+            String basicAuth = value(ConfigKey.SCHEMA_REGISTRY_BASIC_AUTH);
+            if (!basicAuth.isEmpty() && basicAuth.indexOf(':') < 1) {
+                problem(ConfigKey.SCHEMA_REGISTRY_BASIC_AUTH, "expected user:password (Confluent Cloud: API key:secret)");
+            }
             if (!problems.isEmpty()) {
                 throw new FranzConfigException(problems);
             }
-            return new FranzConfig(bootstrap, clientConfig, topics, partitions, (short) replicationFactor);
+            return new FranzConfig(bootstrap, clientConfig, topics, partitions, (short) replicationFactor, registry,
+                    basicAuth);
+        }
+
+        private URI schemaRegistryUrl() {
+            ConfigKey key = ConfigKey.SCHEMA_REGISTRY_URL;
+            String value = value(key);
+            try {
+                URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                        && uri.getUserInfo() == null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            problem(key, "expected an http:// or https:// URL without user:password (that goes in "
+                    + ConfigKey.SCHEMA_REGISTRY_BASIC_AUTH + "), e.g. http://localhost:8081/apis/ccompat/v7");
+            return URI.create(key.defaultValue());
         }
 
         private String bootstrapServers() {

@@ -1,4 +1,4 @@
-package dev.franz.orderproducer;
+package dev.franz.common.events;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import dev.franz.common.events.Order;
-import dev.franz.common.events.OrderItem;
-
-/** Made-up orders from a small shop: a few customers, a small catalogue, one to three lines each. */
-final class OrderGenerator {
+/**
+ * Made-up orders from a small shop: a few customers, a small catalogue, one to three lines each. The
+ * order producer sends them as JSON, the schema lesson as Avro: the same orders in both formats.
+ */
+public final class OrderGenerator {
 
     private record Product(String sku, BigDecimal price) {
     }
@@ -27,13 +27,13 @@ final class OrderGenerator {
     private final Clock clock;
     private final int customers;
 
-    OrderGenerator(Random random, Clock clock, int customers) {
+    public OrderGenerator(Random random, Clock clock, int customers) {
         this.random = random;
         this.clock = clock;
         this.customers = customers;
     }
 
-    Order next() {
+    public Order next() {
         int lines = 1 + random.nextInt(3);
         List<OrderItem> items = new ArrayList<>();
         BigDecimal amount = BigDecimal.ZERO;
