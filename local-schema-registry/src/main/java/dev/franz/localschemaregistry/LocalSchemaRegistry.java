@@ -80,8 +80,8 @@ public final class LocalSchemaRegistry implements Callable<Integer> {
             out.println();
         }
         out.println("Next, in another terminal at the repository root:");
-        out.println("  curl " + registry.url() + "/subjects           # any HTTP client can talk to it");
-        out.println("  ./mvnw -q compile exec:java -pl schema-evolution   # Level 4: docs/level-4.md");
+        out.println("  curl " + registry.url() + "/subjects   # any HTTP client can talk to it");
+        out.println("  ./mvnw -q compile exec:java -pl schema-evolution -Dexec.args=produce   # Level 4: docs/level-4.md");
         out.println();
     }
 }
