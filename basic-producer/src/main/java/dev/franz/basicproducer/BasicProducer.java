@@ -21,6 +21,7 @@ import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserEvent;
+import dev.franz.common.events.UserEventGenerator;
 import dev.franz.common.json.JsonSerializer;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.GracefulShutdown;

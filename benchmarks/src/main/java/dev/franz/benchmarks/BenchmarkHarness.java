@@ -41,7 +41,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
             + " ${COMPLETION-CANDIDATES} (comma-separated; default: all).")
     List<Group> only = new ArrayList<>();
 
-    enum Group { level1, level2, level3, share, startup }
+    enum Group { level1, level2, level3, share, schemas, startup }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkHarness()).execute(args));
@@ -93,6 +93,12 @@ public final class BenchmarkHarness implements Callable<Integer> {
                         new ChildJvm("256m"));
                 results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000)));
                 results.add(progress(level3.endToEndLatency(quick ? 1_000 : 20_000)));
+            }
+            if (runs(Group.schemas)) {
+                SchemaScenarios schemas = new SchemaScenarios(broker.bootstrapServers(), quick ? 5_000 : 100_000,
+                        roundsPerScenario, new ChildJvm("256m"));
+                schemas.avroVersusJson().forEach(m -> results.add(progress(m)));
+                results.add(progress(schemas.registryStart()));
             }
             if (runs(Group.share)) {
                 results.add(progress(new ShareGroupScenarios(broker.bootstrapServers(), quick ? 5_000 : 200_000,

@@ -31,7 +31,7 @@ final class Profile {
     private static Map<String, String> categories() {
         Map<String, String> byPrefix = new LinkedHashMap<>();
         byPrefix.put("com.fasterxml.jackson", "JSON (Jackson)");
-        byPrefix.put("dev.franz.basicproducer.UserEventGenerator", "making up events");
+        byPrefix.put("dev.franz.common.events.UserEventGenerator", "making up events");
         byPrefix.put("org.apache.kafka.common.record", "Kafka record batches");
         byPrefix.put("org.apache.kafka.streams.state", "Kafka Streams state stores");
         byPrefix.put("org.apache.kafka.clients.producer", "Kafka producer");

@@ -16,7 +16,6 @@ import org.apache.avro.SchemaParseException;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.generic.GenericRecordBuilder;
 
 import dev.franz.common.events.Order;
 import dev.franz.common.events.OrderItem;
@@ -89,30 +88,30 @@ final class OrderSchemas {
     }
 
     /**
-     * The order as a record of {@code schema}. A field of the schema the order has no value for
-     * ({@code channel}, new in version 2) gets {@code channel} or, if that is null, its default.
+     * The order as a record of {@code schema}; with version 2, {@code channel} takes web, app and store
+     * in turn. Every field must get a value: defaults are for readers of older records, not for writers.
      */
     static GenericRecord toAvro(Order order, Schema schema, long sequence) {
         Schema itemSchema = schema.getField("items").schema().getElementType();
         List<GenericRecord> items = new ArrayList<>();
         for (OrderItem item : order.items()) {
-            items.add(new GenericRecordBuilder(itemSchema)
-                    .set("sku", item.sku())
-                    .set("quantity", item.quantity())
-                    .set("unit_price", money(item.unitPrice(), itemSchema.getField("unit_price").schema()))
-                    .build());
+            GenericRecord line = new GenericData.Record(itemSchema);
+            line.put("sku", item.sku());
+            line.put("quantity", item.quantity());
+            line.put("unit_price", money(item.unitPrice(), itemSchema.getField("unit_price").schema()));
+            items.add(line);
         }
-        GenericRecordBuilder record = new GenericRecordBuilder(schema)
-                .set("order_id", order.orderId())
-                .set("customer_id", order.customerId())
-                .set("items", items)
-                .set("amount", money(order.amount(), schema.getField("amount").schema()))
-                .set("currency", order.currency())
-                .set("created_at", order.createdAt());
+        GenericRecord record = new GenericData.Record(schema);
+        record.put("order_id", order.orderId());
+        record.put("customer_id", order.customerId());
+        record.put("items", items);
+        record.put("amount", money(order.amount(), schema.getField("amount").schema()));
+        record.put("currency", order.currency());
+        record.put("created_at", order.createdAt());
         if (schema.getField("channel") != null) {
-            record.set("channel", CHANNELS[(int) (sequence % CHANNELS.length)]);
+            record.put("channel", CHANNELS[(int) (sequence % CHANNELS.length)]);
         }
-        return record.build();
+        return record;
     }
 
     /** The order back from a record of any version: what order-producer would send as JSON. */

@@ -52,7 +52,11 @@ public final class SchemaRegistryClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<SubjectAndSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+
+    /** A cache key: Avro schemas compare by content and cache their hash code. */
+    private record SubjectAndSchema(String subject, Schema schema) {
+    }
 
     public SchemaRegistryClient(URI url, Optional<String> basicAuth) {
         this.url = url;
@@ -85,7 +89,7 @@ public final class SchemaRegistryClient {
 
     /** Registers {@code schema} under {@code subject} (if not already there) and returns its id. */
     public int register(String subject, Schema schema) {
-        return idsBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema, key -> {
+        return idsBySubjectAndSchema.computeIfAbsent(new SubjectAndSchema(subject, schema), key -> {
             int id = call("POST", "/subjects/" + subject + "/versions", schemaBody(schema)).path("id").asInt();
             schemasById.putIfAbsent(id, schema);
             return id;

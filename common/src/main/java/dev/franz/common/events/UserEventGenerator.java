@@ -1,4 +1,4 @@
-package dev.franz.basicproducer;
+package dev.franz.common.events;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import dev.franz.common.events.UserEvent;
-
-/** Made-up website activity: a few users viewing pages, clicking, and now and then buying. */
-final class UserEventGenerator {
+/**
+ * Made-up website activity: a few users viewing pages, clicking, and now and then buying. basic-producer
+ * sends these events, and the benchmarks' reference producer the same ones.
+ */
+public final class UserEventGenerator {
 
     private static final List<String> PAGES = List.of("/", "/products/42", "/products/7", "/cart", "/checkout");
     private static final List<String> ELEMENTS = List.of("add-to-cart", "search", "nav-home", "buy-now");
@@ -21,7 +22,7 @@ final class UserEventGenerator {
     private final Clock clock;
     private final String[] userIds;
 
-    UserEventGenerator(Random random, Clock clock, int users) {
+    public UserEventGenerator(Random random, Clock clock, int users) {
         this.random = random;
         this.clock = clock;
         this.userIds = new String[users];
@@ -30,7 +31,7 @@ final class UserEventGenerator {
         }
     }
 
-    UserEvent next() {
+    public UserEvent next() {
         String userId = userIds[random.nextInt(userIds.length)];
         int roll = random.nextInt(10);
         if (roll < 6) {
