@@ -12,21 +12,35 @@ import java.util.List;
  */
 record Measurement(String scenario, String reference, String unit, boolean higherIsBetter, double goal,
                    String absoluteGoal, List<Double> ours, List<Double> references, List<Long> oursRssMb,
-                   List<Long> referenceRssMb, String note) {
+                   List<Long> referenceRssMb, String note, String ceilingTool, List<Double> ceilings) {
 
     static Measurement of(String scenario, String reference, String unit, boolean higherIsBetter, double goal) {
         return new Measurement(scenario, reference, unit, higherIsBetter, goal, "", new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>(), new ArrayList<>(), "");
+                new ArrayList<>(), new ArrayList<>(), "", "", new ArrayList<>());
     }
 
     Measurement withNote(String text) {
         return new Measurement(scenario, reference, unit, higherIsBetter, goal, absoluteGoal, ours, references,
-                oursRssMb, referenceRssMb, text);
+                oursRssMb, referenceRssMb, text, ceilingTool, ceilings);
     }
 
     Measurement withAbsoluteGoal(String text) {
         return new Measurement(scenario, reference, unit, higherIsBetter, Double.NaN, text, ours, references,
-                oursRssMb, referenceRssMb, note);
+                oursRssMb, referenceRssMb, note, ceilingTool, ceilings);
+    }
+
+    /**
+     * Also measured against one of Kafka's own tools, which moves opaque bytes: the ceiling, shown
+     * next to the reference, with no goal.
+     */
+    Measurement withCeiling(String tool) {
+        return new Measurement(scenario, reference, unit, higherIsBetter, goal, absoluteGoal, ours, references,
+                oursRssMb, referenceRssMb, note, tool, ceilings);
+    }
+
+    /** ours / the ceiling tool, from the medians; NaN without one. */
+    double ceilingRatio() {
+        return ceilings.isEmpty() ? Double.NaN : oursMedian() / median(ceilings);
     }
 
     double oursMedian() {

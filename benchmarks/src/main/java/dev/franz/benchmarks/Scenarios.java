@@ -1,6 +1,8 @@
 package dev.franz.benchmarks;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -10,8 +12,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * Each scenario runs Kafka's reference tool and our program on identical settings against the same
- * broker, alternating which goes first, {@code rounds} times.
+ * Level 1: each scenario runs our program, a minimal program doing the same work (the reference),
+ * and Kafka's own perf tool (the ceiling: opaque bytes, no JSON) on identical settings against the
+ * same broker, rotating which goes first, {@code rounds} times.
  */
 final class Scenarios {
 
@@ -45,46 +48,73 @@ final class Scenarios {
         this.warmUp = warmUp;
     }
 
-    /** basic-producer vs ProducerPerformance: same records, keys, size, acks, compression, batching. */
+    /** Who runs in a round: our program, the reference doing the same work, or Kafka's own tool. */
+    private enum Runner { OURS, REFERENCE, CEILING }
+
+    /** Each round runs all three, starting with a different one, so that warm-up favours none. */
+    private static List<Runner> order(int round) {
+        List<Runner> runners = new ArrayList<>(List.of(Runner.values()));
+        Collections.rotate(runners, round);
+        return runners;
+    }
+
+    /**
+     * basic-producer against a minimal producer of the same JSON events with the same settings (goal
+     * 0.9x: the lesson's printing, callbacks and summary cost at most 10%), and against
+     * ProducerPerformance, which sends opaque bytes of the same size: the ceiling.
+     */
     Measurement producer(String acks, String compression) throws Exception {
         Measurement m = Measurement.of("basic-producer, acks=" + acks + ", compression " + compression,
-                "ProducerPerformance", "records/s", true, 0.9);
+                "JSON reference producer", "records/s", true, 0.9).withCeiling("ProducerPerformance");
         for (int round = 0; round < rounds; round++) {
             if (round == 0 && warmUp) {
-                // A first pair warms the broker (JIT, page cache, log segments) for both: not counted.
-                producerRun(acks, compression, true, Measurement.of("warm-up", "", "", true, 0));
-                producerRun(acks, compression, false, Measurement.of("warm-up", "", "", true, 0));
+                // A first set warms the broker (JIT, page cache, log segments) for all: not counted.
+                Measurement warmUpRuns = Measurement.of("warm-up", "", "", true, 0);
+                for (Runner runner : Runner.values()) {
+                    producerRun(acks, compression, runner, warmUpRuns);
+                }
             }
-            for (boolean oursFirst : order(round)) {
-                producerRun(acks, compression, oursFirst, m);
+            for (Runner runner : order(round)) {
+                producerRun(acks, compression, runner, m);
             }
         }
         return m;
     }
 
-    private void producerRun(String acks, String compression, boolean ours, Measurement m) throws Exception {
+    private void producerRun(String acks, String compression, Runner runner, Measurement m) throws Exception {
         String topic = newTopic("bench-produce");
-        if (ours) {
-            Summary summary = Summary.run(jvm, PRODUCER, producerArgs(topic, acks, compression), RUN_TIMEOUT);
-            ChildJvm.Result result = summary.result();
-            m.ours().add(summary.perSecond());
-            m.oursRssMb().add(result.peakRssMb());
-        } else {
-            ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ProducerPerformance", List.of(
-                    "--bootstrap-server", bootstrapServers, "--topic", topic,
-                    "--num-records", String.valueOf(records), "--record-size", String.valueOf(RECORD_SIZE),
-                    "--record-key-range", String.valueOf(KEYS), "--key-distribution", "random", "--throughput", "-1",
-                    "--command-property", "acks=" + acks, "linger.ms=5", "batch.size=65536",
-                    "compression.type=" + compression), RUN_TIMEOUT);
-            m.references().add(Double.parseDouble(find(result, PERF_PRODUCER).group(2)));
-            m.referenceRssMb().add(result.peakRssMb());
+        switch (runner) {
+            case OURS -> {
+                Summary summary = Summary.run(jvm, PRODUCER, producerArgs(topic, acks, compression), RUN_TIMEOUT);
+                m.ours().add(summary.perSecond());
+                m.oursRssMb().add(summary.result().peakRssMb());
+            }
+            case REFERENCE -> {
+                Summary summary = Summary.runWithFile(jvm, JsonReferenceProducer.class.getName(), List.of(bootstrapServers,
+                        topic, String.valueOf(records), acks, compression, String.valueOf(KEYS)), RUN_TIMEOUT);
+                m.references().add(summary.perSecond());
+                m.referenceRssMb().add(summary.result().peakRssMb());
+            }
+            case CEILING -> {
+                ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ProducerPerformance", List.of(
+                        "--bootstrap-server", bootstrapServers, "--topic", topic,
+                        "--num-records", String.valueOf(records), "--record-size", String.valueOf(RECORD_SIZE),
+                        "--record-key-range", String.valueOf(KEYS), "--key-distribution", "random", "--throughput", "-1",
+                        "--command-property", "acks=" + acks, "linger.ms=5", "batch.size=65536",
+                        "compression.type=" + compression), RUN_TIMEOUT);
+                m.ceilings().add(Double.parseDouble(find(result, PERF_PRODUCER).group(2)));
+            }
         }
         deleteTopic(topic);
     }
 
-    /** basic-consumer vs ConsumerPerformance, each reading the same topic of our JSON events in a new group. */
+    /**
+     * basic-consumer against a minimal consumer of the same JSON events (goal 0.9x) and
+     * ConsumerPerformance (the ceiling), each reading the same topic in a new group.
+     */
     Measurement consumer() throws Exception {
-        Measurement m = Measurement.of("basic-consumer", "ConsumerPerformance", "records/s", true, 0.9);
+        Measurement m = Measurement.of("basic-consumer", "JSON reference consumer", "records/s", true, 0.9)
+                .withCeiling("ConsumerPerformance");
         String topic = newTopic("bench-consume");
         consumerTopic = topic;
         ChildJvm.Result fill = jvm.run(PRODUCER, List.of("--bootstrap-servers",
@@ -93,30 +123,39 @@ final class Scenarios {
         check(fill);
         for (int round = 0; round < rounds; round++) {
             if (round == 0 && warmUp) {
-                consumerRun(topic, true, Measurement.of("warm-up", "", "", true, 0));
-                consumerRun(topic, false, Measurement.of("warm-up", "", "", true, 0));
+                Measurement warmUpRuns = Measurement.of("warm-up", "", "", true, 0);
+                for (Runner runner : Runner.values()) {
+                    consumerRun(topic, runner, warmUpRuns);
+                }
             }
-            for (boolean oursFirst : order(round)) {
-                consumerRun(topic, oursFirst, m);
+            for (Runner runner : order(round)) {
+                consumerRun(topic, runner, m);
             }
         }
         return m;
     }
 
-    private void consumerRun(String topic, boolean ours, Measurement m) throws Exception {
+    private void consumerRun(String topic, Runner runner, Measurement m) throws Exception {
         String group = "bench-group-" + (++topicNumber);
-        if (ours) {
-            Summary summary = Summary.run(jvm, CONSUMER, consumerArgs(topic, group), RUN_TIMEOUT);
-            ChildJvm.Result result = summary.result();
-            m.ours().add(summary.perSecond());
-            m.oursRssMb().add(result.peakRssMb());
-        } else {
-            ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ConsumerPerformance", List.of(
-                    "--bootstrap-server", bootstrapServers, "--topic", topic,
-                    "--num-records", String.valueOf(records), "--group", group,
-                    "--command-property", "group.protocol=consumer"), RUN_TIMEOUT);
-            m.references().add(consumerPerformanceRate(result));
-            m.referenceRssMb().add(result.peakRssMb());
+        switch (runner) {
+            case OURS -> {
+                Summary summary = Summary.run(jvm, CONSUMER, consumerArgs(topic, group), RUN_TIMEOUT);
+                m.ours().add(summary.perSecond());
+                m.oursRssMb().add(summary.result().peakRssMb());
+            }
+            case REFERENCE -> {
+                Summary summary = Summary.runWithFile(jvm, JsonReferenceConsumer.class.getName(), List.of(bootstrapServers,
+                        topic, group, String.valueOf(records)), RUN_TIMEOUT);
+                m.references().add(summary.perSecond());
+                m.referenceRssMb().add(summary.result().peakRssMb());
+            }
+            case CEILING -> {
+                ChildJvm.Result result = jvm.run("org.apache.kafka.tools.ConsumerPerformance", List.of(
+                        "--bootstrap-server", bootstrapServers, "--topic", topic,
+                        "--num-records", String.valueOf(records), "--group", group,
+                        "--command-property", "group.protocol=consumer"), RUN_TIMEOUT);
+                m.ceilings().add(consumerPerformanceRate(result));
+            }
         }
     }
 
@@ -147,10 +186,6 @@ final class Scenarios {
         return Profile.of(jvm, CONSUMER, consumerArgs(consumerTopic, "bench-profile-" + (++topicNumber)));
     }
 
-    /** Alternate which program goes first, so warm-up and page-cache effects do not favour one. */
-    private static boolean[] order(int round) {
-        return round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
-    }
 
     /** ConsumerPerformance prints a CSV header and one row; nMsg.sec is the sixth column. */
     static double consumerPerformanceRate(ChildJvm.Result result) {

@@ -29,6 +29,19 @@ record Summary(ChildJvm.Result result, JsonNode json) {
         }
     }
 
+    /** Like {@link #run}, for a program that takes the summary file as its last argument. */
+    static Summary runWithFile(ChildJvm jvm, String mainClass, List<String> args, Duration timeout) throws Exception {
+        Path file = Files.createTempFile("franz-summary", ".json");
+        try {
+            List<String> withFile = new ArrayList<>(args);
+            withFile.add(file.toString());
+            ChildJvm.Result result = Scenarios.check(jvm.run(mainClass, withFile, timeout));
+            return new Summary(result, read(file, result));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     private static JsonNode read(Path file, ChildJvm.Result result) throws IOException {
         String text = Files.readString(file);
         if (text.isBlank()) {
