@@ -100,6 +100,11 @@ public final class BenchmarkHarness implements Callable<Integer> {
                 schemas.avroVersusJson().forEach(m -> results.add(progress(m)));
                 results.add(progress(schemas.registryStart()));
             }
+            if (runs(Group.startup) && !quick) {
+                // Not in quick mode (CI): it runs Maven from inside the build.
+                new LessonStartup(broker.bootstrapServers(), root, roundsPerScenario).measure()
+                        .forEach(m -> results.add(progress(m)));
+            }
             if (runs(Group.share)) {
                 results.add(progress(new ShareGroupScenarios(broker.bootstrapServers(), quick ? 5_000 : 200_000,
                         roundsPerScenario, new ChildJvm("256m")).shareVersusConsumerGroup()));

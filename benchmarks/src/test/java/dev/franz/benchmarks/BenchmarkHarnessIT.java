@@ -28,8 +28,12 @@ class BenchmarkHarnessIT {
         assertThat(exitCode).isZero();
         String report = Files.readString(out.resolve("benchmarks.md"));
         assertThat(report)
-                .contains("| basic-producer, acks=all, compression none | ProducerPerformance |")
-                .contains("| basic-consumer | ConsumerPerformance |")
+                .contains("| basic-producer, acks=all, compression none | JSON reference producer |")
+                .contains("| basic-consumer | JSON reference consumer |")
+                .contains("of ProducerPerformance").contains("of ConsumerPerformance")
+                .contains("| stream-processing stateful, Kafka Streams (exactly-once) | Kafka Streams reference")
+                .contains("| schema-evolution produce (Avro, registry) | order-producer (JSON) |")
+                .contains("| schema registry: launch to first schema registered")
                 .contains("| local broker: command to first acknowledged record")
                 .doesNotContain("NaN");
         assertThat(Files.size(out.resolve("benchmarks.png"))).isGreaterThan(1000);

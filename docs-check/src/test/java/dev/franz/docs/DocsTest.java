@@ -78,12 +78,26 @@ class DocsTest {
                         problems.add(where + ": no such script in bin/");
                         continue;
                     }
+                    String rest = bin.group(2).strip();
                     String programClass = switch (tool) {
                         case "demo" -> "dev.franz.demo.Demo";
                         case "benchmark" -> "dev.franz.benchmarks.BenchmarkHarness";
+                        case "run" -> null; // bin/run <module> ...: checked below with the module's program
                         default -> null; // Kafka's own tools: their options are Kafka's
                     };
-                    String rest = bin.group(2).strip();
+                    if (tool.equals("run") && rest.matches("[a-z][\\w-]*( .*)?") && !rest.contains("...")) {
+                        String module = rest.split(" ", 2)[0];
+                        Path pom = ROOT.resolve(module).resolve("pom.xml");
+                        Matcher mainClass = MAIN_CLASS.matcher(Files.exists(pom) ? Files.readString(pom) : "");
+                        if (!mainClass.find()) {
+                            problems.add(where + bin.group(2) + ": no program " + module);
+                        } else {
+                            String problem = parse(mainClass.group(1), arguments(rest.substring(module.length()).strip()));
+                            if (problem != null) {
+                                problems.add(where + bin.group(2) + ": " + problem);
+                            }
+                        }
+                    }
                     // In prose ("bin/demo, bin/benchmark", "bin/demo ...") the words after it are not its arguments.
                     boolean prose = rest.contains("...") || rest.matches("^[,;:.)].*");
                     if (programClass != null && !prose) {
