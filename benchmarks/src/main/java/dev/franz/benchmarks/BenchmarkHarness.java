@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * prints a table of medians and ratios, and writes docs/benchmarks.md and docs/benchmarks.png.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measures Franz's programs against Kafka's own perf tools on one fresh local broker.")
+        description = "Measures Franz's programs against references doing the same work and Kafka's own perf"
+                + " tools, on one fresh local broker, and how long lessons take to start.")
 public final class BenchmarkHarness implements Callable<Integer> {
 
     @Option(names = "--quick", description = "Small sizes, one round, fewer scenarios: checks the harness works"
@@ -76,43 +77,43 @@ public final class BenchmarkHarness implements Callable<Integer> {
                         m = m.withNote("under its goal; "
                                 + scenarios.profileProducer(setting.acks(), setting.compression()));
                     }
-                    results.add(progress(m));
+                    results.add(progress(m, Group.level1));
                 }
                 Measurement consumer = scenarios.consumer();
                 if (!consumer.meetsGoal()) {
                     consumer = consumer.withNote("under its goal; " + scenarios.profileConsumer());
                 }
-                results.add(progress(consumer));
+                results.add(progress(consumer, Group.level1));
             }
             if (runs(Group.level2)) {
                 results.addAll(new Level2Scenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
-                        new ChildJvm("256m")).statefulEngines().stream().map(BenchmarkHarness::progress).toList());
+                        new ChildJvm("256m")).statefulEngines().stream().map(m -> progress(m, Group.level2)).toList());
             }
             if (runs(Group.level3)) {
                 Level3Scenarios level3 = new Level3Scenarios(broker.bootstrapServers(), roundsPerScenario,
                         new ChildJvm("256m"));
-                results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000)));
-                results.add(progress(level3.endToEndLatency(quick ? 1_000 : 20_000)));
+                results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000), Group.level3));
+                results.add(progress(level3.endToEndLatency(quick ? 1_000 : 20_000), Group.level3));
             }
             if (runs(Group.schemas)) {
                 SchemaScenarios schemas = new SchemaScenarios(broker.bootstrapServers(), quick ? 5_000 : 100_000,
                         roundsPerScenario, new ChildJvm("256m"));
-                schemas.avroVersusJson().forEach(m -> results.add(progress(m)));
-                results.add(progress(schemas.registryStart()));
+                schemas.avroVersusJson().forEach(m -> results.add(progress(m, Group.schemas)));
+                results.add(progress(schemas.registryStart(), Group.schemas));
             }
             if (runs(Group.startup) && !quick) {
                 // Not in quick mode (CI): it runs Maven from inside the build.
                 new LessonStartup(broker.bootstrapServers(), root, roundsPerScenario).measure()
-                        .forEach(m -> results.add(progress(m)));
+                        .forEach(m -> results.add(progress(m, Group.startup)));
             }
             if (runs(Group.share)) {
                 results.add(progress(new ShareGroupScenarios(broker.bootstrapServers(), quick ? 5_000 : 200_000,
-                        roundsPerScenario, new ChildJvm("256m")).shareVersusConsumerGroup()));
+                        roundsPerScenario, new ChildJvm("256m")).shareVersusConsumerGroup(), Group.share));
             }
         }
         if (runs(Group.startup)) {
             BrokerStartup.Launcher launcher = quick ? BrokerStartup.Launcher.JAVA : BrokerStartup.Launcher.MAVEN;
-            results.add(progress(new BrokerStartup(launcher, root).measure(roundsPerScenario)));
+            results.add(progress(new BrokerStartup(launcher, root).measure(roundsPerScenario), Group.startup));
         }
 
         double minutes = (System.nanoTime() - startedAt) / 60e9;
@@ -146,7 +147,10 @@ public final class BenchmarkHarness implements Callable<Integer> {
     private record ProducerSetting(String acks, String compression) {
     }
 
-    private static Measurement progress(Measurement m) {
+    /** Prints the scenario's figures as they come, and adds to its note the command that reproduces it. */
+    private static Measurement progress(Measurement measured, Group group) {
+        String reproduce = "reproduce: `bin/benchmark --only " + group + "`";
+        Measurement m = measured.withNote(measured.note().isEmpty() ? reproduce : measured.note() + "; " + reproduce);
         System.out.printf("  %-60s ours %s, reference %s%n", m.scenario(), m.ours(), m.references());
         if (!m.note().isEmpty()) {
             System.out.println("    " + m.note());
@@ -157,14 +161,17 @@ public final class BenchmarkHarness implements Callable<Integer> {
     private static String header(long records, int rounds) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return String.format("# Benchmarks%n%n"
-                        + "**What you will learn.** how fast each lesson's program is next to Kafka's own tools on the"
-                        + " same broker, as ratios measured in the same run, and where its time goes.%n%n"
+                        + "**What you will learn.** how fast each lesson's program is next to a reference doing the"
+                        + " same work without the teaching, and next to Kafka's own tools (opaque bytes: the ceiling),"
+                        + " as ratios measured in the same run on the same broker; how long a learner waits for a"
+                        + " lesson to start; and where the time goes.%n%n"
                         + "**What you need first.** nothing; `bin/benchmark` reproduces every figure (see"
                         + " [development](development.md#benchmarks)).%n%n"
                         + "Measured on %s with %d cores and %.0f GiB of memory, %s %s, Java %s, Apache Kafka %s.%n"
                         + "One embedded broker on this machine; every program in its own JVM with -Xmx256m."
-                        + " %,d records of about %d bytes per run, %d round(s) per scenario, ours and the reference"
-                        + " alternated, after one uncounted warm-up pair; medians shown. Peak RSS is the process's VmHWM.",
+                        + " %,d records of about %d bytes per run, %d round(s) per scenario, the programs of a"
+                        + " scenario rotated, after one uncounted warm-up set; medians shown. Peak RSS is the"
+                        + " process's VmHWM. Each note ends with the command that reproduces its row.",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), os.getTotalMemorySize() / 1073741824.0,
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
                 KafkaVersion.get(), records, Scenarios.RECORD_SIZE, rounds);

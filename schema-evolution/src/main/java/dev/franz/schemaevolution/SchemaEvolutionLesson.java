@@ -3,6 +3,7 @@ package dev.franz.schemaevolution;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,10 +53,12 @@ import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import dev.franz.schemaevolution.OrderSchemas.Version;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Level 4: orders in Avro, their schemas in a schema registry, and how a schema evolves.
@@ -165,7 +168,7 @@ public final class SchemaEvolutionLesson {
             out.printf("Sending %d orders to %s in Avro, schema %s (%s), subject %s at %s%n", count, topic,
                     version.name().toLowerCase(), schema.getFullName(), lesson.subject(), registry.url());
 
-            OrderGenerator orders = new OrderGenerator(new Random(), java.time.Clock.systemUTC(), 20);
+            OrderGenerator orders = new OrderGenerator(new Random(), Clock.systemUTC(), 20);
             AtomicLong avroBytes = new AtomicLong();
             AtomicLong jsonBytes = new AtomicLong();
             AtomicLong failed = new AtomicLong();
@@ -558,13 +561,13 @@ public final class SchemaEvolutionLesson {
     }
 
     /** SCHEMA arguments: a bundled schema's name or an .avsc file, refused in one line otherwise. */
-    static final class SchemaArgument implements picocli.CommandLine.ITypeConverter<Schema> {
+    static final class SchemaArgument implements ITypeConverter<Schema> {
         @Override
         public Schema convert(String value) {
             try {
                 return OrderSchemas.load(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+                throw new TypeConversionException(e.getMessage());
             }
         }
     }
