@@ -78,6 +78,11 @@ public final class SchemaRegistryClient {
         try {
             subjects = call("GET", "/subjects", null);
         } catch (RegistryError e) {
+            if (e.httpStatus() == 401 || e.httpStatus() == 403) {
+                throw new RegistryUnavailableException("The schema registry at " + url + " refused this client (HTTP "
+                        + e.httpStatus() + "): check SCHEMA_REGISTRY_BASIC_AUTH (user:password; Confluent Cloud: the"
+                        + " registry's API key:secret).", e);
+            }
             throw new RegistryUnavailableException(unreachable("something answers, but not as a schema registry ("
                     + e.getMessage() + "). Is it the URL of the registry's Confluent-compatible API? Apicurio serves"
                     + " it under /apis/ccompat/v7"), e);
