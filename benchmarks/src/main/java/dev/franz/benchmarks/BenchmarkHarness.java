@@ -100,6 +100,9 @@ public final class BenchmarkHarness implements Callable<Integer> {
                         roundsPerScenario, new ChildJvm("256m"));
                 schemas.avroVersusJson().forEach(m -> results.add(progress(m, Group.schemas)));
                 results.add(progress(schemas.registryStart(), Group.schemas));
+                if (!quick) { // quick mode (CI) does not run Maven from inside the build
+                    results.add(progress(schemas.registryCommandStart(root), Group.schemas));
+                }
             }
             if (runs(Group.startup) && !quick) {
                 // Not in quick mode (CI): it runs Maven from inside the build.

@@ -112,19 +112,23 @@ final class Report {
             }
             g.fillRect(left, y + 4, barWidth, rowHeight - 12);
             g.setColor(Color.DARK_GRAY);
+            if (!Double.isNaN(m.goal())) {
+                int goalX = left + (int) (plotWidth * m.goal() / maxRatio);
+                g.setStroke(new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
+                g.drawLine(goalX, y, goalX, y + rowHeight - 4);
+                g.setStroke(new BasicStroke(1));
+            }
+            // The ratio on white, so that a goal line just behind the bar's end does not cross it.
             String ratio = String.format(Locale.ROOT, "%.2fx", m.ratio());
+            g.setColor(Color.WHITE);
+            g.fillRect(left + barWidth + 3, y + 5, g.getFontMetrics().stringWidth(ratio) + 6, rowHeight - 14);
+            g.setColor(Color.DARK_GRAY);
             g.drawString(ratio, left + barWidth + 6, y + 18);
             if (!m.ceilings().isEmpty()) {
                 g.setColor(Color.GRAY);
                 g.drawString(String.format(Locale.ROOT, "(%.2fx of %s)", m.ceilingRatio(), m.ceilingTool()),
                         left + barWidth + 12 + g.getFontMetrics().stringWidth(ratio), y + 18);
                 g.setColor(Color.DARK_GRAY);
-            }
-            if (!Double.isNaN(m.goal())) {
-                int goalX = left + (int) (plotWidth * m.goal() / maxRatio);
-                g.setStroke(new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
-                g.drawLine(goalX, y, goalX, y + rowHeight - 4);
-                g.setStroke(new BasicStroke(1));
             }
         }
         int axisY = top + ratios.size() * rowHeight + 4;

@@ -1,6 +1,7 @@
 package dev.franz.benchmarks;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.avro.Schema;
 
 import dev.franz.schemaevolution.SchemaRegistryClient;
 import dev.franz.schemaregistry.EmbeddedSchemaRegistry;
@@ -109,7 +113,7 @@ final class SchemaScenarios {
             long startedAt = System.nanoTime();
             try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(freePort(), log, Duration.ofMinutes(2))) {
                 new SchemaRegistryClient(registry.url(), Optional.empty()).register("bench-value",
-                        new org.apache.avro.Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":"
+                        new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":"
                                 + "[{\"name\":\"id\",\"type\":\"string\"}]}"));
                 m.ours().add((System.nanoTime() - startedAt) / 1e9);
                 m.oursRssMb().add(rssMb(registry.pid()));
@@ -119,6 +123,47 @@ final class SchemaScenarios {
         }
         return m.withNote("no goal; a new JVM each round, in-memory storage; ./mvnw adds its own start-up on top"
                 + " (see the local broker's row)");
+    }
+
+    /**
+     * The learner's command, {@code ./mvnw -q compile exec:java -pl local-schema-registry}, until the
+     * first schema is registered through it, each round a fresh registry; then Ctrl-C (SIGTERM).
+     */
+    Measurement registryCommandStart(Path root) throws Exception {
+        Measurement m = Measurement.of("schema registry: command to first schema registered"
+                + " (./mvnw -q compile exec:java -pl local-schema-registry)", "", "s", false, Double.NaN)
+                .withAbsoluteGoal("none");
+        Schema schema = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":"
+                + "[{\"name\":\"id\",\"type\":\"string\"}]}");
+        for (int round = 0; round < rounds; round++) {
+            int port = freePort();
+            Process command = new ProcessBuilder(root.resolve("mvnw").toString(), "-q", "compile", "exec:java", "-pl",
+                    "local-schema-registry", "-Dexec.args=--port " + port).directory(root.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long startedAt = System.nanoTime();
+            try {
+                SchemaRegistryClient client = new SchemaRegistryClient(URI.create("http://localhost:" + port
+                        + EmbeddedSchemaRegistry.CONFLUENT_API_PATH), Optional.empty());
+                while (true) {
+                    try {
+                        client.register("bench-value", schema);
+                        break;
+                    } catch (SchemaRegistryClient.RegistryUnavailableException notYet) {
+                        if (!command.isAlive() || System.nanoTime() - startedAt > Duration.ofMinutes(2).toNanos()) {
+                            throw new IllegalStateException("local-schema-registry did not start", notYet);
+                        }
+                        TimeUnit.MILLISECONDS.sleep(50); // polling the port, not waiting for Kafka's work
+                    }
+                }
+                m.ours().add((System.nanoTime() - startedAt) / 1e9);
+            } finally {
+                command.toHandle().destroy(); // SIGTERM, as Ctrl-C: it stops the registry's JVM
+                if (!command.waitFor(30, TimeUnit.SECONDS)) {
+                    command.destroyForcibly();
+                }
+            }
+        }
+        return m.withNote("no goal; a new registry each round; Maven's start-up included");
     }
 
     private static List<String> with(List<String> config, String... command) {
