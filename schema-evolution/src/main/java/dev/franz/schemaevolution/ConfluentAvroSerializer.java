@@ -23,6 +23,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * </pre>
  * The schema is registered under the subject {@code <topic>-value} (Confluent's default
  * TopicNameStrategy) the first time it is used; after that its id comes from the cache.
+ *
+ * <p>It is here to show what a registry's serializer does, in a page of code. In a project of your
+ * own, use your registry's: Confluent's {@code KafkaAvroSerializer} (Confluent's Maven repository)
+ * or Apicurio's {@code AvroKafkaSerializer} with {@code apicurio.registry.as-confluent=true}; they
+ * add what this one leaves out (schema references, subject strategies, retries, metrics).
  */
 public final class ConfluentAvroSerializer implements Serializer<GenericRecord> {
 
