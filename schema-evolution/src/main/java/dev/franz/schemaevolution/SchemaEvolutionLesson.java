@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
@@ -121,7 +122,7 @@ public final class SchemaEvolutionLesson {
         Properties props = config.clientProperties();
         // acks=all and idempotence are the defaults since Kafka 3.0: nothing to set for safety.
         // Small batches of small records: wait up to 5 ms to fill a batch, as order-producer does.
-        props.put("linger.ms", 5);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         return props;
     }
 
@@ -171,44 +172,56 @@ public final class SchemaEvolutionLesson {
             OrderGenerator orders = new OrderGenerator(new Random(), Clock.systemUTC(), 20);
             AtomicLong avroBytes = new AtomicLong();
             AtomicLong jsonBytes = new AtomicLong();
+            AtomicLong sent = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             long startedAt = System.nanoTime();
-            // The serializer gets the registry client: Confluent's and Apicurio's serializers are given
-            // schema.registry.url (and basic.auth.user.info) as properties instead, and build their own.
-            try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(producerProperties(config),
-                    new StringSerializer(), new ConfluentAvroSerializer(registry))) {
-                for (long n = 1; n <= count; n++) {
-                    Order order = orders.next();
-                    GenericRecord value = OrderSchemas.toAvro(order, schema, n);
-                    int json = jsonSize(order);
-                    long number = n;
-                    // Keyed by order id: all events of one order stay in order on one partition.
-                    producer.send(new ProducerRecord<>(topic, order.orderId(), value), (metadata, error) -> {
-                        if (error != null) {
-                            failed.incrementAndGet();
-                            out.printf("NOT SENT %s: %s%n", order.orderId(), error.getMessage());
-                            return;
-                        }
-                        avroBytes.addAndGet(metadata.serializedValueSize());
-                        jsonBytes.addAndGet(json);
-                        if (ConsoleLines.printThis(number, printEvery)) {
-                            out.printf("%s %s -> %s partition %d offset %d: %d bytes (schema id %d), as JSON %d bytes%n",
-                                    version.name().toLowerCase(), order.orderId(), metadata.topic(), metadata.partition(),
-                                    metadata.offset(), metadata.serializedValueSize(),
-                                    registry.register(lesson.subject(), schema), json);
-                        }
-                    });
+            GracefulShutdown shutdown = new GracefulShutdown();
+            // Ctrl-C stops the loop; the shutdown hook waits until the orders already sent are acknowledged.
+            try (shutdown) {
+                // A producer has no poll() to wake up: the loop checks shutdown.requested() between sends.
+                shutdown.onExit(() -> { });
+                // The serializer gets the registry client: Confluent's and Apicurio's serializers are given
+                // schema.registry.url (and basic.auth.user.info) as properties instead, and build their own.
+                try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(producerProperties(config),
+                        new StringSerializer(), new ConfluentAvroSerializer(registry))) {
+                    for (long n = 1; n <= count && !shutdown.requested(); n++) {
+                        Order order = orders.next();
+                        GenericRecord value = OrderSchemas.toAvro(order, schema, n);
+                        int json = jsonSize(order);
+                        long number = n;
+                        // Keyed by order id: all events of one order stay in order on one partition.
+                        producer.send(new ProducerRecord<>(topic, order.orderId(), value), (metadata, error) -> {
+                            if (error != null) {
+                                failed.incrementAndGet();
+                                out.printf("NOT SENT %s: %s%n", order.orderId(), error.getMessage());
+                                return;
+                            }
+                            sent.incrementAndGet();
+                            avroBytes.addAndGet(metadata.serializedValueSize());
+                            jsonBytes.addAndGet(json);
+                            if (ConsoleLines.printThis(number, printEvery)) {
+                                out.printf("%s %s -> %s partition %d offset %d: %d bytes (schema id %d),"
+                                        + " as JSON %d bytes%n", version.name().toLowerCase(), order.orderId(),
+                                        metadata.topic(), metadata.partition(), metadata.offset(),
+                                        metadata.serializedValueSize(), registry.register(lesson.subject(), schema),
+                                        json);
+                            }
+                        });
+                    }
+                    producer.flush();
                 }
-                producer.flush();
+                long acknowledged = sent.get();
+                new RunSummary("schema-evolution produce", "sent", acknowledged, "orders",
+                        Duration.ofNanos(System.nanoTime() - startedAt))
+                        .detail("schema", version.name().toLowerCase() + ", id "
+                                + registry.register(lesson.subject(), schema) + " in subject " + lesson.subject())
+                        .count("value bytes per order in Avro", acknowledged == 0 ? 0.0
+                                : round((double) avroBytes.get() / acknowledged))
+                        .count("value bytes per order as JSON", acknowledged == 0 ? 0.0
+                                : round((double) jsonBytes.get() / acknowledged))
+                        .count("not sent", failed.get())
+                        .report(out, summaryOption.file());
             }
-            long sent = count - failed.get();
-            new RunSummary("schema-evolution produce", "sent", sent, "orders", Duration.ofNanos(System.nanoTime() - startedAt))
-                    .detail("schema", version.name().toLowerCase() + ", id " + registry.register(lesson.subject(), schema)
-                            + " in subject " + lesson.subject())
-                    .count("value bytes per order in Avro", sent == 0 ? 0.0 : round((double) avroBytes.get() / sent))
-                    .count("value bytes per order as JSON", sent == 0 ? 0.0 : round((double) jsonBytes.get() / sent))
-                    .count("not sent", failed.get())
-                    .report(out, summaryOption.file());
             return failed.get() == 0 ? 0 : 1;
         }
     }
