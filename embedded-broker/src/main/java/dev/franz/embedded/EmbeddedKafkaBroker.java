@@ -205,11 +205,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Fails in milliseconds with a clear message, instead of a BindException seconds into startup. */
     private static void requirePortFree(int port, String what) {
+        if (!isPortFree(port)) {
+            throw new BrokerStartException(portInUseMessage("Port " + port + " (the broker's " + what + ")", port));
+        }
+    }
+
+    /** True if a broker could bind {@code port} on localhost now. */
+    public static boolean isPortFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            return true;
         } catch (IOException e) {
-            throw new BrokerStartException(portInUseMessage("Port " + port + " (the broker's " + what + ")", port));
+            return false;
         }
     }
 

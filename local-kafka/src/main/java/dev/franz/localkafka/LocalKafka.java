@@ -2,8 +2,12 @@ package dev.franz.localkafka;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,6 +64,9 @@ public final class LocalKafka implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : defaultDataDir(brokers == 1 ? ".kafka-data" : ".kafka-cluster");
         if (reset) {
+            // Wiping the folder of a broker that runs kills it and loses its records: check first.
+            int controller = controllerPort != null ? controllerPort : brokers == 1 ? 9093 : port + brokers;
+            requireNoBrokerOn(dir, port, controller);
             wipe(dir, out);
         }
         return brokers == 1 ? runOneNode(dir) : runCluster(dir);
@@ -79,7 +86,7 @@ public final class LocalKafka implements Callable<Integer> {
             out.println("Stopping the broker...");
             long stopAt = System.nanoTime();
             broker.close();
-            out.printf("Broker stopped in %.1f s. Data kept in %s%n", (System.nanoTime() - stopAt) / 1e9, broker.dataDir());
+            out.printf("Broker stopped in %.1f s. Data kept in %s%n", (System.nanoTime() - stopAt) / 1e9, shown(broker.dataDir()));
             stopped.countDown();
         }, "local-kafka-shutdown"));
         stopped.await();
@@ -113,7 +120,7 @@ public final class LocalKafka implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            out.println("Cluster stopped. Data kept in " + dir);
+            out.println("Cluster stopped. Data kept in " + shown(dir));
             stopped.countDown();
         }, "local-cluster-shutdown"));
         stopped.await();
@@ -124,7 +131,7 @@ public final class LocalKafka implements Callable<Integer> {
         out.printf("%nApache Kafka %s is running (KRaft mode, one node: broker + controller), ready in %.1f s%n",
                 KafkaVersion.get(), seconds);
         out.printf("  bootstrap servers : %s%n", broker.bootstrapServers());
-        out.printf("  data              : %s (%s)%n", broker.dataDir(),
+        out.printf("  data              : %s (%s)%n", shown(broker.dataDir()),
                 broker.formattedNow() ? "new: storage formatted now" : "kept from earlier runs");
         out.println("  stop              : Ctrl-C (data is kept; --reset wipes it)");
         out.println();
@@ -138,6 +145,51 @@ public final class LocalKafka implements Callable<Integer> {
         return Path.of(System.getProperty("franz.root", ".")).resolve(folder);
     }
 
+    /** A path as a learner typed it: relative to the current folder when it is inside it. */
+    static String shown(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return absolute.startsWith(here) && !absolute.equals(here) ? here.relativize(absolute).toString() : absolute.toString();
+    }
+
+    /**
+     * Refuses, with one line, to go on when a broker still uses {@code dir} or the ports: a running
+     * Kafka node holds a lock on the file {@code .lock} in each of its log directories.
+     */
+    static void requireNoBrokerOn(Path dir, int port, int controllerPort) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> paths = Files.walk(dir, 3)) {
+                for (Path lock : paths.filter(p -> p.getFileName().toString().equals(".lock")).toList()) {
+                    if (isLocked(lock)) {
+                        throw new BrokerStartException("Refusing to --reset " + shown(dir) + ": a running broker"
+                                + " uses it (" + dir.relativize(lock) + " is locked). Stop that broker first (Ctrl-C in"
+                                + " its terminal); nothing was deleted.");
+                    }
+                }
+            }
+        }
+        for (int p : new int[] {port, controllerPort}) {
+            if (!EmbeddedKafkaBroker.isPortFree(p)) {
+                throw new BrokerStartException("Refusing to --reset " + shown(dir) + ": port " + p
+                        + " is in use, probably by a broker that still runs (find it with: ss -ltnp | grep ':" + p
+                        + " '). Stop it first; nothing was deleted.");
+            }
+        }
+    }
+
+    private static boolean isLocked(Path lockFile) throws IOException {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true; // another process holds it
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException heldInThisJvm) {
+            return true;
+        }
+    }
+
     /** Deletes a broker data directory, refusing anything that does not look like one. */
     static void wipe(Path dir, PrintStream out) throws IOException {
         if (!Files.exists(dir)) {
@@ -146,7 +198,7 @@ public final class LocalKafka implements Callable<Integer> {
         boolean looksLikeKafkaData = Files.exists(dir.resolve("meta.properties")) || Files.exists(dir.resolve("cluster.id"));
         try (Stream<Path> entries = Files.list(dir)) {
             if (!looksLikeKafkaData && entries.findAny().isPresent()) {
-                throw new BrokerStartException("Refusing to --reset " + dir.toAbsolutePath()
+                throw new BrokerStartException("Refusing to --reset " + shown(dir)
                         + ": it is not empty and has no meta.properties, so it is not a Kafka data directory.");
             }
         }
@@ -155,7 +207,7 @@ public final class LocalKafka implements Callable<Integer> {
                 Files.delete(path);
             }
         }
-        out.println("Wiped " + dir.toAbsolutePath() + ": starting with no topics.");
+        out.println("Wiped " + shown(dir) + ": starting with no topics.");
     }
 
     /** A start failure is the learner's to fix (port in use, ...): print the reason, not a stack trace. */
