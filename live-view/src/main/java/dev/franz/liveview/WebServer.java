@@ -1,0 +1,196 @@
+package dev.franz.liveview;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.common.TopicPartition;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.franz.common.UserFacingException;
+import dev.franz.liveview.Views.HeaderView;
+import dev.franz.liveview.Views.RecordDetails;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.staticfiles.Location;
+
+/**
+ * The page and its data over HTTP (no Kafka calls here): the HTML, CSS and JavaScript modules from
+ * the jar, {@code /events} as server-sent events (the cluster about once a second, changed
+ * partitions' records every quarter second), and {@code /api/record} for one record's details.
+ */
+final class WebServer implements AutoCloseable {
+
+    /** How often changed records are pushed to the page. */
+    static final long RECORDS_EVERY_MS = 250;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KafkaWatcher watcher;
+    private final RecordText recordText;
+    private final Javalin app;
+    private final List<Client> clients = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "live-view-sender");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean newSnapshot = new AtomicBoolean();
+
+    /** One open page: what it has been sent. */
+    private record Client(SseClient sse, Map<TopicPartition, Long> seen) {
+    }
+
+    private WebServer(KafkaWatcher watcher, RecordText recordText, String host, int port) {
+        this.watcher = watcher;
+        this.recordText = recordText;
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.staticFiles.add("/live-view", Location.CLASSPATH);
+            config.routes.before(WebServer::securityHeaders);
+            config.routes.sse("/events", this::connect);
+            config.routes.get("/api/record", this::recordDetails);
+        });
+    }
+
+    /** Serves on {@code host:port}; a port in use is one clear message, not a stack trace. */
+    static WebServer start(KafkaWatcher watcher, RecordText recordText, String host, int port) {
+        requirePortFree(host, port);
+        WebServer server = new WebServer(watcher, recordText, host, port);
+        server.app.start();
+        watcher.onSnapshot(view -> server.newSnapshot.set(true));
+        server.sender.scheduleWithFixedDelay(server::push, RECORDS_EVERY_MS, RECORDS_EVERY_MS, TimeUnit.MILLISECONDS);
+        return server;
+    }
+
+    int port() {
+        return app.port();
+    }
+
+    /**
+     * A page never runs script that came with the data: besides rendering every value as text, the
+     * browser is told to run only this server's own script files (no inline script, no event attributes).
+     */
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self';"
+                + " img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+    }
+
+    private void connect(SseClient sse) {
+        sse.keepAlive();
+        Client client = new Client(sse, new HashMap<>());
+        sse.onClose(() -> clients.remove(client));
+        // The first messages go from the sender thread too, so that one page never gets two at once.
+        sender.execute(() -> {
+            send(client, "cluster", watcher.latest());
+            send(client, "records", watcher.changedRecords(client.seen()));
+            clients.add(client);
+        });
+    }
+
+    private void push() {
+        boolean snapshot = newSnapshot.getAndSet(false);
+        for (Client client : clients) {
+            if (snapshot) {
+                send(client, "cluster", watcher.latest());
+            }
+            List<Views.PartitionRecords> changed = watcher.changedRecords(client.seen());
+            if (!changed.isEmpty()) {
+                send(client, "records", changed);
+            }
+        }
+    }
+
+    private void send(Client client, String event, Object data) {
+        if (client.sse().terminated()) {
+            clients.remove(client);
+            return;
+        }
+        try {
+            client.sse().sendEvent(event, JSON.writeValueAsString(data));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + event + " as JSON", e);
+        } catch (RuntimeException pageGone) {
+            clients.remove(client);
+        }
+    }
+
+    private void recordDetails(Context ctx) throws JsonProcessingException {
+        String topic = ctx.queryParam("topic");
+        Integer partition = integer(ctx.queryParam("partition"));
+        Long offset = longValue(ctx.queryParam("offset"));
+        if (topic == null || partition == null || offset == null) {
+            ctx.status(400).result("topic, partition and offset are needed");
+            return;
+        }
+        KafkaWatcher.Shown shown = watcher.record(new TopicPartition(topic, partition), offset);
+        if (shown == null) {
+            ctx.status(404).result("That record is no longer among the newest records kept for " + topic + "-" + partition);
+            return;
+        }
+        PartitionWindow.Stored r = shown.stored();
+        List<HeaderView> headers = new ArrayList<>();
+        for (PartitionWindow.Header h : r.headers()) {
+            headers.add(new HeaderView(h.key(), h.value() == null ? null : recordText.describe(h.value(), true).text()));
+        }
+        boolean cut = r.value() != null && r.value().length < r.valueSize();
+        RecordText.Text value = recordText.describe(r.value(), !cut);
+        RecordText.Text key = recordText.describe(r.key(), true);
+        RecordDetails details = new RecordDetails(topic, partition, offset, shown.status().name().toLowerCase(java.util.Locale.ROOT),
+                r.timestamp(), r.key() == null ? null : key.text(), r.key() == null ? "null" : key.format(), headers,
+                value.format(), value.text(), r.valueSize(), cut);
+        ctx.contentType("application/json").result(JSON.writeValueAsString(details));
+    }
+
+    private static Integer integer(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Long longValue(String value) {
+        try {
+            return value == null ? null : Long.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void requirePortFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (IOException e) {
+            throw new UserFacingException("Port " + port + " (the live view's web page) is already in use on " + host + ".\n"
+                    + "Probably another live-view still runs in another terminal.\n"
+                    + "Find it with:  ss -ltnp | grep ':" + port + " '\n"
+                    + "Stop it with Ctrl-C in its terminal, or pick another port with --port.");
+        }
+    }
+
+    @Override
+    public void close() {
+        sender.shutdownNow();
+        clients.forEach(client -> client.sse().close());
+        app.stop();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.franz.liveview;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.Optional;
+import java.util.Properties;
+
+/** The live view in the test's JVM, as {@code live-view} runs it, on a port the system picks. */
+final class RunningLiveView implements AutoCloseable {
+
+    private final KafkaWatcher watcher;
+    private final WebServer server;
+
+    private RunningLiveView(KafkaWatcher watcher, WebServer server) {
+        this.watcher = watcher;
+        this.server = server;
+    }
+
+    static RunningLiveView start(Properties clientProperties, String bootstrapServers) {
+        KafkaWatcher watcher = new KafkaWatcher(clientProperties, bootstrapServers, 20,
+                new PrintStream(OutputStream.nullOutputStream()));
+        WebServer server = WebServer.start(watcher, new RecordText(URI.create("http://localhost:1"), Optional.empty()),
+                "127.0.0.1", 0);
+        watcher.start();
+        return new RunningLiveView(watcher, server);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.port() + "/";
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        watcher.close();
+    }
+}
