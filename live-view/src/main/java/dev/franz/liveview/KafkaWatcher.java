@@ -204,7 +204,8 @@ final class KafkaWatcher implements AutoCloseable {
                     + "  Start the local broker in another terminal:  ./mvnw -q compile exec:java -pl local-kafka%n",
                     bootstrapServers);
         }
-        String reason = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+        String reason = e instanceof TimeoutException ? "no answer within 3 s"
+                : e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
                 : e.getClass().getSimpleName();
         String problem = "No Kafka broker answers at " + bootstrapServers + " (" + reason + "). Start one with"
                 + " ./mvnw -q compile exec:java -pl local-kafka, or point the live view at yours with"
