@@ -3,7 +3,9 @@ package dev.franz.liveview;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -223,6 +227,98 @@ class LiveViewIT {
         assertThat(browser.script("return window.pwned === undefined")).isEqualTo(true);
         assertThat(browser.driver().getTitle()).isEqualTo("Franz live view");
         assertThat(noAlert()).as("no alert opened").isTrue();
+    }
+
+    @Test
+    void aRecordOf1MbABinaryKeyAndATopicDeletedWhileShownLeaveThePageWorkingAndBounded() throws Exception {
+        String topic = TestNames.unique("big");
+        String doomed = TestNames.unique("doomed");
+        createTopic(topic, 1);
+        createTopic(doomed, 1);
+        Properties props = kafka.clientProperties();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            byte[] big = "x".repeat(1_000_000).getBytes(StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(topic, new byte[] {0, 1, 2, (byte) 0xff}, big)).get();
+            for (int i = 0; i < 50; i++) {
+                producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8), new byte[] {(byte) i})).get();
+            }
+            producer.send(new ProducerRecord<>(doomed, null, "soon gone".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        String log = partitionCss(topic, 0);
+        await("the newest 20 of 51 records").atMost(ON_THE_PAGE)
+                .until(() -> browser.count(log + " .cell[data-key='k49']") == 1);
+        assertThat(browser.count(log + " .cell[data-kind='record']")).as("records kept per partition").isEqualTo(20);
+        assertThat(browser.text(log + " .older")).isEqualTo("… 31 older offset(s)");
+        await("the doomed topic shown").atMost(ON_THE_PAGE)
+                .until(() -> browser.count(partitionCss(doomed, 0) + " .cell[data-kind='record']") == 1);
+
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.deleteTopics(List.of(doomed)).all().get();
+        }
+        await("the deleted topic gone from the page").atMost(ON_THE_PAGE)
+                .until(() -> browser.count("#topics [data-topic='" + doomed + "']") == 0);
+        assertThat(browser.attribute("#broker-status", "data-state")).isEqualTo("up");
+
+        // The 1 MB record with the binary key, seen before it left the window: its details say what was kept.
+        String other = TestNames.unique("big-alone");
+        createTopic(other, 1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(other, new byte[] {0, 1, 2, (byte) 0xff},
+                    "y".repeat(1_000_000).getBytes(StandardCharsets.UTF_8))).get();
+        }
+        String bigCell = partitionCss(other, 0) + " .cell[data-key='0x000102ff']";
+        await("the 1 MB record").atMost(ON_THE_PAGE).until(() -> browser.count(bigCell) == 1);
+        browser.click(bigCell, 0);
+        await("its details").atMost(ON_THE_PAGE).until(() -> browser.text("#record-details [data-field='value']")
+                .equals("text, 1,000,000 byte(s), first 4,096 shown"));
+        assertThat(browser.text("#record-value")).hasSize(4096);
+        assertThat(browser.text("#record-details [data-field='key']")).isEqualTo("00 01 02 ff (binary)");
+    }
+
+    @Test
+    void aShareGroupShowsItsMembersReadingTheSamePartition() throws Exception {
+        String topic = TestNames.unique("jobs");
+        String group = TestNames.unique("workers");
+        createTopic(topic, 1);
+        List<KafkaShareConsumer<String, String>> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        try {
+            for (String name : List.of("worker-a", "worker-b")) {
+                Properties props = kafka.clientProperties();
+                props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+                props.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
+                KafkaShareConsumer<String, String> worker = new KafkaShareConsumer<>(props, new StringDeserializer(),
+                        new StringDeserializer());
+                worker.subscribe(List.of(topic));
+                workers.add(worker);
+                Thread thread = new Thread(() -> {
+                    try {
+                        while (running.get()) {
+                            worker.poll(Duration.ofMillis(200));
+                        }
+                    } catch (WakeupException stopping) {
+                        // closed below
+                    }
+                }, name);
+                thread.start();
+                threads.add(thread);
+            }
+            String groupCss = "#groups [data-group='" + group + "']";
+            await("a share group with two members on one partition").atMost(Duration.ofSeconds(30)).until(() ->
+                    "share".equals(browser.attribute(groupCss, "data-type"))
+                            && "2".equals(browser.attribute(groupCss, "data-members"))
+                            && browser.text(groupCss + " table.lag td.owner").contains("worker-a")
+                            && browser.text(groupCss + " table.lag td.owner").contains("worker-b"));
+            assertThat(browser.text(groupCss + " .group-kind")).startsWith("share group");
+        } finally {
+            running.set(false);
+            workers.forEach(KafkaShareConsumer::wakeup);
+            for (Thread thread : threads) {
+                thread.join(10_000);
+            }
+            workers.forEach(KafkaShareConsumer::close);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
