@@ -29,14 +29,19 @@ export function svg(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** A colour per key, always the same for the same key: a hue from the key's hash. */
+/**
+ * A colour per key, always the same for the same key: a hue from the key's hash (FNV-1a, mixed so
+ * that keys differing in one character, user-1 and user-2, get hues far apart).
+ */
 export function keyColour(key) {
   if (key === null || key === undefined) return 'hsl(0 0% 88%)';
-  let hash = 0;
+  let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
-    hash = (hash * 31 + key.charCodeAt(i)) | 0;
+    hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   }
-  return `hsl(${Math.abs(hash) % 360} 65% 82%)`;
+  hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
+  hash ^= hash >>> 12;
+  return `hsl(${(hash >>> 0) % 360} 70% 80%)`;
 }
 
 export function time(ms) {

@@ -111,6 +111,7 @@ final class KafkaWatcher implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> committed;
     private Map<String, GroupView> previousGroups = Map.of();
     private Long downSince;
+    private boolean everUp;
 
     KafkaWatcher(Properties clientProperties, String bootstrapServers, int recordsPerPartition, PrintStream out) {
         this.clientProperties = clientProperties;
@@ -173,6 +174,7 @@ final class KafkaWatcher implements AutoCloseable {
                 ClusterView view;
                 try {
                     view = look(admin, probe);
+                    everUp = true;
                     if (downSince != null) {
                         out.printf("Broker back at %s after %.0f s: the page is live again.%n", bootstrapServers,
                                 (System.currentTimeMillis() - downSince) / 1000.0);
@@ -200,9 +202,9 @@ final class KafkaWatcher implements AutoCloseable {
     private ClusterView down(Exception e) {
         if (downSince == null) {
             downSince = System.currentTimeMillis();
-            out.printf("No Kafka broker answers at %s; the page says so and the live view keeps trying.%n"
-                    + "  Start the local broker in another terminal:  ./mvnw -q compile exec:java -pl local-kafka%n",
-                    bootstrapServers);
+            if (everUp) { // a broker missing from the start was reported by the preflight already
+                out.printf("Lost the broker at %s; the page says so, and the live view keeps trying.%n", bootstrapServers);
+            }
         }
         String reason = e instanceof TimeoutException ? "no answer within 3 s"
                 : e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
@@ -717,14 +719,19 @@ final class KafkaWatcher implements AutoCloseable {
     private static Stored stored(ConsumerRecord<byte[], byte[]> record) {
         List<PartitionWindow.Header> headers = new ArrayList<>();
         for (Header header : record.headers()) {
+            if (headers.size() == RecordText.STORED_HEADERS) {
+                break; // the details say how many more there were
+            }
             byte[] value = header.value();
-            headers.add(new PartitionWindow.Header(header.key(), value == null ? null
-                    : cut(value, RecordText.STORED_HEADER_BYTES)));
+            String key = header.key().length() <= RecordText.STORED_HEADER_BYTES ? header.key()
+                    : header.key().substring(0, RecordText.STORED_HEADER_BYTES);
+            headers.add(new PartitionWindow.Header(key, value == null ? null : cut(value, RecordText.STORED_HEADER_BYTES)));
         }
         byte[] value = record.value();
         return new Stored(record.offset(), record.timestamp(), record.key() == null ? null
                 : cut(record.key(), RecordText.STORED_KEY_BYTES), value == null ? null
-                : cut(value, RecordText.STORED_VALUE_BYTES), value == null ? -1 : value.length, headers);
+                : cut(value, RecordText.STORED_VALUE_BYTES), value == null ? -1 : value.length, headers,
+                record.headers().toArray().length);
     }
 
     private static byte[] cut(byte[] bytes, int max) {

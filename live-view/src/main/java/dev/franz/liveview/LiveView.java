@@ -82,6 +82,7 @@ public final class LiveView implements Callable<Integer> {
             out.println("Stopping the live view...");
             server.close();
             watcher.close();
+            out.println("Live view stopped.");
             stopped.countDown();
         }, "live-view-shutdown"));
         stopped.await();

@@ -28,8 +28,13 @@ final class PartitionWindow {
     /** What the live view knows of one offset. */
     enum Status { VISIBLE, ABORTED, PENDING, UNKNOWN }
 
-    /** One stored record; the value is cut to {@link RecordText#STORED_VALUE_BYTES}. */
-    record Stored(long offset, long timestamp, byte[] key, byte[] value, int valueSize, List<Header> headers) {
+    /**
+     * One stored record, bounded whatever its size: the value cut to {@link RecordText#STORED_VALUE_BYTES},
+     * the key and each header to a few hundred bytes, at most {@link RecordText#STORED_HEADERS} headers
+     * of the record's {@code headerCount}.
+     */
+    record Stored(long offset, long timestamp, byte[] key, byte[] value, int valueSize, List<Header> headers,
+                  int headerCount) {
     }
 
     record Header(String key, byte[] value) {

@@ -34,6 +34,7 @@ final class RecordText {
     static final int STORED_VALUE_BYTES = 4096;
     static final int STORED_KEY_BYTES = 256;
     static final int STORED_HEADER_BYTES = 256;
+    static final int STORED_HEADERS = 16;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");

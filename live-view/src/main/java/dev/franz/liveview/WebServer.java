@@ -150,6 +150,9 @@ final class WebServer implements AutoCloseable {
         for (PartitionWindow.Header h : r.headers()) {
             headers.add(new HeaderView(h.key(), h.value() == null ? null : recordText.describe(h.value(), true).text()));
         }
+        if (r.headerCount() > headers.size()) {
+            headers.add(new HeaderView("…", (r.headerCount() - headers.size()) + " more header(s), not kept by the live view"));
+        }
         boolean cut = r.value() != null && r.value().length < r.valueSize();
         RecordText.Text value = recordText.describe(r.value(), !cut);
         RecordText.Text key = recordText.describe(r.key(), true);

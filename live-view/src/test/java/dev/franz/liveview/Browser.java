@@ -109,6 +109,11 @@ final class Browser implements AutoCloseable {
         return driver.executeScript(javascript);
     }
 
+    /** Scrolls so that the first element matching {@code css} is at the top, below the page's sticky header. */
+    void scrollTo(String css) {
+        driver.executeScript("document.querySelector(arguments[0]).scrollIntoView(); window.scrollBy(0, -70)", css);
+    }
+
     /**
      * Saves a screenshot of the page as {@code target/screenshots/NAME}; with
      * {@code -Dfranz.screenshots=docs} also as {@code docs/images/NAME}, where the docs show it.

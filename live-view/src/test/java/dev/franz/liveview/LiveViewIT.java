@@ -113,8 +113,8 @@ class LiveViewIT {
         await("the record's details").atMost(ON_THE_PAGE)
                 .until(() -> browser.text("#record-value").contains("\"n\""));
         assertThat(browser.text("#record-details [data-field='key']")).startsWith("user-0");
-        browser.script("document.querySelector(\"[data-topic='" + topic + "']\").scrollIntoView()");
-        browser.screenshot("live-view-partitions.png", 900);
+        browser.scrollTo("#topics [data-topic='" + topic + "']");
+        browser.screenshot("live-view-partitions.png", 700);
     }
 
     @Test
@@ -149,7 +149,7 @@ class LiveViewIT {
                         .until(() -> Set.copyOf(owners(groupCss)).equals(Set.of("reader-one", "reader-two")));
                 assertThat(owners(groupCss)).filteredOn("reader-two"::equals).hasSize(2);
                 assertThat(browser.text("#timeline")).contains(group).contains("reader-two joined");
-                browser.script("document.querySelector(\"" + groupCss.replace("\"", "\\\"") + "\").scrollIntoView()");
+                browser.scrollTo(groupCss);
                 browser.screenshot("live-view-groups.png", 1000);
             }
             await("the partitions back with the first member").atMost(Duration.ofSeconds(30))
@@ -196,8 +196,8 @@ class LiveViewIT {
         await("the aborted record's details").atMost(ON_THE_PAGE)
                 .until(() -> browser.text("#record-details [data-field='status']").startsWith("ABORTED"));
         assertThat(browser.text("#record-value")).isEqualTo("aborted 1");
-        browser.script("document.querySelector(\"[data-topic='" + topic + "']\").scrollIntoView()");
-        browser.screenshot("live-view-transactions.png", 700);
+        browser.scrollTo("#topics [data-topic='" + topic + "']");
+        browser.screenshot("live-view-transactions.png", 600);
     }
 
     @Test

@@ -14,7 +14,7 @@ import dev.franz.liveview.PartitionWindow.Stored;
 class PartitionWindowTest {
 
     private static Stored record(long offset) {
-        return new Stored(offset, 1000 + offset, new byte[] {'k'}, new byte[] {'v'}, 1, List.of());
+        return new Stored(offset, 1000 + offset, new byte[] {'k'}, new byte[] {'v'}, 1, List.of(), 0);
     }
 
     @Test
