@@ -102,7 +102,7 @@ public final class LocalKafka implements Callable<Integer> {
         out.printf("  bootstrap servers : %s%n", cluster.bootstrapServers());
         for (LocalCluster.Node broker : cluster.brokers()) {
             out.printf("  broker %d          : localhost:%d  pid %d  log %s%n", broker.id(), broker.port(), broker.pid(),
-                    broker.log());
+                    shown(broker.log()));
         }
         out.printf("  controller        : localhost:%d  pid %d%n", cluster.controller().port(), cluster.controller().pid());
         out.println("  new topics        : replication factor " + Math.min(3, brokers) + ", min.insync.replicas "
