@@ -6,10 +6,12 @@ import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.Arrays;
 
+import dev.franz.childjvm.StarterWatch;
+
 /**
  * How the demo starts each service: {@code ChildMain <main class> <arguments>}. It runs the service's
  * own {@code main}, and ends the service (as Ctrl-C would: its shutdown hook commits and closes)
- * within a second of the demo's death, even after {@code kill -9} of the demo, so that no service
+ * within seconds of the demo's end, even after {@code kill -9} of the demo, so that no service
  * JVM is left behind.
  */
 public final class ChildMain {
@@ -20,22 +22,10 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) throws Throwable {
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            System.err.println("The demo that started this service has ended: stopping.");
-            // The demo's temporary broker died with it, so the service cannot commit or leave its group:
-            // give its shutdown hook a moment, then stop for sure.
-            Thread deadline = new Thread(() -> {
-                try {
-                    Thread.sleep(ORPHAN_GRACE.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                Runtime.getRuntime().halt(143);
-            }, "orphan-deadline");
-            deadline.setDaemon(true);
-            deadline.start();
-            System.exit(143); // the status of a process ended by SIGTERM
-        }));
+        // First of all, before the service's classes load: the demo's temporary broker dies with the
+        // demo, so the service cannot commit or leave its group. Its shutdown hook gets a moment, then
+        // the JVM ends for sure.
+        StarterWatch.stopWhenStarterEnds("The demo that started this service has ended: stopping.", ORPHAN_GRACE);
         MethodHandle main = MethodHandles.publicLookup().findStatic(Class.forName(args[0]), "main",
                 MethodType.methodType(void.class, String[].class));
         main.invokeExact(Arrays.copyOfRange(args, 1, args.length));

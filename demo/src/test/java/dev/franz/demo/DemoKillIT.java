@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import dev.franz.testing.TestProcesses;
@@ -31,5 +33,32 @@ class DemoKillIT {
             demo.destroyForcibly();
             demo.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    @RepeatedTest(3)
+    void killingTheDemoAsItStartsItsFirstServiceLeavesNoJvmBehind() throws Exception {
+        Instant startedAt = Instant.now();
+        Process demo = TestProcesses.java(List.of("-Xmx512m"), Demo.class, "--orders", "100000", "--interval", "0.05")
+                .process();
+        try {
+            await("the demo's first service").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> demo.toHandle().children().findAny().isPresent());
+
+            demo.destroyForcibly().waitFor(); // kill -9 while its first service JVM starts
+
+            // Found by what they run, whoever their parent is now: also a service started in that instant.
+            await().atMost(Duration.ofSeconds(10)).until(() -> services(startedAt).isEmpty());
+        } finally {
+            demo.destroyForcibly();
+            services(startedAt).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** The service JVMs started since {@code since}: every one runs {@link ChildMain}. */
+    private static List<ProcessHandle> services(Instant since) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(ChildMain.class.getName())).orElse(false))
+                .filter(p -> p.info().startInstant().map(s -> !s.isBefore(since)).orElse(false))
+                .toList();
     }
 }

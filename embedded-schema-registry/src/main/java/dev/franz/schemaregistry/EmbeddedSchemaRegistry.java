@@ -18,6 +18,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
+import dev.franz.childjvm.StarterWatch;
+
 /**
  * Apicurio Registry, a real schema registry, in a child JVM: the application Maven fetched from Maven
  * Central and unpacked into this module's {@code target/apicurio-registry}. Schemas are kept in memory
@@ -184,10 +186,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    /** Where this class was loaded from: the child JVM needs {@link RegistryChildMain}. */
+    /** Where {@link RegistryChildMain} and the {@link StarterWatch} it uses were loaded from. */
     private static String launcherClassPath() {
+        return location(RegistryChildMain.class) + java.io.File.pathSeparator + location(StarterWatch.class);
+    }
+
+    private static String location(Class<?> type) {
         try {
-            return Path.of(RegistryChildMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }

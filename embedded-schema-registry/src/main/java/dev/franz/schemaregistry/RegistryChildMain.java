@@ -3,7 +3,10 @@ package dev.franz.schemaregistry;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.time.Duration;
 import java.util.Arrays;
+
+import dev.franz.childjvm.StarterWatch;
 
 /**
  * The registry JVM's entry point: {@code RegistryChildMain <registry main class> <arguments>}. It
@@ -16,10 +19,9 @@ public final class RegistryChildMain {
     }
 
     public static void main(String[] args) throws Throwable {
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            System.err.println("The program that started this schema registry has ended: stopping.");
-            System.exit(143); // as SIGTERM would: the registry's shutdown hooks run
-        }));
+        // First of all, before the registry's classes load; its shutdown hooks run, within a limit.
+        StarterWatch.stopWhenStarterEnds("The program that started this schema registry has ended: stopping.",
+                Duration.ofSeconds(3));
         MethodHandle main = MethodHandles.publicLookup().findStatic(Class.forName(args[0]), "main",
                 MethodType.methodType(void.class, String[].class));
         main.invokeExact(Arrays.copyOfRange(args, 1, args.length));

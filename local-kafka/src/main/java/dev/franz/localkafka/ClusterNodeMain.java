@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.franz.childjvm.StarterWatch;
+import dev.franz.embedded.BrokerStartException;
 import dev.franz.embedded.ClusterNode;
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import picocli.CommandLine;
@@ -24,6 +25,7 @@ public final class ClusterNodeMain implements Callable<Integer> {
 
     static final String READY = "NODE READY";
     private static final Duration ORPHAN_CLOSE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration ORPHAN_DEADLINE = Duration.ofSeconds(3);
 
     @Option(names = "--node-id", required = true)
     int nodeId;
@@ -47,7 +49,17 @@ public final class ClusterNodeMain implements Callable<Integer> {
     Path dataDir;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ClusterNodeMain()).execute(args));
+        // First of all: if local-kafka ends (kill -9, a closed terminal), this node ends too, even
+        // while it is still starting, rather than hold its ports for good.
+        StarterWatch.stopWhenStarterEnds("local-kafka, which started this node, has ended: stopping.",
+                ORPHAN_DEADLINE);
+        System.exit(new CommandLine(new ClusterNodeMain()).setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof BrokerStartException) { // port in use, ...: the reason, which local-kafka shows
+                commandLine.getErr().println(e.getMessage());
+                return 1;
+            }
+            throw e;
+        }).execute(args));
     }
 
     @Override
@@ -59,7 +71,6 @@ public final class ClusterNodeMain implements Callable<Integer> {
         ClusterNode node = new ClusterNode(nodeId, controller, port, controllerPort, brokers, clusterId, dataDir);
         EmbeddedKafkaBroker server = EmbeddedKafkaBroker.startClusterNode(node, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean orphaned = new AtomicBoolean();
         // SIGTERM (kill, or Ctrl-C on local-kafka): a controlled shutdown. kill -9 skips this: a crash.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Thread closing = new Thread(server::close, "cluster-node-close");
@@ -68,17 +79,12 @@ public final class ClusterNodeMain implements Callable<Integer> {
                 // Orphaned, every node stops at once and a broker's controlled shutdown would wait for a
                 // controller that is stopping too: give it a few seconds, then exit (the logs are
                 // recovered at the next start, as after a crash).
-                closing.join(orphaned.get() ? ORPHAN_CLOSE_TIMEOUT.toMillis() : 0);
+                closing.join(StarterWatch.starterGone() ? ORPHAN_CLOSE_TIMEOUT.toMillis() : 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             stopped.countDown();
         }, "cluster-node-shutdown"));
-        // If local-kafka itself dies (kill -9, a closed terminal), stop too rather than linger.
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            orphaned.set(true);
-            System.exit(0);
-        }));
         System.out.println(READY);
         stopped.await();
         return 0;

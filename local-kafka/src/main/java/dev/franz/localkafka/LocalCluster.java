@@ -34,6 +34,9 @@ public final class LocalCluster implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** A controlled shutdown takes 1-3 s here; longer means the controller does not answer. */
+    private static final Duration BROKER_STOP_TIMEOUT = Duration.ofSeconds(8);
+    private static final Duration CONTROLLER_STOP_TIMEOUT = Duration.ofSeconds(3);
 
     private final Node controller;
     private final List<Node> brokers;
@@ -93,28 +96,54 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Brokers one at a time, each handing its partition leaderships to the brokers still running
-     * (stopped all at once, each would wait for the others), then the controller.
+     * (stopped all at once, each would wait for the others), then the controller. Within 20 s in any
+     * state: a broker's controlled shutdown needs the controller, so with the controller gone (or not
+     * answering) the brokers are stopped without it, as after a crash (their logs are recovered at
+     * the next start), and one line says so.
      */
     @Override
     public void close() throws InterruptedException {
         for (Node broker : brokers) {
-            stop(broker);
+            if (!controller.process().isAlive()) {
+                System.out.println("  controller gone: brokers stopped without handing over leadership");
+                stopAllAtOnce();
+                return;
+            }
+            if (!stop(broker, BROKER_STOP_TIMEOUT)) {
+                System.out.println("  controller not answering: brokers stopped without handing over leadership");
+                stopAllAtOnce();
+                break;
+            }
         }
-        stop(controller);
+        stop(controller, CONTROLLER_STOP_TIMEOUT);
     }
 
-    private void stop(Node node) throws InterruptedException {
+    /** The brokers still running, killed together (a controlled shutdown would wait for the controller). */
+    private void stopAllAtOnce() throws InterruptedException {
+        List<Node> running = brokers.stream().filter(b -> b.process().isAlive()).toList();
+        long startedAt = System.nanoTime();
+        running.forEach(b -> b.process().destroyForcibly());
+        for (Node broker : running) {
+            broker.process().waitFor(CONTROLLER_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            System.out.printf("  broker %d stopped in %.1f s (killed)%n", broker.id(), (System.nanoTime() - startedAt) / 1e9);
+        }
+        stop(controller, CONTROLLER_STOP_TIMEOUT);
+    }
+
+    /** SIGTERM, then SIGKILL after {@code timeout}; true if the node stopped on its own. */
+    private static boolean stop(Node node, Duration timeout) throws InterruptedException {
         if (!node.process().isAlive()) {
-            return;
+            return true;
         }
         long startedAt = System.nanoTime();
         node.process().destroy(); // SIGTERM: the node's shutdown hook runs a controlled shutdown
-        boolean clean = node.process().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        boolean clean = node.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!clean) {
-            node.process().destroyForcibly();
+            node.process().destroyForcibly().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         System.out.printf("  %s %d stopped in %.1f s%s%n", node.controller() ? "controller" : "broker", node.id(),
-                (System.nanoTime() - startedAt) / 1e9, clean ? "" : " (forced after " + STOP_TIMEOUT.toSeconds() + " s)");
+                (System.nanoTime() - startedAt) / 1e9, clean ? "" : " (killed after " + timeout.toSeconds() + " s)");
+        return clean;
     }
 
     private static Node launch(int id, boolean controller, int port, int controllerPort, int brokers, String clusterId,

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import dev.franz.embedded.BrokerStartException;
@@ -50,6 +51,9 @@ public final class LocalKafka implements Callable<Integer> {
 
     @Option(names = "--reset", description = "Delete all topics, records and offsets first (wipes the data directory).")
     boolean reset;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     private final PrintStream out = System.out;
 
@@ -96,6 +100,16 @@ public final class LocalKafka implements Callable<Integer> {
     private int runCluster(Path dir) throws Exception {
         long startedAt = System.nanoTime();
         int controller = controllerPort != null ? controllerPort : port + brokers;
+        int lastBrokerPort = port + brokers - 1;
+        if (lastBrokerPort > 65_535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--port': the "
+                    + brokers + " brokers need ports " + port + " to " + lastBrokerPort + ", past 65535");
+        }
+        if (controller >= port && controller <= lastBrokerPort) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option"
+                    + " '--controller-port': " + controller + " is one of the brokers' ports (" + port + " to "
+                    + lastBrokerPort + "); pick one outside them, e.g. " + (lastBrokerPort + 1));
+        }
         LocalCluster cluster = LocalCluster.start(brokers, port, controller, dir);
         out.printf("%nA %d-broker Apache Kafka %s cluster is running (KRaft: 1 controller + %d brokers, each its own"
                 + " process), ready in %.1f s%n", brokers, KafkaVersion.get(), brokers, (System.nanoTime() - startedAt) / 1e9);
@@ -113,7 +127,19 @@ public final class LocalKafka implements Callable<Integer> {
         out.println();
 
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        cluster.controller().process().onExit().thenRun(() -> {
+            if (!stopping.get()) {
+                // Measured with Kafka 4.4.0: the brokers then retry the quorum without pause, using all
+                // the CPU they get (docs/replication.md).
+                out.println("The controller (pid " + cluster.controller().pid() + ") has ended: the brokers still"
+                        + " serve the partitions they lead, but nothing in the cluster can change (no new topics,"
+                        + " no new leaders), and with Kafka 4.4.0 they use all the CPU they get, retrying the"
+                        + " controller. Ctrl-C stops the cluster; start it again to have a controller.");
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             out.println("Stopping the brokers, then the controller...");
             try {
                 cluster.close();

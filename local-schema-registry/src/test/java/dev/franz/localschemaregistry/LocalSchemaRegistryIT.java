@@ -17,6 +17,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.io.TempDir;
 
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import dev.franz.common.cli.Cli;
@@ -74,6 +75,26 @@ class LocalSchemaRegistryIT {
         assertThat(answers(port)).isFalse();
     }
 
+    @RepeatedTest(3)
+    void theRegistryEndsWhenTheProgramThatStartedItIsKilledWhileItStarts() throws Exception {
+        int port = freePort();
+        TestProcesses local = TestProcesses.java(List.of("-Dfranz.root=" + dir), LocalSchemaRegistry.class,
+                "--port", Integer.toString(port));
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> local.process().children().findAny().isPresent());
+            ProcessHandle registry = local.process().children().findFirst().orElseThrow();
+            assertThat(answers(port)).as("killed while the registry starts").isFalse();
+
+            local.process().destroyForcibly(); // kill -9, a moment after it started the registry's JVM
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !registry.isAlive() && portFree(port));
+        } finally {
+            local.process().destroyForcibly();
+            local.process().descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
     /**
      * Waits until the registry answers on {@code port} and the program says it is running (its Ctrl-C
      * hook is in place from then on: nothing else shows that), and returns the registry's JVM: the
@@ -97,6 +118,14 @@ class LocalSchemaRegistryIT {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException inUse) {
             return false;
         }
     }

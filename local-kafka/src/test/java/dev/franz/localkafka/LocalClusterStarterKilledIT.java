@@ -1,0 +1,104 @@
+package dev.franz.localkafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.franz.embedded.EmbeddedKafkaBroker;
+import dev.franz.testing.TestProcesses;
+
+/**
+ * {@code local-kafka --brokers 3} killed with kill -9 (a closed terminal, a script that gives up) at
+ * three moments of its life, three times each: no node JVM outlives it and every port is free again
+ * within 10 s.
+ */
+class LocalClusterStarterKilledIT {
+
+    enum Moment {
+        /** The controller has just opened its port; the brokers are being launched. */
+        FIRST_PORT_OPENS,
+        /** The last broker has just opened its port, before local-kafka says the cluster runs. */
+        LAST_BROKER_ANSWERS,
+        /** The cluster runs. */
+        READY
+    }
+
+    @TempDir
+    Path dataDir;
+
+    static Stream<Arguments> momentsThreeTimesEach() {
+        return Stream.of(Moment.values()).flatMap(m -> IntStream.rangeClosed(1, 3).mapToObj(i -> Arguments.of(m, i)));
+    }
+
+    @ParameterizedTest(name = "killed as {0}, try {1}")
+    @MethodSource("momentsThreeTimesEach")
+    void killingLocalKafkaLeavesNoNodeAndNoPortBehind(Moment moment, int attempt) throws Exception {
+        int port = freeConsecutivePorts(3);
+        int controllerPort = EmbeddedKafkaBroker.freePort();
+        List<Integer> ports = List.of(port, port + 1, port + 2, controllerPort);
+        TestProcesses localKafka = TestProcesses.java(LocalKafka.class, "--brokers", "3", "--port",
+                String.valueOf(port), "--controller-port", String.valueOf(controllerPort), "--data-dir",
+                dataDir.toString());
+        try {
+            switch (moment) {
+                case FIRST_PORT_OPENS -> await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> listening(controllerPort));
+                case LAST_BROKER_ANSWERS -> await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> listening(port + 2));
+                case READY -> await().atMost(Duration.ofSeconds(90)).until(() -> localKafka.printed("cluster is running"));
+            }
+            if (moment != Moment.READY) {
+                assertThat(localKafka.printed("cluster is running")).as("killed while still starting").isFalse();
+            }
+
+            localKafka.process().destroyForcibly().waitFor(); // kill -9: local-kafka's own hook does not run
+
+            await("no node left, all ports free").atMost(Duration.ofSeconds(10))
+                    .until(() -> nodesOf(dataDir).isEmpty() && ports.stream().allMatch(EmbeddedKafkaBroker::isPortFree));
+        } finally {
+            localKafka.process().destroyForcibly();
+            nodesOf(dataDir).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Every JVM working on this data directory, whoever its parent is now. */
+    static List<ProcessHandle> nodesOf(Path dataDir) {
+        String dir = dataDir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(dir)).orElse(false))
+                .toList();
+    }
+
+    static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", port), 100);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** A first port such that it and the next {@code count - 1} are free. */
+    static int freeConsecutivePorts(int count) throws IOException {
+        for (int tries = 0; tries < 50; tries++) {
+            int first = EmbeddedKafkaBroker.freePort();
+            if (first + count <= 65_535 && IntStream.range(1, count).allMatch(i -> EmbeddedKafkaBroker.isPortFree(first + i))) {
+                return first;
+            }
+        }
+        throw new IOException("No " + count + " consecutive free ports found");
+    }
+}
