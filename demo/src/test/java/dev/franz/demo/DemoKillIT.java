@@ -44,6 +44,7 @@ class DemoKillIT {
             await("the demo's first service").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
                     .until(() -> demo.toHandle().children().findAny().isPresent());
 
+            assertThat(services(startedAt)).as("service JVMs seen").isNotEmpty();
             demo.destroyForcibly().waitFor(); // kill -9 while its first service JVM starts
 
             // Found by what they run, whoever their parent is now: also a service started in that instant.
@@ -56,8 +57,7 @@ class DemoKillIT {
 
     /** The service JVMs started since {@code since}: every one runs {@link ChildMain}. */
     private static List<ProcessHandle> services(Instant since) {
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains(ChildMain.class.getName())).orElse(false))
+        return TestProcesses.runningWith(ChildMain.class.getName()).stream()
                 .filter(p -> p.info().startInstant().map(s -> !s.isBefore(since)).orElse(false))
                 .toList();
     }

@@ -63,6 +63,8 @@ class LocalClusterStarterKilledIT {
             if (moment != Moment.READY) {
                 assertThat(localKafka.printed("cluster is running")).as("killed while still starting").isFalse();
             }
+            assertThat(nodesOf(dataDir)).as("node JVMs seen before the kill").hasSizeGreaterThanOrEqualTo(
+                    moment == Moment.READY ? 5 : 2); // local-kafka itself, and its nodes: all 4 once it is ready
 
             localKafka.process().destroyForcibly().waitFor(); // kill -9: local-kafka's own hook does not run
 
@@ -76,10 +78,7 @@ class LocalClusterStarterKilledIT {
 
     /** Every JVM working on this data directory, whoever its parent is now. */
     static List<ProcessHandle> nodesOf(Path dataDir) {
-        String dir = dataDir.toString();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(dir)).orElse(false))
-                .toList();
+        return TestProcesses.runningWith(dataDir.toString());
     }
 
     static boolean listening(int port) {

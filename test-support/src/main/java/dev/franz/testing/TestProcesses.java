@@ -45,6 +45,25 @@ public record TestProcesses(Process process, List<String> lines) {
         return new TestProcesses(process, lines);
     }
 
+    /**
+     * The live processes whose command line contains {@code text} (a data directory, a main class),
+     * whoever their parent is now. Read from {@code /proc}: {@code ProcessHandle.Info.commandLine()}
+     * stops at 4,096 bytes, before the main class of a JVM with a long class path.
+     */
+    public static List<ProcessHandle> runningWith(String text) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> commandLine(p.pid()).contains(text)).toList();
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException | RuntimeException gone) {
+            return "";
+        }
+    }
+
     /** True once a line containing {@code text} was printed. */
     public boolean printed(String text) {
         return lines.stream().anyMatch(line -> line.contains(text));
