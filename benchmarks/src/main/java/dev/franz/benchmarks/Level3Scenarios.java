@@ -229,7 +229,7 @@ final class Level3Scenarios {
         return processed / (Duration.between(first, last).toMillis() / 1000.0);
     }
 
-    private static double percentile(List<Double> values, double fraction) {
+    static double percentile(List<Double> values, double fraction) {
         List<Double> sorted = values.stream().sorted().toList();
         int index = (int) Math.ceil(fraction * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));

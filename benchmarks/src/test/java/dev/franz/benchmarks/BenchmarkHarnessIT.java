@@ -35,6 +35,8 @@ class BenchmarkHarnessIT {
                 .contains("| schema-evolution produce (Avro, registry) | order-producer (JSON) |")
                 .contains("| schema registry: launch to first schema registered")
                 .contains("| local broker: command to first acknowledged record")
+                .contains("| record acknowledged -> on the live view's page (Chromium), p99 |")
+                .contains("| basic-producer with the live view open | basic-producer alone |")
                 .doesNotContain("NaN");
         assertThat(Files.size(out.resolve("benchmarks.png"))).isGreaterThan(1000);
     }

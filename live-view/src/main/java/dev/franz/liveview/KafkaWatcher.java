@@ -45,6 +45,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupType;
@@ -84,6 +85,8 @@ final class KafkaWatcher implements AutoCloseable {
     static final Duration ADMIN_EVERY = Duration.ofSeconds(1);
     /** Partitions whose records are read; a cluster with more shows the rest as offsets only. */
     static final int MAX_READ_PARTITIONS = 1000;
+    /** The records loop reads at most this often while records arrive. */
+    private static final Duration READ_PACE = Duration.ofMillis(200);
     /** Lag history kept per group: the last five minutes, one point a second. */
     static final int LAG_HISTORY_POINTS = 300;
     static final int TIMELINE_EVENTS = 200;
@@ -158,6 +161,10 @@ final class KafkaWatcher implements AutoCloseable {
         // No group.id: this consumer is given its partitions with assign(); it joins no group, so no
         // group sees a new member, and it cannot commit (enable.auto.commit is false without a group).
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // Kafka's default is 1 MiB per partition and fetch. The page shows each partition's newest
+        // records only, so a fetch brings about that much; a larger record still comes (Kafka always
+        // returns at least one batch). With a producer at full speed this keeps the live view's load small.
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
         if (isolation == IsolationLevel.READ_COMMITTED) {
             // Kafka's default is read_uncommitted: every record, aborted ones too. This reader sees
             // only what a read_committed consumer would: committed records, up to the last stable offset.
@@ -591,6 +598,7 @@ final class KafkaWatcher implements AutoCloseable {
             }
             Map<TopicPartition, long[]> assigned = Map.of(); // partition -> [log start, high watermark]
             while (running) {
+                long pollStartedAt = System.nanoTime();
                 ClusterView view = latest;
                 Map<TopicPartition, long[]> wanted = partitionsToRead(view);
                 if (!wanted.keySet().equals(assigned.keySet())) {
@@ -604,7 +612,8 @@ final class KafkaWatcher implements AutoCloseable {
                     }
                     continue;
                 }
-                for (ConsumerRecord<byte[], byte[]> record : readUncommitted.poll(Duration.ofMillis(100))) {
+                ConsumerRecords<byte[], byte[]> uncommittedRecords = readUncommitted.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> record : uncommittedRecords) {
                     PartitionWindow window = windows.get(new TopicPartition(record.topic(), record.partition()));
                     if (window != null) {
                         synchronized (window) {
@@ -631,6 +640,12 @@ final class KafkaWatcher implements AutoCloseable {
                             window.lastStableOffset(lso.getOrDefault(tp, -1L));
                         }
                     }
+                }
+                // The page redraws about once a second: reading more often than 5 times a second would
+                // only cost CPU while a producer runs at full speed (measured: docs/live-view.md).
+                long paceNanos = READ_PACE.toNanos() - (System.nanoTime() - pollStartedAt);
+                if (!uncommittedRecords.isEmpty() && paceNanos > 0 && stop.await(paceNanos, TimeUnit.NANOSECONDS)) {
+                    return;
                 }
             }
         } catch (WakeupException | InterruptedException stopping) {
@@ -703,8 +718,10 @@ final class KafkaWatcher implements AutoCloseable {
         for (Map.Entry<TopicPartition, long[]> entry : wanted.entrySet()) {
             TopicPartition tp = entry.getKey();
             PartitionWindow window = windows.get(tp);
-            long end = entry.getValue()[1];
             Long position = position(readUncommitted, tp);
+            // The end: the newer of what the last fetch said (the consumer's lag) and the last look.
+            long end = Math.max(entry.getValue()[1], position == null ? -1
+                    : position + readUncommitted.currentLag(tp).orElse(0));
             if (window != null && position != null && end - position > 4L * recordsPerPartition) {
                 long start = end - recordsPerPartition;
                 readUncommitted.seek(tp, start);
