@@ -74,8 +74,9 @@ public final class BasicConsumer implements Callable<Integer> {
                 description = "Replay: read every partition from its first record, for this run.")
         boolean fromBeginning;
 
-        @Option(names = "--from-offset", paramLabel = "OFFSET", required = true,
-                description = "Replay: start every partition at this offset, for this run.")
+        @Option(names = "--from-offset", paramLabel = "OFFSET", required = true, converter = Numbers.NotNegative.class,
+                description = "Replay: start every partition at this offset (0 or more), for this run; a partition"
+                        + " that does not have it starts at its first or next record, and says so.")
         Long fromOffset;
 
         @Option(names = "--from-timestamp", paramLabel = "ISO-8601", required = true,

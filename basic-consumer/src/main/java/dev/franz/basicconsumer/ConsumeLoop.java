@@ -179,7 +179,18 @@ final class ConsumeLoop {
         if (start instanceof StartPosition.Beginning) {
             consumer.seekToBeginning(List.of(partition));
         } else if (start instanceof StartPosition.Offset offset) {
-            consumer.seek(partition, offset.offset());
+            // Seeking outside the log would make the consumer reset by auto.offset.reset (to the first
+            // record here) without a word: say where this partition starts instead.
+            long first = consumer.beginningOffsets(List.of(partition)).get(partition);
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long from = Math.max(first, Math.min(offset.offset(), end));
+            if (from != offset.offset()) {
+                out.printf("partition %d has offsets %d to %d: --from-offset %d is %s, so it starts at %d%s%n",
+                        partition.partition(), first, end - 1, offset.offset(),
+                        offset.offset() > end ? "past its end" : "before its first record (deleted by retention)",
+                        from, from == end ? ", the next record written" : ", its first record");
+            }
+            consumer.seek(partition, from);
         } else if (start instanceof StartPosition.Timestamp timestamp) {
             Map<TopicPartition, OffsetAndTimestamp> found =
                     consumer.offsetsForTimes(Map.of(partition, timestamp.timestamp().toEpochMilli()));

@@ -19,7 +19,9 @@ class BasicConsumerArgumentsTest {
             "--group-protocol gossip",
             "--max-messages -1",
             "--idle-timeout -3",
-            "--print-every -1",    })
+            "--print-every -1",
+            "--from-offset -1",
+    })
     void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {
         StringWriter err = new StringWriter();
 

@@ -3,6 +3,7 @@ package dev.franz.basicconsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,27 @@ class BasicConsumerIT {
     }
 
     @Test
+    void aReplayFromAnOffsetPastTheEndSaysSoAndReadsOnlyNewRecords() throws Exception {
+        String topic = createTopic("replay-past", 1);
+        String group = TestNames.unique("replay-past-group");
+        produceJson(topic, 1, 5);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        ConsumeLoop.Settings replay = new ConsumeLoop.Settings(false, new StartPosition.Offset(100), 2, Duration.ZERO, 1);
+        RunningConsumer running = RunningConsumer.start(group, topic, replay, out);
+        await().atMost(GROUP_SETTLES).until(() -> printed.toString(StandardCharsets.UTF_8).contains("starts at 5"));
+        produceJson(topic, 1, 2); // offsets 5 and 6
+
+        ConsumeSummary summary = running.result.get(60, TimeUnit.SECONDS);
+
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("partition 0 has offsets 0 to 4: --from-offset 100"
+                + " is past its end, so it starts at 5, the next record written");
+        assertThat(summary.records()).isEqualTo(2); // not the 5 from offset 0, as a silent reset would have read
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("offset 5 ").contains("offset 6 ")
+                .doesNotContain("offset 0 ");
+    }
+
+    @Test
     void aReplayReadsEveryPartitionEvenWhileAnotherMemberOfTheGroupOwnsThemAll() throws Exception {
         String topic = createTopic("replay-all", 3);
         String group = TestNames.unique("replay-all-group");
@@ -168,12 +190,16 @@ class BasicConsumerIT {
                                    CompletableFuture<ConsumeSummary> result) {
 
         static RunningConsumer start(String group, String topic, ConsumeLoop.Settings settings) {
+            return start(group, topic, settings, QUIET);
+        }
+
+        static RunningConsumer start(String group, String topic, ConsumeLoop.Settings settings, PrintStream out) {
             FranzConfig config = FranzConfig.defaultsWith(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
             KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
                     BasicConsumer.consumerProperties(config, group, BasicConsumer.OffsetReset.EARLIEST,
                             settings.manualCommit(), BasicConsumer.GroupProtocol.CONSUMER),
                     new StringDeserializer(), new JsonDeserializer<>(JsonNode.class));
-            ConsumeLoop loop = new ConsumeLoop(consumer, settings, QUIET, new ConnectionLines(QUIET, "test"));
+            ConsumeLoop loop = new ConsumeLoop(consumer, settings, out, new ConnectionLines(QUIET, "test"));
             CompletableFuture<ConsumeSummary> result = CompletableFuture.supplyAsync(() -> {
                 try (consumer) {
                     return loop.run(topic);
