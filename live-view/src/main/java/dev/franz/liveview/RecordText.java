@@ -76,6 +76,11 @@ final class RecordText {
             if (avro != null) {
                 return avro;
             }
+            if (utf8(bytes) == null) {
+                return new Text("binary", "Starts like Avro in Confluent's wire format (schema id "
+                        + ByteBuffer.wrap(bytes, 1, 4).getInt() + "), but the schema registry at " + registry
+                        + " did not give a schema that reads it. The bytes:\n" + HEX.formatHex(bytes));
+            }
         }
         String utf8 = complete ? utf8(bytes) : utf8Prefix(bytes);
         if (utf8 != null) {
