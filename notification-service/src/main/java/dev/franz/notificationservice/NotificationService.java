@@ -135,7 +135,6 @@ public final class NotificationService implements Callable<Integer> {
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // See payment-service: a short retry after CONCURRENT_TRANSACTIONS keeps latency low.
         props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         return props;

@@ -189,7 +189,6 @@ public final class PaymentService implements Callable<Integer> {
         // Transactions imply idempotence and acks=all; written out because they are the point.
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // A transaction begun right after the previous commit can find the broker still writing that
         // commit's markers; the broker answers CONCURRENT_TRANSACTIONS and the client retries after
         // retry.backoff.ms, 100 ms by default. Measured at 1,000 orders/s: order -> notification p99

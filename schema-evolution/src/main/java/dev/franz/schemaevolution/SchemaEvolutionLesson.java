@@ -121,8 +121,7 @@ public final class SchemaEvolutionLesson {
     static Properties producerProperties(FranzConfig config) {
         Properties props = config.clientProperties();
         // acks=all and idempotence are the defaults since Kafka 3.0: nothing to set for safety.
-        // Small batches of small records: wait up to 5 ms to fill a batch, as order-producer does.
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // linger.ms is Kafka 4's default, 5 ms (KIP-1030): nothing to set to batch small records.
         return props;
     }
 
