@@ -282,7 +282,8 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                 }
             }
         } catch (WakeupException e) {
-            // Ctrl-C: close() below commits what was processed and leaves the group.
+            // Ctrl-C (poll() threw): every job handled was committed after its poll; close() below
+            // leaves the group. It commits nothing itself: auto-commit is off.
         }
     }
 
