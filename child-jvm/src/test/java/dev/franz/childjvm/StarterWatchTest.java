@@ -18,19 +18,21 @@ class StarterWatchTest {
 
     /** A child: watches its starter, then runs "forever", as a broker would. */
     public static final class Child {
-        public static void main(String[] args) throws InterruptedException {
+        public static void main(String[] args) {
             StarterWatch.stopWhenStarterEnds("starter gone: stopping", Duration.ofSeconds(2));
             if (args.length > 0) { // a shutdown hook that would never finish: the deadline halts
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        Thread.sleep(Long.MAX_VALUE);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }));
+                Runtime.getRuntime().addShutdownHook(new Thread(Child::forever));
             }
             System.out.println("child running");
-            Thread.sleep(Long.MAX_VALUE);
+            forever();
+        }
+
+        static void forever() {
+            try {
+                new java.util.concurrent.CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
