@@ -42,7 +42,7 @@ public final class LocalSchemaRegistry implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Path log = FranzConfig.repositoryRoot().resolve(".schema-registry.log");
         out.printf("Starting Apicurio Registry %s on localhost:%d (its output goes to %s)...%n",
-                EmbeddedSchemaRegistry.version(), port, log);
+                EmbeddedSchemaRegistry.version(), port, shown(log));
         EmbeddedSchemaRegistry registry;
         try {
             registry = EmbeddedSchemaRegistry.start(port, log, START_TIMEOUT);
@@ -67,11 +67,18 @@ public final class LocalSchemaRegistry implements Callable<Integer> {
         throw new UserFacingException("The schema registry stopped unexpectedly. Its output: " + log);
     }
 
+    /** A path as a learner would type it: from the current folder when it is inside it. */
+    static String shown(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return absolute.startsWith(here) && !absolute.equals(here) ? here.relativize(absolute).toString() : absolute.toString();
+    }
+
     private void printBanner(EmbeddedSchemaRegistry registry) {
         out.printf("%nApicurio Registry %s is running (a schema registry, schemas in memory), ready in %.1f s%n",
                 EmbeddedSchemaRegistry.version(), registry.startedIn().toMillis() / 1000.0);
         out.printf("  url  : %s   (Confluent's Schema Registry API)%n", registry.url());
-        out.printf("  pid  : %d, log %s%n", registry.pid(), registry.log());
+        out.printf("  pid  : %d, log %s%n", registry.pid(), shown(registry.log()));
         out.println("  stop : Ctrl-C (its schemas are lost: they live in memory)");
         out.println();
         if (port != 8081) {
