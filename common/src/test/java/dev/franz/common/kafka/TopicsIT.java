@@ -1,9 +1,11 @@
 package dev.franz.common.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,10 +36,13 @@ class TopicsIT {
 
             assertThat(createdFirstTime).containsExactly(first);
             assertThat(createdSecondTime).containsExactly(second);
-            var descriptions = admin.describeTopics(List.of(first, second)).allTopicNames().get();
-            assertThat(descriptions.get(first).partitions()).hasSize(3);
-            assertThat(descriptions.get(second).partitions()).hasSize(2);
-            assertThat(descriptions.values()).extracting(TopicDescription::isInternal).containsOnly(false);
+            // A created topic reaches the broker's metadata a moment after the controller commits it.
+            await().atMost(TIMEOUT).ignoreException(ExecutionException.class).untilAsserted(() -> {
+                var descriptions = admin.describeTopics(List.of(first, second)).allTopicNames().get();
+                assertThat(descriptions.get(first).partitions()).hasSize(3);
+                assertThat(descriptions.get(second).partitions()).hasSize(2);
+                assertThat(descriptions.values()).extracting(TopicDescription::isInternal).containsOnly(false);
+            });
         }
     }
 }
