@@ -17,6 +17,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
+import org.apache.avro.Conversions;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DecoderFactory;
 
@@ -106,9 +109,15 @@ final class RecordText {
         }
         schemas.put(id, schema.get());
         try {
-            GenericDatumReader<Object> reader = new GenericDatumReader<>(schema.get());
+            // With the logical types applied: a decimal shows as its number, a timestamp as its instant.
+            GenericData data = new GenericData();
+            data.addLogicalTypeConversion(new Conversions.DecimalConversion());
+            data.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+            data.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+            data.addLogicalTypeConversion(new TimeConversions.DateConversion());
+            GenericDatumReader<Object> reader = new GenericDatumReader<>(schema.get(), schema.get(), data);
             Object value = reader.read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
-            String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(value.toString()));
+            String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(data.toString(value)));
             return new Text("avro", "Avro, schema id " + id + " (" + schema.get().getFullName() + ") from the registry:\n" + json);
         } catch (IOException | RuntimeException notThatSchema) {
             return null;

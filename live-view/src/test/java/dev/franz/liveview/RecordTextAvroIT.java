@@ -36,7 +36,9 @@ class RecordTextAvroIT {
 
     private static final Schema ORDER = new Schema.Parser().parse("""
             {"type": "record", "name": "Order", "namespace": "dev.franz.test",
-             "fields": [{"name": "order_id", "type": "string"}, {"name": "amount", "type": "double"}]}""");
+             "fields": [{"name": "order_id", "type": "string"}, {"name": "amount", "type": "double"},
+                        {"name": "price", "type": {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}},
+                        {"name": "created_at", "type": {"type": "long", "logicalType": "timestamp-millis"}}]}""");
 
     @TempDir
     static Path dir;
@@ -65,12 +67,16 @@ class RecordTextAvroIT {
         GenericRecord order = new GenericData.Record(ORDER);
         order.put("order_id", "o-42");
         order.put("amount", 19.5);
+        order.put("price", ByteBuffer.wrap(new java.math.BigDecimal("12.50").unscaledValue().toByteArray()));
+        order.put("created_at", 1_796_000_000_000L);
 
         RecordText.Text shown = new RecordText(registry.url(), Optional.empty()).describe(wire(id, order), true);
 
         assertThat(shown.format()).isEqualTo("avro");
         assertThat(shown.text()).startsWith("Avro, schema id " + id + " (dev.franz.test.Order) from the registry:")
-                .contains("\"order_id\" : \"o-42\"").contains("\"amount\" : 19.5");
+                .contains("\"order_id\" : \"o-42\"").contains("\"amount\" : 19.5")
+                // logical types as what they mean, not their bytes or raw numbers
+                .contains("\"price\" : 12.5").contains("\"created_at\" : \"2026-11-30T");
     }
 
     @Test
@@ -78,6 +84,8 @@ class RecordTextAvroIT {
         GenericRecord order = new GenericData.Record(ORDER);
         order.put("order_id", "o-43");
         order.put("amount", 1.0);
+        order.put("price", ByteBuffer.wrap(new byte[] {1}));
+        order.put("created_at", 0L);
 
         RecordText.Text shown = new RecordText(registry.url(), Optional.empty()).describe(wire(987_654, order), true);
 
