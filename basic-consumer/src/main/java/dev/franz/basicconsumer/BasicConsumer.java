@@ -115,7 +115,7 @@ public final class BasicConsumer implements Callable<Integer> {
 
     /** Consumer settings that matter, each with why. Static so that the tests use exactly these. */
     static Properties consumerProperties(FranzConfig config, String group, OffsetReset offsetReset,
-                                         boolean manualCommit, GroupProtocol groupProtocol) {
+                                         ConsumeLoop.Settings settings, GroupProtocol groupProtocol) {
         Properties props = config.clientProperties();
         // Members of one group share the topic's partitions; each group keeps its own offsets.
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -124,7 +124,8 @@ public final class BasicConsumer implements Callable<Integer> {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset.name().toLowerCase());
         // Automatic commits happen inside poll() every auto.commit.interval.ms (5 s) and on close():
         // after a crash, up to 5 s of records are processed again. Manual commits happen when we say.
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, !manualCommit);
+        // A replay commits nothing: it must leave the group's offsets where they are.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, !settings.manualCommit() && !settings.replaying());
         // "consumer": the broker computes assignments and moves only the partitions that change hands
         // (KIP-848, Kafka 4). "classic": the members stop and re-divide everything at each rebalance.
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, groupProtocol.name().toLowerCase());
@@ -157,10 +158,7 @@ public final class BasicConsumer implements Callable<Integer> {
             ConsumeSummary summary;
             // try-with-resources: close() commits (in automatic mode) and leaves the group at once,
             // so its partitions move to the other members now rather than after a session timeout.
-            Properties props = consumerProperties(config, group, offsetReset, manualCommit, groupProtocol);
-            if (replay != null) {
-                props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // a replay commits nothing
-            }
+            Properties props = consumerProperties(config, group, offsetReset, settings, groupProtocol);
             try (KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                     new JsonDeserializer<>(JsonNode.class))) {
                 shutdown.wakeUpOnExit(consumer);

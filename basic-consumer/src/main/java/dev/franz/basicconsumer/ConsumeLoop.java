@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,12 @@ final class ConsumeLoop {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /**
+     * commitSync() waits for the broker's answer up to default.api.timeout.ms (60 s): a broker gone
+     * during a commit would freeze the loop that long, saying nothing. Wait 5 s, then poll again
+     * (which says the broker is gone) and commit the same offsets after the next poll.
+     */
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * How the loop runs; {@code maxMessages} 0 and a zero {@code idleTimeout} mean no limit.
@@ -43,6 +50,11 @@ final class ConsumeLoop {
      */
     record Settings(boolean manualCommit, StartPosition startPosition, long maxMessages, Duration idleTimeout,
                     long printEvery) {
+
+        /** True when the run replays (--from-...): it reads every partition itself and commits nothing. */
+        boolean replaying() {
+            return !(startPosition instanceof StartPosition.Committed);
+        }
     }
 
     private final Consumer<String, JsonNode> consumer;
@@ -67,14 +79,9 @@ final class ConsumeLoop {
         this.connection = connection;
     }
 
-    /** True when this run replays (--from-...): it reads every partition itself and commits nothing. */
-    boolean replaying() {
-        return !(settings.startPosition() instanceof StartPosition.Committed);
-    }
-
     ConsumeSummary run(String topic) {
         long startedAt = System.nanoTime();
-        if (replaying()) {
+        if (settings.replaying()) {
             // Replay reads *every* partition, whatever other members of the group do: assign() takes
             // them all without joining the group (subscribe() would get only this member's share).
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -97,9 +104,7 @@ final class ConsumeLoop {
                 }
                 connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 process(batch);
-                if (!batch.isEmpty()) {
-                    commitProcessed();
-                }
+                commitProcessed(); // nothing to do unless records were processed (or a commit timed out)
                 if (!batch.isEmpty() || owned.isEmpty()) {
                     // Idle means owning partitions and getting nothing: waiting for an assignment
                     // (after a crash, the group waits a session timeout first) does not count.
@@ -113,6 +118,9 @@ final class ConsumeLoop {
             // consumer.wakeup() from the shutdown hook: leave the loop, commit below, then close.
         } finally {
             commitProcessed();
+            if (settings.manualCommit() && !settings.replaying() && !processed.isEmpty()) {
+                out.println(notCommitted(processed.keySet()));
+            }
         }
         return new ConsumeSummary(records, poisonRecords, Duration.ofNanos(System.nanoTime() - startedAt),
                 recordsByPartition, committed);
@@ -165,12 +173,27 @@ final class ConsumeLoop {
 
     /** Manual-commit mode: commit what was processed, synchronously, so nothing is read twice after a crash. */
     private void commitProcessed() {
-        if (!settings.manualCommit() || replaying() || processed.isEmpty()) {
+        if (!settings.manualCommit() || settings.replaying() || processed.isEmpty()) {
             return;
         }
-        consumer.commitSync(processed);
-        processed.forEach((partition, offset) -> committed.put(partition, offset.offset()));
-        processed.clear();
+        if (commit(processed)) {
+            processed.clear();
+        }
+    }
+
+    /**
+     * Commits {@code offsets}; false if the broker did not answer within {@link #COMMIT_TIMEOUT}.
+     * Nothing is lost then: the offsets are committed later, or, if the consumer stops first, the
+     * group reads those records again from its last commit (at least once).
+     */
+    private boolean commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets, COMMIT_TIMEOUT);
+        } catch (TimeoutException brokerNotAnswering) {
+            return false;
+        }
+        offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        return true;
     }
 
     /** Moves the position of one partition to the replay start (--from-beginning, -offset, -timestamp). */
@@ -201,6 +224,11 @@ final class ConsumeLoop {
                 consumer.seek(partition, offset.offset());
             }
         }
+    }
+
+    static String notCommitted(Collection<TopicPartition> partitions) {
+        return "Not committed (no answer from the broker): " + partitions.stream().sorted(ConsumeLoop::compare).toList()
+                + "; the group goes on from their last commit, so their last records will be read again.";
     }
 
     /** The partitions this consumer owns right now, as the group assigned them. Thread-safe. */
@@ -239,9 +267,8 @@ final class ConsumeLoop {
                     done.put(partition, offset);
                 }
             }
-            if (!done.isEmpty()) {
-                consumer.commitSync(done);
-                done.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+            if (!done.isEmpty() && !commit(done)) {
+                out.println(notCommitted(done.keySet()));
             }
             owned = without(owned, partitions);
             out.println(ConsoleLines.revoked(partitions));

@@ -101,8 +101,9 @@ class BasicConsumerIT {
         produceJson(topic, 1, 5);
         assertThat(runToCompletion(group, topic, settings(true, 5)).records()).isEqualTo(5);
 
-        ConsumeLoop.Settings replay = new ConsumeLoop.Settings(true, new StartPosition.Beginning(), 5, Duration.ZERO, 1);
-        assertThat(runToCompletion(group, topic, replay).records()).isEqualTo(5);
+        // In automatic-commit mode (the default), whose close() would commit the replay's position, 3.
+        ConsumeLoop.Settings replay = new ConsumeLoop.Settings(false, new StartPosition.Beginning(), 3, Duration.ZERO, 1);
+        assertThat(runToCompletion(group, topic, replay).records()).isEqualTo(3);
         // A replay commits nothing: the group's offsets are where its last normal run left them.
         assertThat(committedOffsets(group)).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(5));
     }
@@ -197,7 +198,7 @@ class BasicConsumerIT {
             FranzConfig config = FranzConfig.defaultsWith(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
             KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
                     BasicConsumer.consumerProperties(config, group, BasicConsumer.OffsetReset.EARLIEST,
-                            settings.manualCommit(), BasicConsumer.GroupProtocol.CONSUMER),
+                            settings, BasicConsumer.GroupProtocol.CONSUMER),
                     new StringDeserializer(), new JsonDeserializer<>(JsonNode.class));
             ConsumeLoop loop = new ConsumeLoop(consumer, settings, out, new ConnectionLines(QUIET, "test"));
             CompletableFuture<ConsumeSummary> result = CompletableFuture.supplyAsync(() -> {
