@@ -4,17 +4,26 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * One node of a local multi-node cluster: one controller-only node (the KRaft quorum, node id 0) and
- * broker-only nodes (ids 1, 2, 3, ...). Separate roles let every broker stop and start on its own,
- * and let the whole cluster stop cleanly: brokers first, then the controller.
+ * One node of a local multi-node cluster: controller-only nodes (the KRaft quorum: node 0 alone, or
+ * nodes 100, 101, 102) and broker-only nodes (ids 1, 2, 3, ...). Separate roles let every broker stop
+ * and start on its own, and let the whole cluster stop cleanly: brokers first, then the controllers.
  *
- * @param nodeId         0 for the controller, 1.. for brokers
- * @param port           the broker's client port (unused for the controller)
- * @param controllerPort the controller's port, which every node uses to reach the quorum
- * @param brokers        how many brokers the cluster has: the replication factor of internal topics
+ * @param nodeId       the controller's id (0, or 100..), 1.. for brokers
+ * @param port         the broker's client port, or the controller's own port
+ * @param quorumVoters every controller as {@code id@host:port}, comma-separated: how each node finds the quorum
+ * @param brokers      how many brokers the cluster has: the replication factor of internal topics
  */
-public record ClusterNode(int nodeId, boolean isController, int port, int controllerPort, int brokers, String clusterId,
-                          Path dataDir) {
+public record ClusterNode(int nodeId, boolean isController, int port, String quorumVoters, int brokers,
+                          String clusterId, Path dataDir) {
+
+    /** {@code controller.quorum.voters} for controllers {@code ids} on {@code ports}, in that order. */
+    public static String voters(int[] ids, int[] ports) {
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < ids.length; i++) {
+            voters.append(i == 0 ? "" : ",").append(ids[i]).append('@').append(HOST).append(':').append(ports[i]);
+        }
+        return voters.toString();
+    }
 
     private static final String HOST = "localhost";
 
@@ -24,8 +33,9 @@ public record ClusterNode(int nodeId, boolean isController, int port, int contro
         p.put("log.dirs", absoluteDataDir.toString());
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        // A static quorum: the one controller, known to every node.
-        p.put("controller.quorum.voters", "0@" + HOST + ":" + controllerPort);
+        // A static quorum: the controllers, known to every node. With three, one can fail: the other
+        // two are a majority, which elects a new leader and goes on.
+        p.put("controller.quorum.voters", quorumVoters);
         int copies = Math.min(3, brokers);
         int minInSync = Math.max(1, copies - 1);
         // Real-cluster durability: an acks=all write needs 2 in-sync copies to succeed, so one broker
@@ -36,7 +46,7 @@ public record ClusterNode(int nodeId, boolean isController, int port, int contro
             // Topics created without a replication factor get 3 copies; the controller decides.
             p.put("default.replication.factor", String.valueOf(copies));
             p.put("process.roles", "controller");
-            p.put("listeners", "CONTROLLER://" + HOST + ":" + controllerPort);
+            p.put("listeners", "CONTROLLER://" + HOST + ":" + port);
             // A broker that stops heartbeating is fenced after 3 s (default 9 s): leaders move sooner.
             p.put("broker.session.timeout.ms", "3000");
             p.put("broker.heartbeat.interval.ms", "1000");

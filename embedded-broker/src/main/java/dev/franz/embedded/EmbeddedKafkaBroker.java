@@ -74,13 +74,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param node what the node is, where it listens and which controllers it talks to
      */
     public static EmbeddedKafkaBroker startClusterNode(ClusterNode node, Map<String, String> extraProperties) {
-        int port = node.isController() ? node.controllerPort() : node.port();
+        int port = node.port();
         requirePortFree(port, node.isController() ? "controller port" : "client port");
         Path absoluteDataDir = node.dataDir().toAbsolutePath().normalize();
         Properties props = node.serverProperties(absoluteDataDir);
         props.putAll(extraProperties);
         boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, node.clusterId(), false);
-        return startServer(props, port, node.controllerPort(), absoluteDataDir, formattedNow);
+        return startServer(props, port, port, absoluteDataDir, formattedNow);
     }
 
     private static EmbeddedKafkaBroker startServer(Properties props, int port, int controllerPort, Path dataDir,
@@ -233,7 +233,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static BrokerStartException startFailure(RuntimeException e, int port, int controllerPort, Path dataDir) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException) {
-                return new BrokerStartException(portInUseMessage("Port " + port + " or " + controllerPort, port), e);
+                return new BrokerStartException(portInUseMessage(port == controllerPort ? "Port " + port
+                        : "Port " + port + " or " + controllerPort, port), e);
             }
             String message = String.valueOf(cause.getMessage());
             if (message.contains("Failed to acquire lock")) {

@@ -33,11 +33,11 @@ public final class ClusterNodeMain implements Callable<Integer> {
     @Option(names = "--controller", description = "The controller node (else a broker).")
     boolean controller;
 
-    @Option(names = "--port", defaultValue = "0")
+    @Option(names = "--port", required = true, description = "The broker's client port, or the controller's own.")
     int port;
 
-    @Option(names = "--controller-port", required = true)
-    int controllerPort;
+    @Option(names = "--quorum-voters", required = true, description = "Every controller, as id@host:port,...")
+    String quorumVoters;
 
     @Option(names = "--brokers", required = true)
     int brokers;
@@ -68,7 +68,7 @@ public final class ClusterNodeMain implements Callable<Integer> {
         // it: local-kafka stops the nodes itself, brokers one by one and then the controller, which a
         // simultaneous stop of all nodes would not do cleanly. kill (SIGTERM) still stops this node.
         Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
-        ClusterNode node = new ClusterNode(nodeId, controller, port, controllerPort, brokers, clusterId, dataDir);
+        ClusterNode node = new ClusterNode(nodeId, controller, port, quorumVoters, brokers, clusterId, dataDir);
         EmbeddedKafkaBroker server = EmbeddedKafkaBroker.startClusterNode(node, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM (kill, or Ctrl-C on local-kafka): a controlled shutdown. kill -9 skips this: a crash.

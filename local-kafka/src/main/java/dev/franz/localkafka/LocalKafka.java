@@ -8,8 +8,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,19 +33,28 @@ import picocli.CommandLine.Option;
                 + " in this JVM and keeps it running until Ctrl-C. Data survives restarts.")
 public final class LocalKafka implements Callable<Integer> {
 
+    /** How long a controller's end waits to see who leads the quorum next. */
+    private static final Duration ELECTION_WAIT = Duration.ofSeconds(15);
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092", converter = PortConverter.class,
             description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--controller-port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Port of the KRaft controller listener (default: 9093; with --brokers N, the port after"
-                    + " the brokers', 9095 for 3).")
+                    + " the brokers', 9095 for 3, and the next ones for more controllers).")
     Integer controllerPort;
 
     @Option(names = "--brokers", paramLabel = "N", defaultValue = "1", converter = BrokerCountConverter.class,
-            description = "1 (default): one node, broker and controller. N > 1: a real cluster of N brokers and a"
-                    + " controller, each its own process, on ports 9092, 9093, ... to watch replication.")
+            description = "1 (default): one node, broker and controller. N > 1: a real cluster of N brokers and its"
+                    + " controllers, each its own process, on ports 9092, 9093, ... to watch replication.")
     int brokers;
+
+    @Option(names = "--controllers", paramLabel = "N", converter = ControllerCountConverter.class,
+            description = "With --brokers: 1 or 3 KRaft controllers (default: 3 with 3 brokers or more, as production"
+                    + " clusters run, so that one can fail and the others elect a new leader; else 1; a cluster kept"
+                    + " in --data-dir keeps its own).")
+    Integer controllers;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the broker keeps its logs and metadata"
             + " (default: the folder .kafka-data at the repository root; .kafka-cluster with --brokers).")
@@ -67,13 +78,32 @@ public final class LocalKafka implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : defaultDataDir(brokers == 1 ? ".kafka-data" : ".kafka-cluster");
+        if (brokers == 1 && controllers != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Option '--controllers' needs --brokers 2 or"
+                    + " more: a single node is its own controller");
+        }
         if (reset) {
             // Wiping the folder of a broker that runs kills it and loses its records: check first.
             int controller = controllerPort != null ? controllerPort : brokers == 1 ? 9093 : port + brokers;
             requireNoBrokerOn(dir, port, controller);
             wipe(dir, out);
         }
-        return brokers == 1 ? runOneNode(dir) : runCluster(dir);
+        return brokers == 1 ? runOneNode(dir) : runCluster(dir, controllerCount(dir));
+    }
+
+    /** --controllers, or what the cluster kept in {@code dir} has, or 3 for 3 brokers or more. */
+    private int controllerCount(Path dir) {
+        int kept = LocalCluster.controllersIn(dir);
+        if (controllers != null && kept != 0 && controllers != kept) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--controllers': the"
+                    + " cluster kept in " + shown(dir) + " has " + kept + (kept == 1 ? " controller" : " controllers")
+                    + " (its quorum is in its metadata); start it with --controllers " + kept + ", or add --reset for a"
+                    + " new, empty cluster");
+        }
+        if (controllers != null) {
+            return controllers;
+        }
+        return kept != 0 ? kept : brokers >= 3 ? 3 : 1;
     }
 
     private int runOneNode(Path dir) throws InterruptedException {
@@ -97,50 +127,63 @@ public final class LocalKafka implements Callable<Integer> {
         return 0;
     }
 
-    private int runCluster(Path dir) throws Exception {
+    private int runCluster(Path dir, int controllerCount) throws Exception {
         long startedAt = System.nanoTime();
         int controller = controllerPort != null ? controllerPort : port + brokers;
         int lastBrokerPort = port + brokers - 1;
+        int lastControllerPort = controller + controllerCount - 1;
         if (lastBrokerPort > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--port': the "
                     + brokers + " brokers need ports " + port + " to " + lastBrokerPort + ", past 65535");
         }
-        if (controller >= port && controller <= lastBrokerPort) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option"
-                    + " '--controller-port': " + controller + " is one of the brokers' ports (" + port + " to "
-                    + lastBrokerPort + "); pick one outside them, e.g. " + (lastBrokerPort + 1));
+        if (lastControllerPort > 65_535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--controller-port':"
+                    + " the " + controllerCount + " controllers need ports " + controller + " to " + lastControllerPort
+                    + ", past 65535");
         }
-        LocalCluster cluster = LocalCluster.start(brokers, port, controller, dir);
-        out.printf("%nA %d-broker Apache Kafka %s cluster is running (KRaft: 1 controller + %d brokers, each its own"
-                + " process), ready in %.1f s%n", brokers, KafkaVersion.get(), brokers, (System.nanoTime() - startedAt) / 1e9);
+        if (controller <= lastBrokerPort && lastControllerPort >= port) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option"
+                    + " '--controller-port': " + (controllerCount == 1 ? controller + " is one of the brokers' ports ("
+                    : "the controllers' ports " + controller + " to " + lastControllerPort + " overlap the brokers' (")
+                    + port + " to " + lastBrokerPort + "); pick one outside them, e.g. " + (lastBrokerPort + 1));
+        }
+        LocalCluster cluster = LocalCluster.start(brokers, controllerCount, port, controller, dir);
+        String theControllers = controllerCount == 1 ? "the controller" : "the controllers";
+        out.printf("%nA %d-broker Apache Kafka %s cluster is running (KRaft: %d %s + %d brokers, each its own"
+                + " process), ready in %.1f s%n", brokers, KafkaVersion.get(), controllerCount,
+                controllerCount == 1 ? "controller" : "controllers", brokers, (System.nanoTime() - startedAt) / 1e9);
         out.printf("  bootstrap servers : %s%n", cluster.bootstrapServers());
         for (LocalCluster.Node broker : cluster.brokers()) {
             out.printf("  broker %d          : localhost:%d  pid %d  log %s%n", broker.id(), broker.port(), broker.pid(),
                     shown(broker.log()));
         }
-        out.printf("  controller        : localhost:%d  pid %d%n", cluster.controller().port(), cluster.controller().pid());
+        OptionalInt active = controllerCount == 1 ? OptionalInt.empty() : cluster.activeController(Duration.ofSeconds(5));
+        for (LocalCluster.Node node : cluster.controllers()) {
+            out.printf("  %-18s: localhost:%d  pid %d%s%n", "controller " + node.id(), node.port(), node.pid(),
+                    active.isPresent() && active.getAsInt() == node.id() ? "  (active: the quorum's leader)" : "");
+        }
         out.println("  new topics        : replication factor " + Math.min(3, brokers) + ", min.insync.replicas "
                 + Math.max(1, Math.min(3, brokers) - 1));
-        out.println("  stop              : Ctrl-C (stops the brokers, then the controller; data is kept)");
+        out.println("  stop              : Ctrl-C (stops the brokers, then " + theControllers + "; data is kept)");
         out.println();
         out.println("Stop one broker to watch replication at work:  kill <pid>   (a crash: kill -9 <pid>)");
+        if (controllerCount > 1) {
+            out.println("Or the active controller, to watch the others elect a new one:  kill -9 <pid>");
+        }
         out.println();
 
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
-        cluster.controller().process().onExit().thenRun(() -> {
-            if (!stopping.get()) {
-                // Measured with Kafka 4.4.0: the brokers then retry the quorum without pause, using all
-                // the CPU they get (docs/replication.md).
-                out.println("The controller (pid " + cluster.controller().pid() + ") has ended: the brokers still"
-                        + " serve the partitions they lead, but nothing in the cluster can change (no new topics,"
-                        + " no new leaders), and with Kafka 4.4.0 they use all the CPU they get, retrying the"
-                        + " controller. Ctrl-C stops the cluster; start it again to have a controller.");
-            }
-        });
+        for (LocalCluster.Node node : cluster.controllers()) {
+            node.process().onExit().thenRun(() -> {
+                if (!stopping.get()) {
+                    out.println(controllerEnded(cluster, node));
+                }
+            });
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
-            out.println("Stopping the brokers, then the controller...");
+            out.println("Stopping the brokers, then " + theControllers + "...");
             try {
                 cluster.close();
             } catch (InterruptedException e) {
@@ -151,6 +194,38 @@ public final class LocalKafka implements Callable<Integer> {
         }, "local-cluster-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * What a controller's end means: with a majority left, the others elect a leader (if it was the
+     * leader) and the cluster goes on; without one, nothing in the cluster can change.
+     */
+    private static String controllerEnded(LocalCluster cluster, LocalCluster.Node node) {
+        int alive = cluster.controllersAlive();
+        int all = cluster.controllers().size();
+        if (cluster.hasQuorum()) {
+            long from = System.nanoTime();
+            OptionalInt leader = OptionalInt.empty();
+            while (System.nanoTime() - from < ELECTION_WAIT.toNanos() && cluster.hasQuorum()
+                    && (leader.isEmpty() || leader.getAsInt() == node.id())) {
+                leader = cluster.activeController(Duration.ofSeconds(2));
+            }
+            String who = leader.isPresent() && leader.getAsInt() != node.id()
+                    ? "controller " + leader.getAsInt() + " is the active controller (the quorum's leader), seen "
+                            + String.format("%.1f s later", (System.nanoTime() - from) / 1e9)
+                    : "no new leader seen within " + ELECTION_WAIT.toSeconds() + " s";
+            return "Controller " + node.id() + " (pid " + node.pid() + ") has ended. " + alive + " of " + all
+                    + " controllers still run, a majority: " + who + ". The cluster goes on: topics can be created,"
+                    + " leaders still move. With one more gone, nothing could change.";
+        }
+        // Measured with Kafka 4.4.0: the brokers then retry the quorum without pause, using all the
+        // CPU they get (docs/replication.md).
+        return (all == 1 ? "The controller (pid " + node.pid() + ") has ended"
+                : "Controller " + node.id() + " (pid " + node.pid() + ") has ended, leaving " + alive + " of " + all
+                        + ", no majority")
+                + ": the brokers still serve the partitions they lead, but nothing in the cluster can change (no new"
+                + " topics, no new leaders), and with Kafka 4.4.0 they use all the CPU they get, retrying the"
+                + " controller. Ctrl-C stops the cluster; start it again to have " + (all == 1 ? "a controller." : "them.");
     }
 
     private void printBanner(EmbeddedKafkaBroker broker, double seconds) {
@@ -258,6 +333,19 @@ public final class LocalKafka implements Callable<Integer> {
         @Override
         public Integer convert(String value) {
             return between(value, 1, 65_535);
+        }
+    }
+
+    /** 1 or 3 controllers: a quorum needs a majority, so an even count adds nothing. */
+    static final class ControllerCountConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String trimmed = value.trim();
+            if (trimmed.equals("1") || trimmed.equals("3")) {
+                return Integer.parseInt(trimmed);
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not allowed, it must be 1 or 3 (a quorum"
+                    + " needs a majority: 3 survive one loss, 2 none)");
         }
     }
 

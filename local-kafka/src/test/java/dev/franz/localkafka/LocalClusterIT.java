@@ -38,7 +38,7 @@ class LocalClusterIT {
 
     @Test
     void killingABrokerLosesNoAcknowledgedRecord() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(3, freePort(), freePort(), dataDir)) {
+        try (LocalCluster cluster = LocalCluster.start(3, 1, freePort(), freePort(), dataDir)) {
             Properties props = new Properties();
             props.put("bootstrap.servers", cluster.bootstrapServers());
             try (Admin admin = Admin.create(props)) {

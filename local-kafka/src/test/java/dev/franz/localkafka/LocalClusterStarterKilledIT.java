@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,7 +29,7 @@ import dev.franz.testing.TestProcesses;
 class LocalClusterStarterKilledIT {
 
     enum Moment {
-        /** The controller has just opened its port; the brokers are being launched. */
+        /** The first controller has just opened its port; the brokers are not launched yet. */
         FIRST_PORT_OPENS,
         /** The last broker has just opened its port, before local-kafka says the cluster runs. */
         LAST_BROKER_ANSWERS,
@@ -46,12 +47,12 @@ class LocalClusterStarterKilledIT {
     @ParameterizedTest(name = "killed as {0}, try {1}")
     @MethodSource("momentsThreeTimesEach")
     void killingLocalKafkaLeavesNoNodeAndNoPortBehind(Moment moment, int attempt) throws Exception {
-        int port = freeConsecutivePorts(3);
-        int controllerPort = EmbeddedKafkaBroker.freePort();
-        List<Integer> ports = List.of(port, port + 1, port + 2, controllerPort);
+        // Three brokers and, by default, three controllers on the three ports after theirs.
+        int port = freeConsecutivePorts(6);
+        int controllerPort = port + 3;
+        List<Integer> ports = IntStream.range(port, port + 6).boxed().toList();
         TestProcesses localKafka = TestProcesses.java(LocalKafka.class, "--brokers", "3", "--port",
-                String.valueOf(port), "--controller-port", String.valueOf(controllerPort), "--data-dir",
-                dataDir.toString());
+                String.valueOf(port), "--data-dir", dataDir.toString());
         try {
             switch (moment) {
                 case FIRST_PORT_OPENS -> await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
@@ -64,12 +65,19 @@ class LocalClusterStarterKilledIT {
                 assertThat(localKafka.printed("cluster is running")).as("killed while still starting").isFalse();
             }
             assertThat(nodesOf(dataDir)).as("node JVMs seen before the kill").hasSizeGreaterThanOrEqualTo(
-                    moment == Moment.READY ? 5 : 2); // local-kafka itself, and its nodes: all 4 once it is ready
+                    moment == Moment.READY ? 7 : 2); // local-kafka itself, and its nodes: all 6 once it is ready
 
             localKafka.process().destroyForcibly().waitFor(); // kill -9: local-kafka's own hook does not run
 
-            await("no node left, all ports free").atMost(Duration.ofSeconds(10))
-                    .until(() -> nodesOf(dataDir).isEmpty() && ports.stream().allMatch(EmbeddedKafkaBroker::isPortFree));
+            try {
+                await("no node left, all ports free").atMost(Duration.ofSeconds(10))
+                        .until(() -> nodesOf(dataDir).isEmpty() && ports.stream().allMatch(EmbeddedKafkaBroker::isPortFree));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("Still there 10 s after the kill: nodes " + nodesOf(dataDir).stream()
+                        .map(ProcessHandle::pid).toList() + ", ports in use " + ports.stream()
+                        .filter(p -> !EmbeddedKafkaBroker.isPortFree(p)).toList() + "; ss: "
+                        + TestProcesses.listeners(ports), e);
+            }
         } finally {
             localKafka.process().destroyForcibly();
             nodesOf(dataDir).forEach(ProcessHandle::destroyForcibly);

@@ -55,4 +55,28 @@ class LocalKafkaTest {
         assertThat(commandLine.execute("--port", "99999")).isEqualTo(2);
         assertThat(commandLine.execute("--no-such-option")).isEqualTo(2);
     }
+
+    @Test
+    void aControllerCountThatCannotWorkIsRefusedWithOneLine() throws IOException {
+        Files.createDirectories(dir.resolve("node-0")); // a cluster made with one controller
+        assertThat(refusal("--brokers", "3", "--controllers", "2"))
+                .startsWith("Invalid value for option '--controllers': '2' is not allowed, it must be 1 or 3");
+        assertThat(refusal("--controllers", "3"))
+                .startsWith("Option '--controllers' needs --brokers 2 or more");
+        assertThat(refusal("--brokers", "3", "--controllers", "3", "--data-dir", dir.toString()))
+                .contains("has 1 controller").contains("start it with --controllers 1, or add --reset");
+        assertThat(refusal("--brokers", "3", "--port", "20000", "--controller-port", "19999", "--data-dir",
+                dir.resolve("new").toString()))
+                .startsWith("Invalid value for option '--controller-port': the controllers' ports 19999 to 20001"
+                        + " overlap the brokers' (20000 to 20002)");
+    }
+
+    /** The first line local-kafka prints for these arguments, which must exit with 2. */
+    private static String refusal(String... args) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine commandLine = new CommandLine(new LocalKafka());
+        commandLine.setErr(new PrintWriter(err));
+        assertThat(commandLine.execute(args)).as(String.join(" ", args)).isEqualTo(2);
+        return err.toString().lines().findFirst().orElse("");
+    }
 }

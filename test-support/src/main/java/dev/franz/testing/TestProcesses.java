@@ -65,6 +65,30 @@ public record TestProcesses(Process process, List<String> lines) {
         }
     }
 
+    /**
+     * The sockets on these local ports, from {@code /proc/net/tcp} and {@code tcp6}: "port state"
+     * (0A listening, 01 established, 06 time-wait, ...), to explain why a port is not free.
+     */
+    public static List<String> listeners(List<Integer> ports) {
+        List<String> found = new java.util.ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(Path.of(table))) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (fields.length > 3 && fields[1].contains(":")) {
+                        int port = Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16);
+                        if (ports.contains(port)) {
+                            found.add(port + " " + fields[3] + " to " + fields[2]);
+                        }
+                    }
+                }
+            } catch (IOException | NumberFormatException unreadable) {
+                found.add(table + " unreadable");
+            }
+        }
+        return found;
+    }
+
     /** True once a line containing {@code text} was printed. */
     public boolean printed(String text) {
         return lines.stream().anyMatch(line -> line.contains(text));
