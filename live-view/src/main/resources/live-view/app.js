@@ -2,13 +2,15 @@
 // "cluster" arrives about once a second (topics, offsets, groups, timeline); "records" brings the
 // newest records of the partitions that changed. Nothing here talks to Kafka, and nothing from
 // Kafka is ever rendered as HTML (see dom.js).
-import { el, keyColour, time, seconds, number } from './dom.js';
+import { el, keyColour, time, seconds, number, setText } from './dom.js';
 import { lagChart } from './chart.js';
 
 const state = {
   cluster: null,
   records: new Map(),    // "topic/partition" -> { windowStart, cells }
   drawn: new Map(),      // "topic/partition" -> signature of what is drawn, to redraw only changes
+  boxes: new Map(),      // topic name -> its <details> box
+  rows: new Map(),       // "topic/partition" -> its row
   selected: null,        // { topic, partition, offset }
 };
 
@@ -28,10 +30,13 @@ events.addEventListener('cluster', message => {
   drawTimeline();
 });
 events.addEventListener('records', message => {
+  const changed = new Set();
   for (const partition of JSON.parse(message.data)) {
-    state.records.set(`${partition.topic}/${partition.partition}`, partition);
+    const key = `${partition.topic}/${partition.partition}`;
+    state.records.set(key, partition);
+    changed.add(key);
   }
-  drawTopics();
+  drawTopics(changed);
 });
 events.addEventListener('error', () => {
   statusLine.dataset.state = 'down';
@@ -54,16 +59,31 @@ function drawStatus() {
 
 // ---- Topics and partitions ------------------------------------------------------------------
 
-function drawTopics() {
+/** Draws every topic, or with {@code only} ("topic/partition" keys) just those partitions. */
+function drawTopics(only = null) {
   const c = state.cluster;
   if (!c) return;
   const topics = c.topics.filter(t => showInternal.checked || !t.internal);
+  if (only) {
+    for (const topic of topics) {
+      const box = state.boxes.get(topic.name);
+      if (!box) continue;
+      for (const partition of topic.partitions) {
+        if (only.has(`${topic.name}/${partition.partition}`)) drawPartition(box, topic, partition);
+      }
+    }
+    return;
+  }
   const wanted = new Set(topics.map(t => t.name));
-  for (const box of [...topicsBox.children]) {
-    if (!wanted.has(box.dataset.topic)) {
+  for (const [name, box] of [...state.boxes]) {
+    if (!wanted.has(name)) {
       box.remove();
-      for (const key of [...state.drawn.keys()]) {
-        if (key.startsWith(`${box.dataset.topic}/`)) state.drawn.delete(key);
+      state.boxes.delete(name);
+      for (const key of [...state.rows.keys()]) {
+        if (key.startsWith(`${name}/`)) {
+          state.rows.delete(key);
+          state.drawn.delete(key);
+        }
       }
     }
   }
@@ -77,16 +97,17 @@ function drawTopics() {
   topicsBox.querySelector('.empty')?.remove();
   let previous = null;
   for (const topic of topics) {
-    let box = topicsBox.querySelector(`:scope > [data-topic="${CSS.escape(topic.name)}"]`);
+    let box = state.boxes.get(topic.name);
     if (!box) {
       box = el('details', { class: 'topic', 'data-topic': topic.name, open: '' },
         el('summary', {}, el('span', { class: 'topic-name' }, topic.name), el('span', { class: 'topic-summary' })));
       if (previous) previous.after(box); else topicsBox.prepend(box);
+      state.boxes.set(topic.name, box);
     }
     previous = box;
     const records = topic.partitions.reduce((sum, p) => sum + (p.highWatermark - p.logStartOffset), 0);
-    box.querySelector('.topic-summary').textContent = ` · ${topic.partitions.length} partition(s) · ${number(records)}`
-      + ` offset(s) in the log${topic.internal ? ' · internal' : ''}`;
+    setText(box.querySelector('.topic-summary'), ` · ${topic.partitions.length} partition(s) · ${number(records)}`
+      + ` offset(s) in the log${topic.internal ? ' · internal' : ''}`);
     for (const partition of topic.partitions) {
       drawPartition(box, topic, partition);
     }
@@ -95,20 +116,21 @@ function drawTopics() {
 
 function drawPartition(box, topic, p) {
   const key = `${topic.name}/${p.partition}`;
-  let row = box.querySelector(`:scope > [data-partition="${p.partition}"]`);
+  let row = state.rows.get(key);
   if (!row) {
     row = el('div', { class: 'partition', 'data-topic': topic.name, 'data-partition': p.partition },
       el('div', { class: 'partition-label' }, el('strong', {}, `partition ${p.partition}`), el('span', { class: 'offsets' })),
       el('div', { class: 'log', role: 'list', 'aria-label': `${topic.name} partition ${p.partition}` }),
       el('ul', { class: 'readers' }));
     box.append(row);
+    state.rows.set(key, row);
   }
-  row.querySelector('.offsets').textContent = ` log start ${number(p.logStartOffset)} · last stable offset`
+  setText(row.querySelector('.offsets'), ` log start ${number(p.logStartOffset)} · last stable offset`
     + ` ${number(p.lastStableOffset)} · high watermark ${number(p.highWatermark)}`
-    + (p.leader === null ? ' · NO LEADER' : ` · leader broker ${p.leader}`);
-  row.dataset.logStart = p.logStartOffset;
-  row.dataset.highWatermark = p.highWatermark;
-  row.dataset.lastStable = p.lastStableOffset;
+    + (p.leader === null ? ' · NO LEADER' : ` · leader broker ${p.leader}`));
+  if (row.dataset.logStart !== String(p.logStartOffset)) row.dataset.logStart = p.logStartOffset;
+  if (row.dataset.highWatermark !== String(p.highWatermark)) row.dataset.highWatermark = p.highWatermark;
+  if (row.dataset.lastStable !== String(p.lastStableOffset)) row.dataset.lastStable = p.lastStableOffset;
 
   const readers = groupsReading(topic.name, p.partition);
   const records = state.records.get(key);

@@ -53,6 +53,13 @@ export function seconds(value) {
   return value < 10 ? `${value.toFixed(1)} s` : `${Math.round(value)} s`;
 }
 
+const NUMBER = new Intl.NumberFormat('en'); // one formatter: toLocaleString() makes one per call
+
 export function number(value) {
-  return value === null || value === undefined ? '–' : value.toLocaleString('en');
+  return value === null || value === undefined ? '–' : NUMBER.format(value);
+}
+
+/** Sets a node's text only when it changes: an unchanged page then costs the browser no layout. */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -45,6 +46,8 @@ final class LiveViewScenarios {
     /** Records the page sees, keyed "lat-N", with the browser's clock (the same as this JVM's). */
     private static final String WATCH_KEYS = """
             window.firstSeen = {};
+            window.pageErrors = [];
+            window.addEventListener('error', e => window.pageErrors.push(String(e.message)));
             const note = node => {
               if (node.nodeType !== 1) return;
               for (const e of [node, ...node.querySelectorAll('[data-key]')]) {
@@ -63,6 +66,8 @@ final class LiveViewScenarios {
     private final Duration idleWindow;
     private final ChildJvm jvm;
     private final boolean withConsumerArm;
+    private final int manyTopics;
+    private final long longTopicRecords;
     private int runNumber;
 
     LiveViewScenarios(String bootstrapServers, long records, int rounds, boolean quick, ChildJvm jvm) {
@@ -72,6 +77,8 @@ final class LiveViewScenarios {
         this.latencyRecords = quick ? 20 : 600;
         this.idleWindow = Duration.ofSeconds(quick ? 2 : 10);
         this.withConsumerArm = !quick; // the comparison needs real rounds; a quick run checks the rest
+        this.manyTopics = quick ? 20 : 500;
+        this.longTopicRecords = quick ? 10_000 : 1_000_000;
         this.jvm = jvm;
     }
 
@@ -135,7 +142,93 @@ final class LiveViewScenarios {
                 Runtime.getRuntime().availableProcessors(), withConsumer.isEmpty() ? "not measured in a quick run"
                         : String.format("%s records/s, %.2fx alone", rates(withConsumer),
                                 Measurement.median(withConsumer) / throughput.referenceMedian())));
-        return List.of(latency, throughput);
+        return List.of(latency, throughput, atScale());
+    }
+
+    /**
+     * The page on a cluster with many topics, one of them long: records still show within the
+     * page's second, and the live view's memory stays bounded (it keeps a window per partition).
+     */
+    private Measurement atScale() throws Exception {
+        String prefix = "bench-many-" + (++runNumber) + "-";
+        List<NewTopic> many = new ArrayList<>();
+        for (int n = 0; n < manyTopics; n++) {
+            many.add(new NewTopic(String.format("%s%03d", prefix, n), 1, (short) 1));
+        }
+        String longTopic = newTopic("bench-long");
+        try (Admin admin = Admin.create(props(bootstrapServers))) {
+            for (int from = 0; from < many.size(); from += 100) {
+                admin.createTopics(many.subList(from, Math.min(many.size(), from + 100))).all().get();
+            }
+        }
+        fill(longTopic, longTopicRecords);
+        String latencyTopic = newTopic("bench-lat-scale"); // before the page opens: no time to discover it counted
+        List<Double> latencies;
+        double[] idle;
+        long rss;
+        Map<?, ?> page;
+        double firstRecordsSeconds;
+        long openedAt = System.nanoTime();
+        try (OpenLiveView view = OpenLiveView.start(bootstrapServers, jvm)) {
+            // Steady state first: the page has drawn the long topic's newest records.
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (((Number) view.browser().executeScript("return document.querySelectorAll('[data-topic=\"" + longTopic
+                    + "\"] [data-key]').length")).intValue() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The page did not show " + longTopic + "'s records within 120 s");
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            firstRecordsSeconds = (System.nanoTime() - openedAt) / 1e9;
+            latencies = view.latencies(bootstrapServers, latencyTopic, Math.max(20, latencyRecords / 3));
+            idle = view.cpuShares(() -> waitFor(idleWindow));
+            rss = view.peakRssMb();
+            page = (Map<?, ?>) view.browser().executeScript("return { elements: document.getElementsByTagName('*')"
+                    + ".length, heapMb: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1048576) : -1,"
+                    + " topics: document.querySelectorAll('#topics > .topic').length }");
+        } finally {
+            try (Admin admin = Admin.create(props(bootstrapServers))) {
+                List<String> names = new ArrayList<>(many.stream().map(NewTopic::name).toList());
+                names.add(longTopic);
+                names.add(latencyTopic);
+                admin.deleteTopics(names).all().get();
+            }
+        }
+        Measurement scale = Measurement.of(String.format("record acknowledged -> on the page with %d more topics and one"
+                + " of %,d records, p99", manyTopics, longTopicRecords), "", "ms", false, Double.NaN)
+                .withAbsoluteGoal("< 1,500 ms (the page updates about once a second)");
+        scale.ours().add(Level3Scenarios.percentile(latencies, 0.99));
+        return scale.withNote(String.format("%d records at 20/s, once the page showed the long topic's newest records"
+                        + " (%.1f s after the live view started); p50 %.0f ms, p99 %.0f ms, max %.0f ms; the page showed %s"
+                        + " topics in %s elements (Chromium's script heap %s MB); the live view's JVM used %.0f%% of one"
+                        + " core with nothing produced (Chromium %.0f%%), its peak memory (RSS) %d MB", latencies.size(),
+                firstRecordsSeconds, Level3Scenarios.percentile(latencies, 0.5), Level3Scenarios.percentile(latencies, 0.99),
+                Level3Scenarios.percentile(latencies, 1.0), page.get("topics"), page.get("elements"), page.get("heapMb"),
+                idle[0] * 100, idle[1] * 100, rss));
+    }
+
+    /** Writes {@code count} small records fast (not a lesson: only the topic's length matters here). */
+    private void fill(String topic, long count) throws Exception {
+        Properties props = props(bootstrapServers);
+        props.put("linger.ms", 20);
+        props.put("batch.size", 262_144);
+        props.put("compression.type", "lz4");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            for (long n = 0; n < count && failed.get() == null; n++) {
+                producer.send(new ProducerRecord<>(topic, "user-" + (n % 100), "{\"n\":" + n + ",\"page\":\"/products/"
+                        + (n % 50) + "\"}"), (metadata, error) -> {
+                            if (error != null) {
+                                failed.compareAndSet(null, error);
+                            }
+                        });
+            }
+            producer.flush();
+            if (failed.get() != null) {
+                throw new IllegalStateException("Filling " + topic + " failed", failed.get());
+            }
+        }
     }
 
     private Summary produceAtFullSpeed(String topic) throws Exception {
@@ -256,7 +349,8 @@ final class LiveViewScenarios {
                     new StringSerializer())) {
                 long next = System.nanoTime();
                 for (int n = 0; n < count; n++) {
-                    String key = "lat-" + n;
+                    // Unique per topic (its name ends with a run number): another topic's window may show lat- keys too.
+                    String key = "lat-" + topic.substring(topic.lastIndexOf('-') + 1) + "-" + n;
                     producer.send(new ProducerRecord<>(topic, key, "{\"n\":" + n + "}"), (metadata, error) -> {
                         if (error == null) {
                             acknowledged.put(key, System.currentTimeMillis());
@@ -271,7 +365,7 @@ final class LiveViewScenarios {
             Map<?, ?> seen = Map.of();
             while (System.nanoTime() < deadline) {
                 seen = (Map<?, ?>) browser.executeScript("return window.firstSeen");
-                if (seen.size() >= acknowledged.size()) {
+                if (seen.keySet().containsAll(acknowledged.keySet())) {
                     break;
                 }
                 TimeUnit.MILLISECONDS.sleep(200);
@@ -280,7 +374,9 @@ final class LiveViewScenarios {
             for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
                 Object shown = seen.get(ack.getKey());
                 if (shown == null) {
-                    throw new IllegalStateException("Record " + ack.getKey() + " never showed on the page");
+                    throw new IllegalStateException("Record " + ack.getKey() + " never showed on the page (" + seen.size()
+                            + " of " + acknowledged.size() + " did; the page's script errors: "
+                            + browser.executeScript("return window.pageErrors") + ")");
                 }
                 latencies.add((double) (((Number) shown).longValue() - ack.getValue()));
             }
