@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
@@ -80,11 +81,13 @@ public final class AdminLesson {
                 throws InterruptedException {
             FranzConfig config = lesson.config();
             int p = partitions != null ? partitions : config.topicPartitions();
-            short r = replicationFactor != null ? replicationFactor : config.topicReplicationFactor();
+            // Neither given nor configured: the cluster's default.replication.factor decides.
+            Optional<Short> r = replicationFactor != null ? Optional.of(replicationFactor) : config.topicReplicationFactor();
+            int copies;
             try (Admin admin = lesson.connect()) {
-                new TopicAdmin(admin).create(topic, p, r);
+                copies = new TopicAdmin(admin).create(topic, p, r);
             }
-            lesson.out.printf("Created topic %s: %d partitions, replication factor %d%n", topic, p, r);
+            lesson.out.printf("Created topic %s: %d partitions, replication factor %d%n", topic, p, copies);
             return 0;
         }
 

@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 
 import dev.franz.common.UserFacingException;
 
@@ -43,9 +44,13 @@ final class TopicAdmin {
         return get(admin.listTopics().names(), "list topics").stream().sorted().toList();
     }
 
-    void create(String name, int partitions, short replicationFactor) throws InterruptedException {
+    /** @return the replication factor the topic got (the cluster's default when {@code replicationFactor} is empty) */
+    int create(String name, int partitions, Optional<Short> replicationFactor) throws InterruptedException {
         try {
-            admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor))).all().get();
+            CreateTopicsResult result = admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions),
+                    replicationFactor)));
+            result.all().get();
+            return result.replicationFactor(name).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
                 throw new UserFacingException("Topic " + name + " already exists.");

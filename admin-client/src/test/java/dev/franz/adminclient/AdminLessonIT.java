@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -37,7 +38,8 @@ class AdminLessonIT {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             TopicAdmin topics = new TopicAdmin(admin);
 
-            topics.create(topic, 4, (short) 1);
+            // No replication factor: the cluster's default.replication.factor (1 on the test broker), as reported.
+            assertThat(topics.create(topic, 4, Optional.empty())).isEqualTo(1);
             TopicAdmin.TopicInfo info = topics.describe(topic);
             assertThat(topics.list()).contains(topic);
             assertThat(info.partitions()).hasSize(4).allSatisfy(p -> {
@@ -49,7 +51,7 @@ class AdminLessonIT {
             assertThat(topics.list()).doesNotContain(topic);
             assertThatThrownBy(() -> topics.describe(topic)).isInstanceOf(UserFacingException.class)
                     .hasMessageStartingWith("Topic " + topic + " does not exist.");
-            assertThatThrownBy(() -> topics.create(TestNames.unique("too-many-copies"), 1, (short) 3))
+            assertThatThrownBy(() -> topics.create(TestNames.unique("too-many-copies"), 1, Optional.of((short) 3)))
                     .isInstanceOf(UserFacingException.class);
         }
     }
@@ -59,7 +61,7 @@ class AdminLessonIT {
         String topic = TestNames.unique("admin-lag");
         String group = TestNames.unique("admin-group");
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            new TopicAdmin(admin).create(topic, 2, (short) 1);
+            new TopicAdmin(admin).create(topic, 2, Optional.of((short) 1));
             produce(topic, 0, 5);
             produce(topic, 1, 3);
             // The group has read 2 records of partition 0 and all of partition 1.
@@ -95,7 +97,7 @@ class AdminLessonIT {
         try (Admin admin = Admin.create(kafka.clientProperties());
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                      new ByteArrayDeserializer())) {
-            new TopicAdmin(admin).create(topic, 1, (short) 1);
+            new TopicAdmin(admin).create(topic, 1, Optional.of((short) 1));
             consumer.subscribe(List.of(topic));
             GroupAdmin groups = new GroupAdmin(admin);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -2,6 +2,7 @@ package dev.franz.basicproducer;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -138,10 +139,7 @@ public final class BasicProducer implements Callable<Integer> {
         // Fail in seconds with a clear message if no broker answers, instead of blocking in send().
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topicName = topic != null ? topic : config.topic(ConfigKey.TOPIC_USER_EVENTS);
-        if (Topics.createIfMissing(config, topicName)) {
-            out.printf("Created topic %s with %d partitions (replication factor %d)%n", topicName,
-                    config.topicPartitions(), config.topicReplicationFactor());
-        }
+        Topics.createIfMissing(config, List.of(topicName), out);
 
         long syncCount = switch (mode) {
             case SYNC -> count;

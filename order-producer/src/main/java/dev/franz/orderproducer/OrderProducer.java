@@ -2,6 +2,7 @@ package dev.franz.orderproducer;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -102,10 +103,7 @@ public final class OrderProducer implements Callable<Integer> {
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topic = config.topic(ConfigKey.TOPIC_ORDERS);
-        if (Topics.createIfMissing(config, topic)) {
-            out.printf("Created topic %s with %d partitions (replication factor %d)%n", topic, config.topicPartitions(),
-                    config.topicReplicationFactor());
-        }
+        Topics.createIfMissing(config, List.of(topic), out);
         out.printf("Placing %d orders on %s, %s%n", orders, topic,
                 intervalSeconds == 0 ? "as fast as possible" : "one every " + intervalSeconds + " s");
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.Optional;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -98,14 +99,13 @@ final class Jobs implements Callable<Integer> {
      * groups to write to it (errors.deadletterqueue.group.enable), or the broker archives instead.
      */
     static void createTopics(FranzConfig config, String topic) {
-        short replication = config.topicReplicationFactor();
+        Optional<Short> replication = config.topicReplicationFactor(); // unset: the cluster's default
         try (Admin admin = Admin.create(config.clientProperties())) {
-            List<String> created = Topics.createIfMissing(admin, List.of(
-                    new NewTopic(topic, 1, replication),
-                    new NewTopic(ShareConsumerLesson.deadLetterTopic(topic), 1, replication)
-                            .configs(Map.of("errors.deadletterqueue.group.enable", "true"))), Duration.ofSeconds(30));
-            created.forEach(name -> System.out.printf("Created topic %s (1 partition, replication factor %d)%n", name,
-                    replication));
+            Topics.createMissing(admin, List.of(
+                    new NewTopic(topic, Optional.of(1), replication),
+                    new NewTopic(ShareConsumerLesson.deadLetterTopic(topic), Optional.of(1), replication)
+                            .configs(Map.of("errors.deadletterqueue.group.enable", "true"))), Duration.ofSeconds(30))
+                    .forEach(created -> System.out.println(created.line()));
         }
     }
 }

@@ -135,8 +135,9 @@ final class StreamsTopologies {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         // Outputs, state changes and input offsets are committed together, as in Level 3.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Internal topics (repartition, changelog) get the replication factor of the lesson's topics.
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        // Internal topics (repartition, changelog) get the replication factor of the lesson's topics
+        // when TOPIC_REPLICATION_FACTOR is set; else Streams' default, -1: the cluster's default.
+        config.topicReplicationFactor().ifPresent(copies -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) copies));
         // A record that is not valid JSON is reported in one line and skipped, like the plain engine
         // does, instead of stopping the application.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnreadableRecords.class);

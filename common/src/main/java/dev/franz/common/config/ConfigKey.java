@@ -32,8 +32,11 @@ public enum ConfigKey {
     SCHEMA_REGISTRY_BASIC_AUTH("", false),
     /** Partitions of the topics the programs create (an existing topic is left as it is). */
     TOPIC_PARTITIONS("3", false),
-    /** Copies of each partition for topics the programs create: 1 on one broker, usually 3 in production. */
-    TOPIC_REPLICATION_FACTOR("1", false);
+    /**
+     * Copies of each partition for topics the programs create; empty (the default): the cluster's own
+     * default.replication.factor (1 on local-kafka, 3 on local-kafka --brokers 3 and usually in production).
+     */
+    TOPIC_REPLICATION_FACTOR("", false);
 
     private final String defaultValue;
     private final boolean topicName;

@@ -41,12 +41,12 @@ public final class FranzConfig {
     private final Properties clientConfig;
     private final Map<ConfigKey, String> topics;
     private final int topicPartitions;
-    private final short topicReplicationFactor;
+    private final Optional<Short> topicReplicationFactor;
     private final URI schemaRegistryUrl;
     private final String schemaRegistryBasicAuth;
 
     private FranzConfig(String bootstrapServers, Properties clientConfig, Map<ConfigKey, String> topics,
-                        int topicPartitions, short topicReplicationFactor, URI schemaRegistryUrl,
+                        int topicPartitions, Optional<Short> topicReplicationFactor, URI schemaRegistryUrl,
                         String schemaRegistryBasicAuth) {
         this.bootstrapServers = bootstrapServers;
         this.clientConfig = clientConfig;
@@ -153,7 +153,8 @@ public final class FranzConfig {
         return topicPartitions;
     }
 
-    public short topicReplicationFactor() {
+    /** TOPIC_REPLICATION_FACTOR; empty when not set: the cluster's default.replication.factor applies. */
+    public Optional<Short> topicReplicationFactor() {
         return topicReplicationFactor;
     }
 
@@ -167,9 +168,12 @@ public final class FranzConfig {
         return schemaRegistryBasicAuth.isEmpty() ? Optional.empty() : Optional.of(schemaRegistryBasicAuth);
     }
 
-    /** The topic as Franz creates it when missing: configured partitions and replication factor. */
+    /**
+     * The topic as Franz creates it when missing: the configured partitions, and the configured
+     * replication factor or, unset, the cluster's default.
+     */
     public NewTopic newTopic(String name) {
-        return new NewTopic(name, topicPartitions, topicReplicationFactor);
+        return new NewTopic(name, Optional.of(topicPartitions), topicReplicationFactor);
     }
 
     /** Checks every value, collecting all problems before failing. */
@@ -194,7 +198,8 @@ public final class FranzConfig {
                 }
             }
             int partitions = wholeNumber(ConfigKey.TOPIC_PARTITIONS, 1, MAX_PARTITIONS);
-            int replicationFactor = wholeNumber(ConfigKey.TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
+            Optional<Short> replicationFactor = value(ConfigKey.TOPIC_REPLICATION_FACTOR).isBlank() ? Optional.empty()
+                    : Optional.of((short) wholeNumber(ConfigKey.TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE));
             URI registry = schemaRegistryUrl();
             String basicAuth = value(ConfigKey.SCHEMA_REGISTRY_BASIC_AUTH);
             if (!basicAuth.isEmpty() && basicAuth.indexOf(':') < 1) {
@@ -203,7 +208,7 @@ public final class FranzConfig {
             if (!problems.isEmpty()) {
                 throw new FranzConfigException(problems);
             }
-            return new FranzConfig(bootstrap, clientConfig, topics, partitions, (short) replicationFactor, registry,
+            return new FranzConfig(bootstrap, clientConfig, topics, partitions, replicationFactor, registry,
                     basicAuth);
         }
 

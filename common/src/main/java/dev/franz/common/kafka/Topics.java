@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -38,15 +39,20 @@ public final class Topics {
 
     /** Creates each missing topic of {@code topics} and prints one line for each one it created. */
     public static void createIfMissing(FranzConfig config, List<String> topics, PrintStream out) {
-        for (String created : createIfMissing(config, topics)) {
-            out.println(createdLine(config, created));
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            for (Created created : createMissing(admin, topics.stream().map(config::newTopic).toList(), TIMEOUT)) {
+                out.println(created.line());
+            }
         }
     }
 
-    /** "Created topic payments (3 partitions, replication factor 1)". */
-    public static String createdLine(FranzConfig config, String topic) {
-        return String.format("Created topic %s (%d partitions, replication factor %d)", topic,
-                config.topicPartitions(), config.topicReplicationFactor());
+    /** A topic this call created, as the broker made it (the create answer says, KIP-525). */
+    public record Created(String name, int partitions, int replicationFactor) {
+        /** "Created topic payments (3 partitions, replication factor 1)". */
+        public String line() {
+            return String.format("Created topic %s (%d %s, replication factor %d)", name, partitions,
+                    partitions == 1 ? "partition" : "partitions", replicationFactor);
+        }
     }
 
     /**
@@ -124,21 +130,32 @@ public final class Topics {
      * @return the names of the topics this call created
      */
     public static List<String> createIfMissing(Admin admin, Collection<NewTopic> topics, Duration timeout) {
-        Map<String, KafkaFuture<Void>> results = admin
-                .createTopics(topics, new CreateTopicsOptions().timeoutMs((int) timeout.toMillis()))
-                .values();
-        List<String> created = new ArrayList<>();
+        return createMissing(admin, topics, timeout).stream().map(Created::name).toList();
+    }
+
+    /**
+     * Creates each topic that does not exist yet, as {@link #createIfMissing(Admin, Collection, Duration)}.
+     *
+     * @return the topics this call created, with the partitions and replication factor they got
+     */
+    public static List<Created> createMissing(Admin admin, Collection<NewTopic> topics, Duration timeout) {
+        CreateTopicsResult result = admin.createTopics(topics,
+                new CreateTopicsOptions().timeoutMs((int) timeout.toMillis()));
+        Map<String, KafkaFuture<Void>> results = result.values();
+        List<Created> created = new ArrayList<>();
         for (NewTopic topic : topics) {
             try {
                 results.get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                created.add(topic.name());
+                created.add(new Created(topic.name(), result.numPartitions(topic.name()).get(),
+                        result.replicationFactor(topic.name()).get()));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
                     continue;
                 }
                 if (e.getCause() instanceof InvalidReplicationFactorException) {
                     throw new UserFacingException("Cannot create topic " + topic.name() + " with replication factor "
-                            + topic.replicationFactor() + ": " + e.getCause().getMessage()
+                            + (topic.replicationFactor() < 0 ? "the cluster's default" : topic.replicationFactor())
+                            + ": " + e.getCause().getMessage()
                             + "\nSet TOPIC_REPLICATION_FACTOR to at most the number of brokers.", e.getCause());
                 }
                 throw new UserFacingException("Cannot create topic " + topic.name() + ": " + e.getCause(), e.getCause());

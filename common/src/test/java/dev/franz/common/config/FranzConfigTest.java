@@ -33,7 +33,7 @@ class FranzConfigTest {
         assertThat(config.topic(ConfigKey.TOPIC_USER_EVENTS)).isEqualTo("user_events");
         assertThat(config.topic(ConfigKey.TOPIC_ORDERS)).isEqualTo("orders");
         assertThat(config.topicPartitions()).isEqualTo(3);
-        assertThat(config.topicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.topicReplicationFactor()).isEmpty(); // the cluster's default.replication.factor
         assertThat(config.clientProperties()).containsOnly(Map.entry("bootstrap.servers", "localhost:9092"));
     }
 
@@ -130,5 +130,14 @@ class FranzConfigTest {
         var topic = config.newTopic("orders");
         assertThat(topic.numPartitions()).isEqualTo(12);
         assertThat(topic.replicationFactor()).isEqualTo((short) 3);
+    }
+
+    @Test
+    void newTopicWithoutAConfiguredReplicationFactorLeavesItToTheCluster() {
+        FranzConfig config = resolve(new ConfigSource("environment", Map.of("TOPIC_REPLICATION_FACTOR", "")));
+
+        var topic = config.newTopic("orders");
+        assertThat(topic.numPartitions()).isEqualTo(3);
+        assertThat(topic.replicationFactor()).isEqualTo((short) -1); // NewTopic's "broker default"
     }
 }
