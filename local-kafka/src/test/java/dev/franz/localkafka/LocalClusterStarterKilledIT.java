@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,9 +54,9 @@ class LocalClusterStarterKilledIT {
         try {
             switch (moment) {
                 case FIRST_PORT_OPENS -> await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> listening(controllerPort));
+                        .until(() -> TestProcesses.listening(controllerPort));
                 case LAST_BROKER_ANSWERS -> await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> listening(port + 2));
+                        .until(() -> TestProcesses.listening(port + 2));
                 case READY -> await().atMost(Duration.ofSeconds(90)).until(() -> localKafka.printed("cluster is running"));
             }
             if (moment != Moment.READY) {
@@ -71,11 +69,11 @@ class LocalClusterStarterKilledIT {
 
             try {
                 await("no node left, all ports free").atMost(Duration.ofSeconds(10))
-                        .until(() -> nodesOf(dataDir).isEmpty() && ports.stream().allMatch(EmbeddedKafkaBroker::isPortFree));
+                        .until(() -> nodesOf(dataDir).isEmpty() && ports.stream().noneMatch(TestProcesses::listening));
             } catch (ConditionTimeoutException e) {
                 throw new AssertionError("Still there 10 s after the kill: nodes " + nodesOf(dataDir).stream()
                         .map(ProcessHandle::pid).toList() + ", ports in use " + ports.stream()
-                        .filter(p -> !EmbeddedKafkaBroker.isPortFree(p)).toList() + "; ss: "
+                        .filter(TestProcesses::listening).toList() + "; sockets: "
                         + TestProcesses.listeners(ports), e);
             }
         } finally {
@@ -87,15 +85,6 @@ class LocalClusterStarterKilledIT {
     /** Every JVM working on this data directory, whoever its parent is now. */
     static List<ProcessHandle> nodesOf(Path dataDir) {
         return TestProcesses.runningWith(dataDir.toString());
-    }
-
-    static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("localhost", port), 100);
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
     }
 
     /** A first port such that it and the next {@code count - 1} are free. */

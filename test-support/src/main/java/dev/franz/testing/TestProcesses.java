@@ -89,6 +89,16 @@ public record TestProcesses(Process process, List<String> lines) {
         return found;
     }
 
+    /**
+     * True if a process listens on {@code port} (a LISTEN socket in {@code /proc/net/tcp} or
+     * {@code tcp6}). Unlike connecting to it, asking creates no socket: a connection attempt to a port
+     * nobody listens on can pick that very port as its own and connect to itself (TCP simultaneous
+     * open), and its TIME_WAIT then keeps the port from being bound for a minute.
+     */
+    public static boolean listening(int port) {
+        return listeners(List.of(port)).stream().anyMatch(socket -> socket.startsWith(port + " 0A "));
+    }
+
     /** True once a line containing {@code text} was printed. */
     public boolean printed(String text) {
         return lines.stream().anyMatch(line -> line.contains(text));
