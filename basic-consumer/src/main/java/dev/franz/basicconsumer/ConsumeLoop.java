@@ -226,7 +226,8 @@ final class ConsumeLoop {
         }
     }
 
-    static String notCommitted(Collection<TopicPartition> partitions) {
+    /** The line for offsets a commit could not save: what the group will read again. */
+    private static String notCommitted(Collection<TopicPartition> partitions) {
         return "Not committed (no answer from the broker): " + partitions.stream().sorted(ConsumeLoop::compare).toList()
                 + "; the group goes on from their last commit, so their last records will be read again.";
     }

@@ -144,20 +144,34 @@ public final class LocalCluster implements AutoCloseable {
      * describeMetadataQuorum()}); empty if none answers within {@code timeout}.
      */
     public OptionalInt activeController(Duration timeout) {
+        return activeControllerOtherThan(-1, timeout);
+    }
+
+    /**
+     * The active controller once it is not {@code gone} (whose end the quorum may not have noticed
+     * yet), asked five times a second with one Admin client; empty if none within {@code timeout}.
+     */
+    public OptionalInt activeControllerOtherThan(int gone, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(props)) {
-            int leader = admin.describeMetadataQuorum().quorumInfo().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .leaderId();
-            return leader < 0 ? OptionalInt.empty() : OptionalInt.of(leader);
-        } catch (ExecutionException | TimeoutException e) {
-            return OptionalInt.empty();
+            while (System.nanoTime() < deadline && hasQuorum()) {
+                try {
+                    int leader = admin.describeMetadataQuorum().quorumInfo()
+                            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).leaderId();
+                    if (leader >= 0 && leader != gone) {
+                        return OptionalInt.of(leader);
+                    }
+                } catch (ExecutionException | TimeoutException notYet) {
+                    // no answer yet: ask again
+                }
+                TimeUnit.MILLISECONDS.sleep(200); // pacing the question, not waiting for a fixed time
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OptionalInt.empty();
         }
+        return OptionalInt.empty();
     }
 
     /** A crash, as {@code kill -9}: no shutdown hook, no controlled shutdown. */

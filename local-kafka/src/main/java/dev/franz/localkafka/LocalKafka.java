@@ -205,12 +205,8 @@ public final class LocalKafka implements Callable<Integer> {
         int all = cluster.controllers().size();
         if (cluster.hasQuorum()) {
             long from = System.nanoTime();
-            OptionalInt leader = OptionalInt.empty();
-            while (System.nanoTime() - from < ELECTION_WAIT.toNanos() && cluster.hasQuorum()
-                    && (leader.isEmpty() || leader.getAsInt() == node.id())) {
-                leader = cluster.activeController(Duration.ofSeconds(2));
-            }
-            String who = leader.isPresent() && leader.getAsInt() != node.id()
+            OptionalInt leader = cluster.activeControllerOtherThan(node.id(), ELECTION_WAIT);
+            String who = leader.isPresent()
                     ? "controller " + leader.getAsInt() + " is the active controller (the quorum's leader), seen "
                             + String.format("%.1f s later", (System.nanoTime() - from) / 1e9)
                     : "no new leader seen within " + ELECTION_WAIT.toSeconds() + " s";
