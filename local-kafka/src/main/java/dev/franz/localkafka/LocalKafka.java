@@ -233,7 +233,7 @@ public final class LocalKafka implements Callable<Integer> {
         out.println("  stop              : Ctrl-C (data is kept; --reset wipes it)");
         out.println();
         out.println("Next, in another terminal at the repository root:");
-        out.println("  kcat -L -b " + broker.bootstrapServers() + "           # any Kafka client can connect");
+        out.println("  bin/kafka-topics --bootstrap-server " + broker.bootstrapServers() + " --list   # Kafka's own tools are in bin/");
         out.println("  ./mvnw -q compile exec:java -pl basic-consumer   # Level 1: docs/level-1.md");
         out.println();
     }
