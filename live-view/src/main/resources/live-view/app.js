@@ -4,6 +4,7 @@
 // Kafka is ever rendered as HTML (see dom.js).
 import { el, keyColour, time, seconds, number, setText } from './dom.js';
 import { lagChart } from './chart.js';
+import { drawFlow } from './flow.js';
 
 const state = {
   cluster: null,
@@ -28,6 +29,7 @@ events.addEventListener('cluster', message => {
   drawTopics();
   drawGroups();
   drawTimeline();
+  drawFlow(state.cluster);
 });
 events.addEventListener('records', message => {
   const changed = new Set();

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -28,6 +29,7 @@ import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.embedded.TemporaryDirectory;
+import dev.franz.liveview.LiveView;
 import dev.franz.notificationservice.NotificationService;
 import dev.franz.orderproducer.OrderProducer;
 import dev.franz.paymentservice.PaymentService;
@@ -50,6 +52,8 @@ public final class Demo implements Callable<Integer> {
 
     private static final Duration FLOW_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(60);
+    /** The live view prints this line, with its address, once its page is served. */
+    static final String LIVE_VIEW_READY = "Live view of ";
 
     @Option(names = "--orders", paramLabel = "N", defaultValue = "10", converter = Numbers.PositiveInt.class,
             description = "How many orders to place (default: ${DEFAULT-VALUE}).")
@@ -59,10 +63,18 @@ public final class Demo implements Callable<Integer> {
             description = "Seconds between orders, 0 or more (default: ${DEFAULT-VALUE}).")
     double intervalSeconds;
 
+    @Option(names = "--live-view", paramLabel = "PORT", arity = "0..1", fallbackValue = "8088",
+            converter = Numbers.Port.class,
+            description = "Also start the live view on the demo's broker (its web page on PORT, 8088 if not given),"
+                    + " and keep broker and live view running after the summary, until Ctrl-C.")
+    Integer liveViewPort;
+
     @Spec
     CommandSpec spec;
 
     private final PrintStream out = System.out;
+    /** The live view's JVM, with --live-view: it outlives the services (also read by the shutdown hook). */
+    private final List<ServiceProcess> liveView = new CopyOnWriteArrayList<>();
 
     /**
      * Where the flow runs: the broker, more configuration arguments for every service (topic names),
@@ -94,8 +106,10 @@ public final class Demo implements Callable<Integer> {
             try (TemporaryDirectory data = TemporaryDirectory.create("franz-demo-kafka");
                  EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(data.path(), Map.of())) {
                 out.printf("Temporary broker ready at %s (deleted when the demo ends).%n", broker.bootstrapServers());
-                return runFlow(new Flow(broker.bootstrapServers(), List.of(), "payment_service",
+                int exitCode = runFlow(new Flow(broker.bootstrapServers(), List.of(), "payment_service",
                         "notification_service"), shutdown);
+                keepLookingUntilCtrlC(shutdown);
+                return exitCode;
             }
         }
     }
@@ -112,16 +126,23 @@ public final class Demo implements Callable<Integer> {
             Topics.createIfMissing(config, config.topic(topic));
         }
 
-        out.println("Starting payment-service and notification-service, each in its own JVM...");
         // Also read by the shutdown hook's thread.
         List<ServiceProcess> services = new CopyOnWriteArrayList<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
         FlowWatcher.Counts counts;
         try (FlowWatcher watcher = new FlowWatcher(config.clientProperties(), payments,
                 config.topic(ConfigKey.TOPIC_ORDERS_DLT), config.topic(ConfigKey.TOPIC_NOTIFICATIONS))) {
             shutdown.onExit(() -> {
                 stopAll(services);
-                watcher.wakeup();
+                stopAll(liveView);
+                if (watching.get()) {
+                    watcher.wakeup();
+                }
             });
+            if (liveViewPort != null) {
+                liveView.add(startLiveView(connection));
+            }
+            out.println("Starting payment-service and notification-service, each in its own JVM...");
             services.add(ServiceProcess.start("payment", PaymentService.class,
                     withGroup(connection, flow.paymentGroup()), out));
             services.add(ServiceProcess.start("notification", NotificationService.class,
@@ -140,11 +161,51 @@ public final class Demo implements Callable<Integer> {
             out.println("Stopped (Ctrl-C): the services are stopped.");
             return 130;
         } finally {
+            watching.set(false);
             stopAll(services);
         }
         printSummary(counts);
         boolean complete = counts.paid() + counts.deadLettered() == orders;
         return complete ? 0 : 1;
+    }
+
+    /**
+     * The live view in its own JVM, as {@code live-view} runs in a terminal, on the demo's broker and
+     * topics; the orders are placed once its page is served, so that it sees every one.
+     */
+    private ServiceProcess startLiveView(List<String> connection) throws IOException, InterruptedException {
+        out.println("Starting the live view in its own JVM...");
+        List<String> arguments = new ArrayList<>(connection);
+        arguments.addAll(List.of("--port", Integer.toString(liveViewPort)));
+        ServiceProcess liveView = ServiceProcess.start("live-view", LiveView.class, arguments, out);
+        String ready = liveView.awaitLine(LIVE_VIEW_READY, SERVICE_START_TIMEOUT);
+        if (ready == null) {
+            liveView.close();
+            throw new UserFacingException("The live view did not start; see its output above.");
+        }
+        return liveView;
+    }
+
+    /** After the summary, with --live-view: broker and live view stay, so that the learner can look around. */
+    private void keepLookingUntilCtrlC(GracefulShutdown shutdown) throws InterruptedException {
+        if (liveView.isEmpty()) {
+            return;
+        }
+        ServiceProcess page = liveView.get(0);
+        if (!shutdown.requested()) {
+            out.printf("%nThe broker and the live view keep running: open http://localhost:%d and follow an order."
+                    + " Ctrl-C to stop both.%n", liveViewPort);
+        }
+        while (!shutdown.requested() && page.isAlive()) {
+            page.waitFor(Duration.ofMillis(500));
+        }
+        stopLiveView();
+    }
+
+    /** Stops the live view's JVM, if one was started (for the tests, which stop the flow themselves). */
+    void stopLiveView() {
+        stopAll(liveView);
+        liveView.clear();
     }
 
     private static List<String> withGroup(List<String> arguments, String group) {

@@ -26,6 +26,9 @@ public final class ServiceProcess implements AutoCloseable {
     private final String label;
     private final Process process;
     private final Thread pump;
+    /** The lines printed so far (the newest {@link #KEPT_LINES}), for {@link #awaitLine}. */
+    private final java.util.ArrayDeque<String> lines = new java.util.ArrayDeque<>();
+    private static final int KEPT_LINES = 200;
 
     private ServiceProcess(String label, Process process, PrintStream out) {
         this.label = label;
@@ -73,6 +76,28 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Waits until the program prints a line containing {@code text}; returns that line, or null when
+     * the program ended or {@code timeout} passed first.
+     */
+    public String awaitLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            while (true) {
+                for (String line : lines) {
+                    if (line.contains(text)) {
+                        return line;
+                    }
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || !process.isAlive() && !pump.isAlive()) {
+                    return null;
+                }
+                lines.wait(Math.min(left, 200));
+            }
+        }
+    }
+
     /** Ctrl-C, in effect: SIGTERM runs the program's shutdown hook, which commits and closes. */
     public int stop() throws InterruptedException {
         // Through the handle: Process.destroy() would also close our end of its output, losing its last lines.
@@ -103,6 +128,13 @@ public final class ServiceProcess implements AutoCloseable {
             String line;
             while ((line = reader.readLine()) != null) {
                 out.printf("%-13s| %s%n", label, line);
+                synchronized (lines) {
+                    lines.addLast(line);
+                    if (lines.size() > KEPT_LINES) {
+                        lines.removeFirst();
+                    }
+                    lines.notifyAll();
+                }
             }
         } catch (IOException e) {
             out.printf("%-13s| (output lost: %s)%n", label, e.getMessage());

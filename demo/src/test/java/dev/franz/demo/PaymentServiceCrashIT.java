@@ -9,8 +9,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,10 +24,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.franz.common.events.PaymentResult;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.kafka.CommittedRecords;
+import dev.franz.liveview.Browser;
+import dev.franz.liveview.LiveView;
 import dev.franz.orderproducer.OrderProducer;
 import dev.franz.paymentservice.PaymentService;
 import dev.franz.testing.KafkaBrokerExtension;
@@ -65,6 +72,13 @@ class PaymentServiceCrashIT {
         List<String> connection = List.of("--bootstrap-servers", kafka.bootstrapServers(),
                 "--set", "TOPIC_ORDERS=" + orders, "--set", "TOPIC_PAYMENTS=" + payments,
                 "--set", "TOPIC_ORDERS_DLT=" + TestNames.unique("orders.DLT"));
+        // The live view watches, in its own JVM, as with bin/demo --live-view.
+        int port = LiveViewApi.freePort();
+        List<String> liveViewArgs = new ArrayList<>(connection);
+        liveViewArgs.addAll(List.of("--port", Integer.toString(port)));
+        ServiceProcess liveView = start("live-view", LiveView.class, liveViewArgs);
+        assertThat(liveView.awaitLine(Demo.LIVE_VIEW_READY, Duration.ofSeconds(60))).as(output::toString).isNotNull();
+
         List<String> producerArgs = new ArrayList<>(List.of(Integer.toString(ORDERS), "0.002"));
         producerArgs.addAll(connection);
         ServiceProcess producer = start("order", OrderProducer.class, producerArgs);
@@ -96,6 +110,73 @@ class PaymentServiceCrashIT {
         assertThat(committed).allSatisfy(record -> assertThat(record.value().orderId()).isEqualTo(record.key()));
         // Kills mid-transaction leave records that were written but never committed: on the log, not for readers.
         assertThat(paymentRecordsWritten()).isGreaterThanOrEqualTo(ORDERS);
+
+        theLiveViewShowsTheAbortedPaymentsAndOneCommittedPaymentPerOrder(new LiveViewApi(port), committed);
+    }
+
+    /**
+     * The payment records the kills left uncommitted are shown as aborted, each beside the one
+     * committed payment of its order: what the live view says of each record is what Kafka says.
+     */
+    private void theLiveViewShowsTheAbortedPaymentsAndOneCommittedPaymentPerOrder(
+            LiveViewApi liveView, List<ConsumerRecord<String, PaymentResult>> committed) throws Exception {
+        Set<String> committedAt = new HashSet<>();
+        committed.forEach(r -> committedAt.add(r.topic() + "-" + r.partition() + "@" + r.offset()));
+        List<ConsumerRecord<String, byte[]>> aborted = allPaymentRecords().stream()
+                .filter(r -> !committedAt.contains(r.topic() + "-" + r.partition() + "@" + r.offset())).toList();
+        assertThat(aborted).as("payment records the kills left uncommitted").isNotEmpty();
+
+        String shown = null;
+        for (ConsumerRecord<String, byte[]> record : aborted.subList(0, Math.min(aborted.size(), 30))) {
+            String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+            JsonNode trace = await().atMost(Duration.ofSeconds(30)).until(() -> liveView.order(record.key()),
+                    t -> t != null && !LiveViewApi.hops(t, "payment", true).stream().anyMatch(h -> h.endsWith(" pending")));
+            List<String> payments = LiveViewApi.hops(trace, "payment", true);
+            if (payments.stream().anyMatch(h -> h.endsWith(" unknown"))) {
+                continue; // the live view skipped ahead over these records: it says so, and claims nothing
+            }
+            assertThat(payments).contains(where + " aborted");
+            assertThat(payments.stream().filter(h -> h.endsWith(" committed")).toList()).as(record.key()).singleElement()
+                    .satisfies(h -> assertThat(committedAt).contains(h.substring(0, h.indexOf(' '))));
+            shown = shown == null ? record.key() : shown;
+        }
+        assertThat(shown).as("an order whose aborted payment the live view read").isNotNull();
+
+        try (Browser browser = Browser.start()) {
+            browser.open(liveView.url());
+            // The flow's section appears with the first look at the cluster.
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.driver().findElement(By.id("order-id")).isDisplayed());
+            browser.driver().findElement(By.id("order-id")).sendKeys(shown);
+            browser.driver().findElement(By.cssSelector("#follow-form button")).click();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(browser.attributes("#order-trace tr[data-role='payment']", "data-status"))
+                        .contains("aborted").containsOnlyOnce("committed");
+                assertThat(browser.texts("#order-trace tr[data-status='aborted'] td")).anyMatch(t -> t.startsWith("ABORTED"));
+                assertThat(browser.attributes("#transactions tr[data-transactional-id]", "data-transactional-id"))
+                        .contains("payment-service-1");
+            });
+        }
+    }
+
+    /** Every record on the payments log, committed or not, as a read_uncommitted reader gets them. */
+    private List<ConsumerRecord<String, byte[]>> allPaymentRecords() {
+        Properties props = new Properties();
+        props.putAll(kafka.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(payments).forEach(info -> partitions.add(new TopicPartition(payments, info.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     private ServiceProcess startPaymentService(List<String> connection) throws IOException {

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -43,6 +44,9 @@ import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.apache.kafka.clients.admin.StreamsGroupSubtopologyDescription;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -66,6 +70,7 @@ import dev.franz.liveview.Views.PartitionRecords;
 import dev.franz.liveview.Views.PartitionView;
 import dev.franz.liveview.Views.TimelineEvent;
 import dev.franz.liveview.Views.TopicView;
+import dev.franz.liveview.Views.TransactionView;
 
 /**
  * Every Kafka call of the live view, in one class. It only observes:
@@ -74,7 +79,10 @@ import dev.franz.liveview.Views.TopicView;
  *       high watermark, last stable offset), groups of every kind, their members and committed offsets;</li>
  *   <li>two consumers that read the newest records of every partition with {@code assign()}, one
  *       {@code read_uncommitted} and one {@code read_committed} (comparing them shows aborted records
- *       and transaction markers), and a third that looks up how old a group's oldest unread record is.</li>
+ *       and transaction markers), and a third that looks up how old a group's oldest unread record is;</li>
+ *   <li>for Level 3's flow: the transactional ids the transaction coordinator knows, and the producers
+ *       the partition leaders list on the flow's topics; the records of those topics go to an
+ *       {@link OrderIndex}, so that one order can be followed.</li>
  * </ul>
  * None of them has a {@code group.id}: they join no group and commit nothing. Nothing here creates a
  * topic or changes a configuration.
@@ -90,11 +98,17 @@ final class KafkaWatcher implements AutoCloseable {
     /** Lag history kept per group: the last five minutes, one point a second. */
     static final int LAG_HISTORY_POINTS = 300;
     static final int TIMELINE_EVENTS = 200;
+    /** Transactional ids described per look; a cluster with more shows the first ones. */
+    static final int MAX_TRANSACTIONS = 100;
+    /** Newest orders listed on the page to click on. */
+    static final int RECENT_ORDERS = 15;
 
     private final Properties clientProperties;
     private final String bootstrapServers;
     private final int recordsPerPartition;
     private final PrintStream out;
+    private final Level3Flow flow;
+    private final OrderIndex orders;
     private final Map<TopicPartition, PartitionWindow> windows = new ConcurrentHashMap<>();
     private final Map<String, ArrayDeque<long[]>> lagHistory = new HashMap<>();
     private final ArrayDeque<TimelineEvent> timeline = new ArrayDeque<>();
@@ -116,13 +130,21 @@ final class KafkaWatcher implements AutoCloseable {
     private Long downSince;
     private boolean everUp;
 
-    KafkaWatcher(Properties clientProperties, String bootstrapServers, int recordsPerPartition, PrintStream out) {
+    KafkaWatcher(Properties clientProperties, String bootstrapServers, int recordsPerPartition,
+                 Level3Flow.Topics flowTopics, PrintStream out) {
         this.clientProperties = clientProperties;
         this.bootstrapServers = bootstrapServers;
         this.recordsPerPartition = recordsPerPartition;
+        this.flow = new Level3Flow(flowTopics);
+        this.orders = new OrderIndex(flowTopics);
         this.out = out;
         this.latest = new ClusterView(System.currentTimeMillis(), bootstrapServers, false, "Connecting to " + bootstrapServers
-                + "...", null, List.of(), List.of(), List.of());
+                + "...", null, List.of(), List.of(), List.of(), List.of(), null);
+    }
+
+    /** What the live view saw of one order on the flow's topics, or null. */
+    Views.OrderTrace order(String orderId) {
+        return orders.trace(orderId);
     }
 
     /** The newest snapshot of the cluster. */
@@ -221,7 +243,7 @@ final class KafkaWatcher implements AutoCloseable {
                 + " KAFKA_BOOTSTRAP_SERVERS. Retrying every second.";
         ClusterView last = latest;
         return new ClusterView(System.currentTimeMillis(), bootstrapServers, false, problem, downSince, last.topics(),
-                last.groups(), last.timeline());
+                last.groups(), last.timeline(), last.transactions(), last.flow());
     }
 
     /** One look at the cluster: at most one call of each kind. */
@@ -254,7 +276,58 @@ final class KafkaWatcher implements AutoCloseable {
         }
         List<GroupView> groups = groups(admin, probe, highWatermark);
         List<TimelineEvent> events = timeline(groups);
-        return new ClusterView(System.currentTimeMillis(), bootstrapServers, true, null, null, topics, groups, events);
+        List<TransactionView> transactions = transactions(admin);
+        List<TopicPartition> flowPartitions = partitions.stream().filter(tp -> orders.covers(tp.topic())).toList();
+        long now = System.currentTimeMillis();
+        Views.FlowView flowView = flow.build(now, topics, groups, producers(admin, flowPartitions), transactions,
+                orders.recent(RECENT_ORDERS), orders.skipped());
+        return new ClusterView(now, bootstrapServers, true, null, null, topics, groups, events, transactions, flowView);
+    }
+
+    /**
+     * The transactional ids the transaction coordinators know (Admin {@code listTransactions}), each
+     * described: state, producer id and epoch, the partitions of its open transaction and its start.
+     */
+    private static List<TransactionView> transactions(Admin admin)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        List<String> ids = admin.listTransactions().all().get(3, TimeUnit.SECONDS).stream()
+                .map(TransactionListing::transactionalId).sorted().limit(MAX_TRANSACTIONS).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        var described = admin.describeTransactions(ids);
+        List<TransactionView> views = new ArrayList<>();
+        for (String id : ids) {
+            TransactionDescription d = getOrNull(described.description(id));
+            if (d != null) {
+                views.add(new TransactionView(id, d.state().toString(), d.producerId(), d.producerEpoch(),
+                        names(d.topicPartitions()), d.state() == TransactionState.ONGOING && d.transactionStartTimeMs().isPresent()
+                        ? d.transactionStartTimeMs().getAsLong() : null, d.transactionTimeoutMs()));
+            }
+        }
+        return views;
+    }
+
+    /**
+     * The producers each partition's leader remembers having written to it (Admin
+     * {@code describeProducers}): producer id, epoch and the time of its last batch. Transactional and
+     * idempotent producers have a producer id; a producer with neither is not listed.
+     */
+    private static List<Level3Flow.Producer> producers(Admin admin, List<TopicPartition> partitions)
+            throws InterruptedException {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        DescribeProducersResult result = admin.describeProducers(partitions);
+        List<Level3Flow.Producer> producers = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            var state = getOrNull(result.partitionResult(tp));
+            if (state != null) {
+                state.activeProducers().forEach(p -> producers.add(new Level3Flow.Producer(tp.topic(), tp.partition(),
+                        p.producerId(), p.producerEpoch(), p.lastTimestamp())));
+            }
+        }
+        return producers;
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec,
@@ -616,8 +689,12 @@ final class KafkaWatcher implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : uncommittedRecords) {
                     PartitionWindow window = windows.get(new TopicPartition(record.topic(), record.partition()));
                     if (window != null) {
+                        Stored stored = stored(record);
                         synchronized (window) {
-                            window.addUncommitted(stored(record));
+                            window.addUncommitted(stored);
+                        }
+                        if (orders.covers(record.topic())) {
+                            orders.addRecord(record.topic(), record.partition(), stored);
                         }
                     }
                 }
@@ -626,6 +703,9 @@ final class KafkaWatcher implements AutoCloseable {
                     if (window != null) {
                         synchronized (window) {
                             window.addCommitted(record.offset());
+                        }
+                        if (orders.covers(record.topic())) {
+                            orders.addCommitted(record.topic(), record.partition(), record.offset(), record.key());
                         }
                     }
                 }
@@ -638,6 +718,9 @@ final class KafkaWatcher implements AutoCloseable {
                         synchronized (window) {
                             window.positions(u, c);
                             window.lastStableOffset(lso.getOrDefault(tp, -1L));
+                        }
+                        if (orders.covers(tp.topic())) {
+                            orders.committedPosition(tp.topic(), tp.partition(), c);
                         }
                     }
                 }
@@ -724,6 +807,11 @@ final class KafkaWatcher implements AutoCloseable {
                     : position + readUncommitted.currentLag(tp).orElse(0));
             if (window != null && position != null && end - position > 4L * recordsPerPartition) {
                 long start = end - recordsPerPartition;
+                if (orders.covers(tp.topic())) {
+                    Long committedAt = position(readCommitted, tp);
+                    orders.skipped(tp.topic(), tp.partition(), committedAt == null ? position : Math.min(committedAt, position),
+                            position, start);
+                }
                 readUncommitted.seek(tp, start);
                 readCommitted.seek(tp, start);
                 synchronized (window) {

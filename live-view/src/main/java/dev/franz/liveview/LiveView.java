@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.cli.Numbers;
+import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.BrokerUnreachableException;
@@ -65,7 +66,11 @@ public final class LiveView implements Callable<Integer> {
             out.println(e.getMessage());
             out.println("The live view starts anyway and keeps trying; the page says so until a broker answers.");
         }
-        KafkaWatcher watcher = new KafkaWatcher(config.clientProperties(), config.bootstrapServers(), recordsPerPartition, out);
+        Level3Flow.Topics flowTopics = new Level3Flow.Topics(config.topic(ConfigKey.TOPIC_ORDERS),
+                config.topic(ConfigKey.TOPIC_PAYMENTS), config.topic(ConfigKey.TOPIC_ORDERS_DLT),
+                config.topic(ConfigKey.TOPIC_NOTIFICATIONS));
+        KafkaWatcher watcher = new KafkaWatcher(config.clientProperties(), config.bootstrapServers(), recordsPerPartition,
+                flowTopics, out);
         RecordText recordText = new RecordText(config.schemaRegistryUrl(), config.schemaRegistryBasicAuth());
         WebServer server = WebServer.start(watcher, recordText, bind, port);
         watcher.start();

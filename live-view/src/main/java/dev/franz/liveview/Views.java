@@ -13,7 +13,73 @@ final class Views {
 
     /** The cluster as the Admin API reported it at {@code time}, about once a second. */
     record ClusterView(long time, String bootstrapServers, boolean brokerUp, String problem, Long problemSince,
-                       List<TopicView> topics, List<GroupView> groups, List<TimelineEvent> timeline) {
+                       List<TopicView> topics, List<GroupView> groups, List<TimelineEvent> timeline,
+                       List<TransactionView> transactions, FlowView flow) {
+    }
+
+    /**
+     * A transactional id as the transaction coordinator reports it (Admin {@code listTransactions} and
+     * {@code describeTransactions}): its state (Empty, Ongoing, PrepareCommit, CompleteCommit,
+     * PrepareAbort, CompleteAbort...), producer id and epoch (bumped each time a producer with this id
+     * calls {@code initTransactions()}, which fences the one before), the partitions of the open
+     * transaction, and since when it is open.
+     */
+    record TransactionView(String transactionalId, String state, long producerId, int producerEpoch,
+                           List<String> partitions, Long openSince, long timeoutMs) {
+    }
+
+    /**
+     * Level 3's flow (orders -> payments or dead letters -> notifications), drawn only from what the
+     * broker reports: {@code present} is false when none of its topics exists.
+     */
+    record FlowView(boolean present, List<FlowTopicView> topics, List<FlowReaderView> readers,
+                    List<OrderSummaryView> recentOrders, String skipped) {
+    }
+
+    /**
+     * One topic of the flow: {@code role} is orders, payments, dead letters or notifications;
+     * {@code offsetsPerSecond} how fast its log grew over the last seconds (records, and transaction
+     * markers on topics written in transactions); {@code writers} the producers the broker lists on
+     * its partitions (Admin {@code describeProducers}).
+     */
+    record FlowTopicView(String role, String name, boolean exists, long offsets, Double offsetsPerSecond,
+                         List<WriterView> writers) {
+    }
+
+    /**
+     * A producer that wrote to the topic: its producer id and epoch, and its transactional id when the
+     * transaction coordinator knows one for that producer id (null: an idempotent producer, which the
+     * broker knows by its producer id only). {@code lastWrite}: the time of its last batch.
+     */
+    record WriterView(long producerId, int producerEpoch, String transactionalId, long lastWrite,
+                      List<Integer> partitions) {
+    }
+
+    /**
+     * A group that reads a flow topic: its members (client id, static member id) and lag, and the
+     * transactional ids that share a member's name (the services use one name for both), with the
+     * flow topics those transactional ids wrote to.
+     */
+    record FlowReaderView(String topic, String group, String type, String state, List<String> members, long lag,
+                          List<String> writesAs) {
+    }
+
+    /** One of the newest orders the live view saw, and how far it got. */
+    record OrderSummaryView(String orderId, long timestamp, String progress) {
+    }
+
+    /** What the live view saw of one order, on every flow topic, in offset order per topic. */
+    record OrderTrace(String orderId, List<HopView> hops, Long paymentAfterMs, Long lastNotificationAfterMs) {
+    }
+
+    /**
+     * One record of an order: {@code status} committed (visible to read_committed readers), aborted,
+     * pending (its transaction still open, or not read by the committed reader yet), or unknown (the
+     * live view skipped ahead before its committed reader got there);
+     * {@code afterOrderMs}: its timestamp minus the order's.
+     */
+    record HopView(String role, String topic, int partition, long offset, long timestamp, String status,
+                   Long afterOrderMs, String value, List<HeaderView> headers) {
     }
 
     /** {@code recordsRead}: false for internal topics, whose records the live view does not read. */

@@ -65,6 +65,7 @@ final class WebServer implements AutoCloseable {
             config.routes.before(WebServer::securityHeaders);
             config.routes.sse("/events", this::connect);
             config.routes.get("/api/record", this::recordDetails);
+            config.routes.get("/api/order", this::orderTrace);
         });
     }
 
@@ -160,6 +161,22 @@ final class WebServer implements AutoCloseable {
                 r.timestamp(), r.key() == null ? null : key.text(), r.key() == null ? "null" : key.format(), headers,
                 value.format(), value.text(), r.valueSize(), cut);
         ctx.contentType("application/json").result(JSON.writeValueAsString(details));
+    }
+
+    /** Everything the live view saw of one order ({@code ?id=ord-...}), for "Follow an order". */
+    private void orderTrace(Context ctx) throws JsonProcessingException {
+        String id = ctx.queryParam("id");
+        if (id == null || id.isBlank()) {
+            ctx.status(400).result("id is needed: an order id, the key of its records (ord-...)");
+            return;
+        }
+        Views.OrderTrace trace = watcher.order(id.strip());
+        if (trace == null) {
+            ctx.status(404).result("The live view has seen no record with key " + id.strip() + " on the flow's topics"
+                    + " (it reads the newest " + "records of each partition from its start on).");
+            return;
+        }
+        ctx.contentType("application/json").result(JSON.writeValueAsString(trace));
     }
 
     private static Integer integer(String value) {

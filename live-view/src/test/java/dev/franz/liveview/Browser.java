@@ -21,7 +21,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * chromedriver by Selenium. Nothing is downloaded: both come from the packages {@code chromium} and
  * {@code chromium-driver}, which {@code .ci/run} installs when they are missing.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of(System.getProperty("franz.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("franz.chromedriver", "/usr/bin/chromedriver"));
@@ -34,7 +34,7 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    static Browser start() throws IOException {
+    public static Browser start() throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("The live view's tests run a real browser: " + CHROMIUM + " and " + CHROMEDRIVER
                     + " are needed (Debian: apt-get install chromium chromium-driver; .ci/run installs them).");
@@ -54,63 +54,63 @@ final class Browser implements AutoCloseable {
         return new Browser(driver, profile);
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
     /** The text of every element that matches, read in one go (the page redraws as data arrives). */
     @SuppressWarnings("unchecked")
-    List<String> texts(String css) {
+    public List<String> texts(String css) {
         return (List<String>) driver.executeScript(
                 "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", css);
     }
 
     /** An attribute of every element that matches, read in one go. */
     @SuppressWarnings("unchecked")
-    List<String> attributes(String css, String name) {
+    public List<String> attributes(String css, String name) {
         return (List<String>) driver.executeScript(
                 "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))", css, name);
     }
 
-    int count(String css) {
+    public int count(String css) {
         return ((Number) driver.executeScript("return document.querySelectorAll(arguments[0]).length", css)).intValue();
     }
 
     /** The HTML of the first match, for a failure message. */
-    String html(String css) {
+    public String html(String css) {
         return String.valueOf(driver.executeScript("const e = document.querySelector(arguments[0]); return e && e.outerHTML", css));
     }
 
     /** Clicks the {@code index}-th match, found and clicked in one go. */
-    void click(String css, int index) {
+    public void click(String css, int index) {
         driver.executeScript("document.querySelectorAll(arguments[0])[arguments[1]].click()", css, index);
     }
 
-    List<WebElement> all(String css) {
+    public List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
     /** The text of the first element that matches, or "" if none does yet. */
-    String text(String css) {
+    public String text(String css) {
         List<String> found = texts(css);
         return found.isEmpty() ? "" : found.get(0);
     }
 
-    String attribute(String css, String name) {
+    public String attribute(String css, String name) {
         List<String> found = attributes(css, name);
         return found.isEmpty() ? null : found.get(0);
     }
 
-    Object script(String javascript) {
+    public Object script(String javascript) {
         return driver.executeScript(javascript);
     }
 
     /** Scrolls so that the first element matching {@code css} is at the top, below the page's sticky header. */
-    void scrollTo(String css) {
+    public void scrollTo(String css) {
         driver.executeScript("document.querySelector(arguments[0]).scrollIntoView(); window.scrollBy(0, -70)", css);
     }
 
@@ -118,7 +118,7 @@ final class Browser implements AutoCloseable {
      * Saves a screenshot of the page as {@code target/screenshots/NAME}; with
      * {@code -Dfranz.screenshots=docs} also as {@code docs/images/NAME}, where the docs show it.
      */
-    void screenshot(String name, int height) {
+    public void screenshot(String name, int height) {
         driver.manage().window().setSize(new Dimension(1400, height));
         Path taken = driver.getScreenshotAs(OutputType.FILE).toPath();
         try {

@@ -18,7 +18,12 @@ final class RunningLiveView implements AutoCloseable {
     }
 
     static RunningLiveView start(Properties clientProperties, String bootstrapServers) {
-        KafkaWatcher watcher = new KafkaWatcher(clientProperties, bootstrapServers, 20,
+        return start(clientProperties, bootstrapServers, new Level3Flow.Topics("orders", "payments", "orders.DLT",
+                "notifications"));
+    }
+
+    static RunningLiveView start(Properties clientProperties, String bootstrapServers, Level3Flow.Topics flowTopics) {
+        KafkaWatcher watcher = new KafkaWatcher(clientProperties, bootstrapServers, 20, flowTopics,
                 new PrintStream(OutputStream.nullOutputStream()));
         WebServer server = WebServer.start(watcher, new RecordText(URI.create("http://localhost:1"), Optional.empty()),
                 "127.0.0.1", 0);

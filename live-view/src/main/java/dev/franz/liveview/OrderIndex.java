@@ -1,0 +1,197 @@
+package dev.franz.liveview;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.franz.liveview.Views.HeaderView;
+import dev.franz.liveview.Views.HopView;
+import dev.franz.liveview.Views.OrderSummaryView;
+import dev.franz.liveview.Views.OrderTrace;
+
+/**
+ * The records of Level 3's topics that the live view read, by order id (every one of those topics
+ * is keyed by it), so that one order can be followed from {@code orders} to its payment result and
+ * notifications, or to its dead letter. No Kafka calls here: the watcher hands in what its two
+ * readers returned. A record the read_committed reader returned is committed; one it passed over
+ * (its position is past the record) was aborted; one it has not reached is pending.
+ *
+ * <p>It holds the newest {@link #MAX_ORDERS} orders. A reader far behind skips ahead to the newest
+ * records (see the watcher), so at high rates some orders are never seen: {@link #skipped()} says so.
+ */
+final class OrderIndex {
+
+    static final int MAX_ORDERS = 5000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A record of one order, as the read_uncommitted reader returned it. */
+    private record Entry(String topic, int partition, long offset, PartitionWindow.Stored record) {
+    }
+
+    private final Level3Flow.Topics topics;
+    private final Map<String, List<Entry>> byOrder = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<Entry>> eldest) {
+            return size() > MAX_ORDERS;
+        }
+    };
+    private final Map<String, Set<String>> committed = new HashMap<>(); // order id -> "topic/partition/offset"
+    private final Map<String, Long> committedPositions = new HashMap<>(); // "topic/partition" -> next offset
+    private final Map<String, List<long[]>> unknown = new HashMap<>(); // "topic/partition" -> offset ranges [from, to)
+    private long skippedRecords;
+
+    OrderIndex(Level3Flow.Topics topics) {
+        this.topics = topics;
+    }
+
+    boolean covers(String topic) {
+        return topics.all().contains(topic);
+    }
+
+    synchronized void addRecord(String topic, int partition, PartitionWindow.Stored record) {
+        String orderId = orderId(record.key());
+        if (orderId != null) {
+            byOrder.computeIfAbsent(orderId, id -> new ArrayList<>()).add(new Entry(topic, partition, record.offset(), record));
+        }
+    }
+
+    synchronized void addCommitted(String topic, int partition, long offset, byte[] key) {
+        String orderId = orderId(key);
+        if (orderId != null) {
+            committed.computeIfAbsent(orderId, id -> new HashSet<>()).add(topic + "/" + partition + "/" + offset);
+            if (committed.size() > 2 * MAX_ORDERS) {
+                committed.keySet().retainAll(byOrder.keySet());
+            }
+        }
+    }
+
+    synchronized void committedPosition(String topic, int partition, long next) {
+        committedPositions.put(topic + "/" + partition, next);
+    }
+
+    /**
+     * The readers jumped from {@code uncommittedFrom} to {@code to} (they fell far behind): records in
+     * between are not indexed, and what the read_committed reader had not reached from
+     * {@code committedFrom} on has no known status. A non-zero count is said on the page.
+     */
+    synchronized void skipped(String topic, int partition, long committedFrom, long uncommittedFrom, long to) {
+        skippedRecords += Math.max(0, to - uncommittedFrom);
+        List<long[]> ranges = unknown.computeIfAbsent(topic + "/" + partition, tp -> new ArrayList<>());
+        ranges.add(new long[] {committedFrom, to});
+        if (ranges.size() > 100) {
+            ranges.remove(0);
+        }
+    }
+
+    synchronized String skipped() {
+        return skippedRecords == 0 ? null : skippedRecords + " record(s) of the flow's topics were skipped (the live view"
+                + " reads the newest records when it falls far behind): orders among them cannot be followed";
+    }
+
+    /** The newest orders seen on the orders topic, newest first, with how far each got. */
+    synchronized List<OrderSummaryView> recent(int count) {
+        List<OrderSummaryView> recent = new ArrayList<>();
+        List<String> ids = new ArrayList<>(byOrder.keySet());
+        for (int i = ids.size() - 1; i >= 0 && recent.size() < count; i--) {
+            OrderTrace trace = trace(ids.get(i));
+            HopView order = trace.hops().stream().filter(h -> h.role().equals("order")).findFirst().orElse(null);
+            if (order != null) {
+                recent.add(new OrderSummaryView(trace.orderId(), order.timestamp(), progress(trace)));
+            }
+        }
+        return recent;
+    }
+
+    /** Everything seen of {@code orderId}, or null when the live view saw nothing of it. */
+    synchronized OrderTrace trace(String orderId) {
+        List<Entry> entries = byOrder.get(orderId);
+        if (entries == null) {
+            return null;
+        }
+        Set<String> committedHere = committed.getOrDefault(orderId, Set.of());
+        Long orderTime = entries.stream().filter(e -> e.topic().equals(topics.orders()))
+                .map(e -> e.record().timestamp()).min(Long::compare).orElse(null);
+        List<HopView> hops = new ArrayList<>();
+        for (Entry e : entries.stream().sorted(Comparator.comparingInt((Entry e) -> topics.all().indexOf(e.topic()))
+                .thenComparingLong(Entry::offset)).toList()) {
+            String where = e.topic() + "/" + e.partition();
+            String status = committedHere.contains(where + "/" + e.offset()) ? "committed"
+                    : skippedOver(where, e.offset()) ? "unknown"
+                    : committedPositions.getOrDefault(where, -1L) > e.offset() ? "aborted" : "pending";
+            List<HeaderView> headers = new ArrayList<>();
+            for (PartitionWindow.Header h : e.record().headers()) {
+                headers.add(new HeaderView(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+            }
+            hops.add(new HopView(role(e.topic()), e.topic(), e.partition(), e.offset(), e.record().timestamp(), status,
+                    orderTime == null ? null : e.record().timestamp() - orderTime,
+                    e.record().value() == null ? null : new String(e.record().value(), StandardCharsets.UTF_8), headers));
+        }
+        Long paymentAfter = hops.stream().filter(h -> h.role().equals("payment") && h.status().equals("committed"))
+                .map(HopView::afterOrderMs).filter(java.util.Objects::nonNull).min(Long::compare).orElse(null);
+        Long lastNotification = hops.stream().filter(h -> h.role().equals("notification") && h.status().equals("committed"))
+                .map(HopView::afterOrderMs).filter(java.util.Objects::nonNull).max(Long::compare).orElse(null);
+        return new OrderTrace(orderId, hops, paymentAfter, lastNotification);
+    }
+
+    private boolean skippedOver(String partition, long offset) {
+        return unknown.getOrDefault(partition, List.of()).stream().anyMatch(r -> offset >= r[0] && offset < r[1]);
+    }
+
+    private String role(String topic) {
+        return switch (topics.role(topic)) {
+            case "orders" -> "order";
+            case "payments" -> "payment";
+            case "dead letters" -> "dead letter";
+            default -> "notification";
+        };
+    }
+
+    /** "approved, 2 notifications", "dead-lettered (malformed)", "waiting for its payment"... */
+    private static String progress(OrderTrace trace) {
+        List<String> parts = new ArrayList<>();
+        for (HopView hop : trace.hops()) {
+            if (!hop.status().equals("committed")) {
+                continue;
+            }
+            if (hop.role().equals("payment")) {
+                parts.add(field(hop.value(), "status", "paid"));
+            } else if (hop.role().equals("dead letter")) {
+                String reason = hop.headers().stream().filter(h -> h.key().equals("dlt.reason")).map(HeaderView::value)
+                        .findFirst().orElse("no reason header");
+                parts.add("dead-lettered (" + reason + ")");
+            }
+        }
+        long notifications = trace.hops().stream().filter(h -> h.role().equals("notification") && h.status().equals("committed")).count();
+        if (parts.isEmpty()) {
+            parts.add("waiting for its payment");
+        }
+        if (notifications > 0) {
+            parts.add(notifications + " notification(s)");
+        }
+        return String.join(", ", parts);
+    }
+
+    /** A field of a JSON value, as text; {@code otherwise} when the value is not JSON or has no such field. */
+    private static String field(String json, String name, String otherwise) {
+        try {
+            JsonNode node = json == null ? null : JSON.readTree(json);
+            JsonNode value = node == null ? null : node.get(name);
+            return value == null || value.isNull() ? otherwise : value.asText().toLowerCase(java.util.Locale.ROOT);
+        } catch (java.io.IOException notJson) {
+            return otherwise;
+        }
+    }
+
+    private static String orderId(byte[] key) {
+        return key == null ? null : new String(key, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.franz.liveview;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.franz.liveview.Views.HopView;
+import dev.franz.liveview.Views.OrderTrace;
+
+class OrderIndexTest {
+
+    private final OrderIndex index = new OrderIndex(new Level3Flow.Topics("orders", "payments", "orders.DLT", "notifications"));
+
+    @Test
+    void anOrderIsFollowedToItsPaymentAndNotificationsWithTheirStatusAndLatency() {
+        index.addRecord("orders", 1, stored(7, 1_000, "ord-1", "{\"order_id\":\"ord-1\"}"));
+        index.addCommitted("orders", 1, 7, bytes("ord-1"));
+        // An aborted payment (a crashed transaction), then the committed one written after the restart.
+        index.addRecord("payments", 1, stored(3, 1_100, "ord-1", "{\"status\":\"APPROVED\"}"));
+        index.addRecord("payments", 1, stored(5, 1_250, "ord-1", "{\"status\":\"APPROVED\"}"));
+        index.addCommitted("payments", 1, 5, bytes("ord-1"));
+        index.addRecord("notifications", 0, stored(9, 1_400, "ord-1", "{\"kind\":\"payment_approved\"}"));
+        index.committedPosition("payments", 1, 7);
+        index.committedPosition("notifications", 0, 9);
+
+        OrderTrace trace = index.trace("ord-1");
+
+        assertThat(trace.hops()).extracting(HopView::role, HopView::topic, HopView::offset, HopView::status,
+                HopView::afterOrderMs).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("order", "orders", 7L, "committed", 0L),
+                org.assertj.core.groups.Tuple.tuple("payment", "payments", 3L, "aborted", 100L),
+                org.assertj.core.groups.Tuple.tuple("payment", "payments", 5L, "committed", 250L),
+                org.assertj.core.groups.Tuple.tuple("notification", "notifications", 9L, "pending", 400L));
+        assertThat(trace.paymentAfterMs()).isEqualTo(250L);
+        assertThat(trace.lastNotificationAfterMs()).isNull(); // not committed yet
+        assertThat(index.recent(5)).singleElement().satisfies(o -> assertThat(o.progress()).isEqualTo("approved"));
+    }
+
+    @Test
+    void aDeadLetterShowsItsReasonAndAnUnknownOrderIsNull() {
+        index.addRecord("orders", 0, stored(1, 10, "ord-bad", "{"));
+        index.addCommitted("orders", 0, 1, bytes("ord-bad"));
+        index.addRecord("orders.DLT", 0, new PartitionWindow.Stored(0, 20, bytes("ord-bad"), bytes("{"), 1,
+                List.of(new PartitionWindow.Header("dlt.reason", bytes("malformed"))), 1));
+        index.addCommitted("orders.DLT", 0, 0, bytes("ord-bad"));
+
+        assertThat(index.recent(5)).singleElement().satisfies(o -> assertThat(o.progress()).isEqualTo("dead-lettered (malformed)"));
+        assertThat(index.trace("ord-bad").hops()).last().satisfies(h -> assertThat(h.headers())
+                .extracting(Views.HeaderView::value).containsExactly("malformed"));
+        assertThat(index.trace("ord-never")).isNull();
+        assertThat(index.skipped()).isNull();
+    }
+
+    @Test
+    void recordsSkippedOverHaveNoKnownStatusAndTheSkipIsSaid() {
+        index.addRecord("payments", 2, stored(10, 5, "ord-2", "{}"));
+        index.skipped("payments", 2, 8, 11, 500);
+        index.committedPosition("payments", 2, 501);
+
+        assertThat(index.trace("ord-2").hops()).singleElement().extracting(HopView::status).isEqualTo("unknown");
+        assertThat(index.skipped()).startsWith("489 record(s) of the flow's topics were skipped");
+    }
+
+    @Test
+    void onlyTheNewestOrdersAreKept() {
+        for (int i = 0; i <= OrderIndex.MAX_ORDERS; i++) {
+            index.addRecord("orders", 0, stored(i, i, "ord-" + i, "{}"));
+        }
+        assertThat(index.trace("ord-0")).isNull();
+        assertThat(index.trace("ord-" + OrderIndex.MAX_ORDERS)).isNotNull();
+        assertThat(index.recent(3)).extracting(Views.OrderSummaryView::orderId)
+                .containsExactly("ord-5000", "ord-4999", "ord-4998");
+    }
+
+    private static PartitionWindow.Stored stored(long offset, long timestamp, String key, String value) {
+        return new PartitionWindow.Stored(offset, timestamp, bytes(key), bytes(value), value.length(), List.of(), 0);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
