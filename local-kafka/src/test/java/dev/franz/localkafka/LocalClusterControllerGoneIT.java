@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.testing.TestNames;
 import dev.franz.testing.TestProcesses;
 
@@ -90,8 +89,8 @@ class LocalClusterControllerGoneIT {
 
     @Test
     void withItsOnlyControllerKilledTheClusterIsReportedAndStillStopsWithin20Seconds() throws Exception {
-        int port = freeConsecutivePorts(3);
-        int controllerPort = EmbeddedKafkaBroker.freePort();
+        int port = freeConsecutivePorts(4);
+        int controllerPort = port + 3;
         TestProcesses localKafka = TestProcesses.java(LocalKafka.class, "--brokers", "3", "--controllers", "1",
                 "--port", String.valueOf(port), "--controller-port", String.valueOf(controllerPort), "--data-dir",
                 dataDir.toString());

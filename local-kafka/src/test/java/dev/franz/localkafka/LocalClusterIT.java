@@ -1,6 +1,6 @@
 package dev.franz.localkafka;
 
-import static dev.franz.embedded.EmbeddedKafkaBroker.freePort;
+import static dev.franz.localkafka.LocalClusterStarterKilledIT.freeConsecutivePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,7 +38,8 @@ class LocalClusterIT {
 
     @Test
     void killingABrokerLosesNoAcknowledgedRecord() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(3, 1, freePort(), freePort(), dataDir)) {
+        int port = freeConsecutivePorts(4); // three brokers, then the controller
+        try (LocalCluster cluster = LocalCluster.start(3, 1, port, port + 3, dataDir)) {
             Properties props = new Properties();
             props.put("bootstrap.servers", cluster.bootstrapServers());
             try (Admin admin = Admin.create(props)) {
