@@ -5,6 +5,7 @@
 import { el, keyColour, time, seconds, number, setText } from './dom.js';
 import { lagChart } from './chart.js';
 import { drawFlow } from './flow.js';
+import { drawShareGroups } from './shares.js';
 
 const state = {
   cluster: null,
@@ -30,6 +31,7 @@ events.addEventListener('cluster', message => {
   drawGroups();
   drawTimeline();
   drawFlow(state.cluster);
+  drawShareGroups(state.cluster);
 });
 events.addEventListener('records', message => {
   const changed = new Set();

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -56,6 +58,7 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -139,7 +142,7 @@ final class KafkaWatcher implements AutoCloseable {
         this.orders = new OrderIndex(flowTopics);
         this.out = out;
         this.latest = new ClusterView(System.currentTimeMillis(), bootstrapServers, false, "Connecting to " + bootstrapServers
-                + "...", null, List.of(), List.of(), List.of(), List.of(), null);
+                + "...", null, List.of(), List.of(), List.of(), List.of(), null, List.of());
     }
 
     /** What the live view saw of one order on the flow's topics, or null. */
@@ -243,7 +246,7 @@ final class KafkaWatcher implements AutoCloseable {
                 + " KAFKA_BOOTSTRAP_SERVERS. Retrying every second.";
         ClusterView last = latest;
         return new ClusterView(System.currentTimeMillis(), bootstrapServers, false, problem, downSince, last.topics(),
-                last.groups(), last.timeline(), last.transactions(), last.flow());
+                last.groups(), last.timeline(), last.transactions(), last.flow(), last.shareGroups());
     }
 
     /** One look at the cluster: at most one call of each kind. */
@@ -281,7 +284,76 @@ final class KafkaWatcher implements AutoCloseable {
         long now = System.currentTimeMillis();
         Views.FlowView flowView = flow.build(now, topics, groups, producers(admin, flowPartitions), transactions,
                 orders.recent(RECENT_ORDERS), orders.skipped());
-        return new ClusterView(now, bootstrapServers, true, null, null, topics, groups, events, transactions, flowView);
+        return new ClusterView(now, bootstrapServers, true, null, null, topics, groups, events, transactions, flowView,
+                shareGroups(admin, groups, topics));
+    }
+
+    /**
+     * Each share group's settings, as the broker holds them (Admin {@code describeConfigs} on a GROUP
+     * resource), and its dead-letter topic's newest records, from what the records loop read. What
+     * the Admin API does not report: which record a member holds now, under which lock, and how many
+     * times a record still in the group was delivered; only the start offset and the dead letters'
+     * headers tell of deliveries.
+     */
+    private List<Views.ShareGroupView> shareGroups(Admin admin, List<GroupView> groups, List<TopicView> topics)
+            throws InterruptedException {
+        List<ConfigResource> resources = groups.stream().filter(g -> g.type().equals("share"))
+                .map(g -> new ConfigResource(ConfigResource.Type.GROUP, g.id())).toList();
+        if (resources.isEmpty()) {
+            return List.of();
+        }
+        var configs = admin.describeConfigs(resources).values();
+        List<Views.ShareGroupView> views = new ArrayList<>();
+        for (ConfigResource resource : resources) {
+            Config config = getOrNull(configs.get(resource));
+            String deadLetterTopic = value(config, "errors.deadletterqueue.topic.name");
+            Long count = null;
+            List<Views.DeadLetterView> deadLetters = new ArrayList<>();
+            if (deadLetterTopic != null && !deadLetterTopic.isEmpty()) {
+                for (TopicView topic : topics) {
+                    if (topic.name().equals(deadLetterTopic)) {
+                        count = topic.partitions().stream().mapToLong(p -> p.highWatermark() - p.logStartOffset()).sum();
+                        topic.partitions().forEach(p -> deadLetters.addAll(deadLetters(new TopicPartition(topic.name(), p.partition()))));
+                    }
+                }
+            }
+            deadLetters.sort(Comparator.comparingLong(Views.DeadLetterView::timestamp).reversed());
+            views.add(new Views.ShareGroupView(resource.name(), value(config, "share.delivery.count.limit"),
+                    value(config, "share.record.lock.duration.ms"), value(config, "share.auto.offset.reset"),
+                    deadLetterTopic, count, deadLetters));
+        }
+        return views;
+    }
+
+    private static String value(Config config, String name) {
+        ConfigEntry entry = config == null ? null : config.get(name);
+        return entry == null ? null : entry.value();
+    }
+
+    /** The dead letters the records loop keeps for one partition of a dead-letter topic. */
+    private List<Views.DeadLetterView> deadLetters(TopicPartition tp) {
+        PartitionWindow window = windows.get(tp);
+        List<Views.DeadLetterView> found = new ArrayList<>();
+        if (window == null) {
+            return found;
+        }
+        synchronized (window) {
+            for (PartitionWindow.Cell cell : window.cells()) {
+                Stored r = cell.record();
+                if (r == null) {
+                    continue;
+                }
+                Map<String, String> headers = new HashMap<>();
+                r.headers().forEach(h -> headers.put(h.key(), h.value() == null ? null
+                        : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                found.add(new Views.DeadLetterView(tp.partition(), r.offset(), r.timestamp(), RecordText.shortText(r.key()),
+                        r.value() == null ? null : RecordText.shortText(r.value()), headers.get("__dlq.errors.delivery.count"),
+                        headers.get("__dlq.errors.message"), headers.get("__dlq.errors.topic") == null ? null
+                        : headers.get("__dlq.errors.topic") + "-" + headers.get("__dlq.errors.partition") + " offset "
+                        + headers.get("__dlq.errors.offset")));
+            }
+        }
+        return found;
     }
 
     /**

@@ -14,7 +14,21 @@ final class Views {
     /** The cluster as the Admin API reported it at {@code time}, about once a second. */
     record ClusterView(long time, String bootstrapServers, boolean brokerUp, String problem, Long problemSince,
                        List<TopicView> topics, List<GroupView> groups, List<TimelineEvent> timeline,
-                       List<TransactionView> transactions, FlowView flow) {
+                       List<TransactionView> transactions, FlowView flow, List<ShareGroupView> shareGroups) {
+    }
+
+    /**
+     * A share group as a mechanism: its settings on the broker (Admin {@code describeConfigs} on the
+     * group), and its dead-letter topic: how many records it holds and the newest, with the delivery
+     * count at which the broker gave each up. Its members and start offsets are in its {@link GroupView}.
+     */
+    record ShareGroupView(String group, String deliveryLimit, String lockMs, String autoOffsetReset,
+                          String deadLetterTopic, Long deadLetterCount, List<DeadLetterView> deadLetters) {
+    }
+
+    /** A record of a share group's dead-letter topic, with what its {@code __dlq.errors.*} headers say. */
+    record DeadLetterView(int partition, long offset, long timestamp, String key, String value, String deliveryCount,
+                          String reason, String source) {
     }
 
     /**

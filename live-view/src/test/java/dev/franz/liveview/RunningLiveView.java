@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 /** The live view in the test's JVM, as {@code live-view} runs it, on a port the system picks. */
-final class RunningLiveView implements AutoCloseable {
+public final class RunningLiveView implements AutoCloseable {
 
     private final KafkaWatcher watcher;
     private final WebServer server;
@@ -17,7 +17,7 @@ final class RunningLiveView implements AutoCloseable {
         this.server = server;
     }
 
-    static RunningLiveView start(Properties clientProperties, String bootstrapServers) {
+    public static RunningLiveView start(Properties clientProperties, String bootstrapServers) {
         return start(clientProperties, bootstrapServers, new Level3Flow.Topics("orders", "payments", "orders.DLT",
                 "notifications"));
     }
@@ -31,7 +31,7 @@ final class RunningLiveView implements AutoCloseable {
         return new RunningLiveView(watcher, server);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.port() + "/";
     }
 
