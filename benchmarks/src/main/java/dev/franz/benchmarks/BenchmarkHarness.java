@@ -94,6 +94,10 @@ public final class BenchmarkHarness implements Callable<Integer> {
                         new ChildJvm("256m"));
                 results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000), Group.level3));
                 results.add(progress(level3.endToEndLatency(quick ? 1_000 : 20_000), Group.level3));
+                if (!quick) {
+                    // Real runs only: two flows and a browser per round, minutes that a quick check need not spend.
+                    results.add(progress(level3.endToEndLatencyWithLiveView(20_000), Group.level3));
+                }
             }
             if (runs(Group.schemas)) {
                 SchemaScenarios schemas = new SchemaScenarios(broker.bootstrapServers(), quick ? 5_000 : 100_000,

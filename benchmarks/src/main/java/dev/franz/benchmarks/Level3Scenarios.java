@@ -99,6 +99,34 @@ final class Level3Scenarios {
     Measurement endToEndLatency(long orders) throws Exception {
         Measurement m = Measurement.of("order created -> payment notification produced, p99 at ~1,000 orders/s",
                 "", "ms", false, Double.NaN).withAbsoluteGoal("< 250 ms");
+        LatencyRun run = latencyRun(orders, false);
+        m.ours().add(percentile(run.latencies(), 0.99));
+        return m.withNote(run.note() + " (gateway latency and failures off; no reference tool)");
+    }
+
+    /**
+     * The same flow with the live view watching it and its page open in Chromium, against the flow
+     * without them, alternating in the same run: what watching costs the services.
+     */
+    Measurement endToEndLatencyWithLiveView(long orders) throws Exception {
+        Measurement m = Measurement.of("order -> payment notification p99 at ~1,000 orders/s, live view and its page open",
+                "the same flow without the live view", "ms", false, 1.2);
+        List<String> notes = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            boolean watchedFirst = round % 2 == 1;
+            for (boolean watched : new boolean[] {watchedFirst, !watchedFirst}) {
+                LatencyRun run = latencyRun(orders, watched);
+                (watched ? m.ours() : m.references()).add(percentile(run.latencies(), 0.99));
+                notes.add((watched ? "watched: " : "alone: ") + run.note());
+            }
+        }
+        return m.withNote(String.join("; ", notes));
+    }
+
+    private record LatencyRun(List<Double> latencies, String note) {
+    }
+
+    private LatencyRun latencyRun(long orders, boolean withLiveView) throws Exception {
         int run = ++runNumber;
         String ordersTopic = topic("lat-orders");
         String payments = topic("lat-payments");
@@ -107,7 +135,8 @@ final class Level3Scenarios {
                 "--set", "TOPIC_PAYMENTS=" + payments, "--set", "TOPIC_NOTIFICATIONS=" + notifications,
                 "--set", "TOPIC_ORDERS_DLT=" + ordersTopic + ".DLT");
         List<Process> services = new ArrayList<>();
-        try {
+        // The live view gets the flow's topic names, so that its page draws this flow and follows its orders.
+        try (AutoCloseable liveView = withLiveView ? LiveViewScenarios.OpenLiveView.start(topics, jvm) : () -> { }) {
             List<String> paymentArgs = new ArrayList<>(topics);
             paymentArgs.addAll(List.of("--group", "lat-pay-" + run, "--instance", String.valueOf(run),
                     "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"));
@@ -131,10 +160,9 @@ final class Level3Scenarios {
             Summary placed = Summary.run(jvm, ORDER_PRODUCER, producerArgs, RUN_TIMEOUT);
             String achieved = String.format("%.0f", placed.perSecond());
             List<Double> latencies = paymentNotificationLatencies(ordersTopic, notifications, orders, measuredFrom);
-            m.ours().add(percentile(latencies, 0.99));
-            return m.withNote(String.format("%d orders at %s orders/s after %,d warm-up orders; latency p50 %.0f ms,"
-                            + " p99 %.0f ms, max %.0f ms (gateway latency and failures off; no reference tool)", latencies.size(), achieved,
-                    WARM_UP_ORDERS, percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0)));
+            return new LatencyRun(latencies, String.format("%d orders at %s orders/s after %,d warm-up orders; latency"
+                            + " p50 %.0f ms, p99 %.0f ms, max %.0f ms", latencies.size(), achieved, WARM_UP_ORDERS,
+                    percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0)));
         } finally {
             for (Process service : services) {
                 service.destroy();

@@ -307,9 +307,14 @@ final class LiveViewScenarios {
     }
 
     /** The live view's JVM and a Chromium page on it. */
-    private record OpenLiveView(Process process, ChromeDriver browser, Path profile) implements AutoCloseable {
+    record OpenLiveView(Process process, ChromeDriver browser, Path profile) implements AutoCloseable {
 
         static OpenLiveView start(String bootstrapServers, ChildJvm jvm) throws Exception {
+            return start(List.of("--bootstrap-servers", bootstrapServers), jvm);
+        }
+
+        /** With {@code configuration}: the live view's --bootstrap-servers and --set arguments. */
+        static OpenLiveView start(List<String> configuration, ChildJvm jvm) throws Exception {
             if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
                 throw new IllegalStateException("The live view's benchmark runs a real browser: " + CHROMIUM + " and "
                         + CHROMEDRIVER + " are needed (Debian: apt-get install chromium chromium-driver).");
@@ -318,8 +323,9 @@ final class LiveViewScenarios {
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            Process process = jvm.start(LIVE_VIEW, List.of("--bootstrap-servers", bootstrapServers, "--port",
-                    String.valueOf(port)));
+            List<String> arguments = new ArrayList<>(configuration);
+            arguments.addAll(List.of("--port", String.valueOf(port)));
+            Process process = jvm.start(LIVE_VIEW, arguments);
             URI url = URI.create("http://127.0.0.1:" + port + "/");
             awaitAnswer(process, url);
             Path profile = Files.createTempDirectory("franz-bench-chromium");
