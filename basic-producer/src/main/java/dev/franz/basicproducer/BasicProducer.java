@@ -86,11 +86,13 @@ public final class BasicProducer implements Callable<Integer> {
     Compression compression;
 
     @Option(names = "--linger-ms", paramLabel = "MS", defaultValue = "5", converter = Numbers.NotNegative.class,
-            description = "How long the producer waits to fill a batch (default: ${DEFAULT-VALUE}).")
+            description = "How long the producer waits to fill a batch (default: ${DEFAULT-VALUE}, Kafka 4's default).")
     long lingerMs;
 
     @Option(names = "--batch-size", paramLabel = "BYTES", defaultValue = "65536", converter = Numbers.PositiveInt.class,
-            description = "Largest batch per partition (default: ${DEFAULT-VALUE}).")
+            description = "Largest batch per partition (default: ${DEFAULT-VALUE}; Kafka's default is 16384). A larger"
+                    + " batch carries more records per request when they come fast (--pause-ms 0); at a few records a"
+                    + " second each batch holds one record anyway.")
     int batchSize;
 
     @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
@@ -150,7 +152,7 @@ public final class BasicProducer implements Callable<Integer> {
 
         Random random = seed == null ? new Random() : new Random(seed);
         UserEventGenerator events = new UserEventGenerator(random, Clock.systemUTC(), users);
-        GracefulShutdown shutdown = new GracefulShutdown();
+        GracefulShutdown shutdown = new GracefulShutdown(GracefulShutdown.PRODUCER_UNFINISHED);
         // Ctrl-C stops the loop; the shutdown hook waits until this block is done, so the records
         // already sent are acknowledged, not lost, and the summary is printed.
         try (shutdown) {

@@ -110,7 +110,7 @@ public final class OrderProducer implements Callable<Integer> {
         OrderGenerator generator = new OrderGenerator(seed == null ? new Random() : new Random(seed), Clock.systemUTC(),
                 customers);
         long intervalNanos = Math.round(intervalSeconds * 1e9);
-        GracefulShutdown shutdown = new GracefulShutdown();
+        GracefulShutdown shutdown = new GracefulShutdown(GracefulShutdown.PRODUCER_UNFINISHED);
         // Ctrl-C stops placing orders; the shutdown hook waits until those already sent are acknowledged.
         try (shutdown) {
             // A producer has no poll() to wake up: the loop checks shutdown.requested() between sends.

@@ -174,7 +174,7 @@ public final class SchemaEvolutionLesson {
             AtomicLong sent = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             long startedAt = System.nanoTime();
-            GracefulShutdown shutdown = new GracefulShutdown();
+            GracefulShutdown shutdown = new GracefulShutdown(GracefulShutdown.PRODUCER_UNFINISHED);
             // Ctrl-C stops the loop; the shutdown hook waits until the orders already sent are acknowledged.
             try (shutdown) {
                 // A producer has no poll() to wake up: the loop checks shutdown.requested() between sends.

@@ -173,7 +173,12 @@ public final class ShareConsumerLesson implements Callable<Integer> {
         Topics.awaitExisting(config, List.of(topic), out);
         String clientId = "job-worker-" + instance;
         long startedAt = System.nanoTime();
-        GracefulShutdown shutdown = new GracefulShutdown();
+        // Ctrl-C wakes up poll(), not a job being worked on: a long job (--hold-every) keeps the worker
+        // past the hook's wait. What it held is not acknowledged, so the broker gives it out again.
+        GracefulShutdown shutdown = new GracefulShutdown(membership == Membership.SHARE_GROUP
+                ? "A job was still being worked on, or the broker does not answer. Jobs this worker had not"
+                + " acknowledged go back to the group once their lock expires (" + lockSeconds + " s)."
+                : GracefulShutdown.CONSUMER_UNFINISHED);
         try (shutdown) {
             if (membership == Membership.SHARE_GROUP) {
                 requireShareGroups(config);

@@ -136,6 +136,32 @@ class ShareGroupsIT {
         }
     }
 
+    @Test
+    void ctrlCWhileAJobIsWorkedOnEndsWithin10SecondsAndSaysWhatItWaitedFor() throws Exception {
+        Jobs.createTopics(config, topic);
+        place(List.of(jobs(3)));
+        ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 3);
+        TestProcesses worker = TestProcesses.java(ShareConsumerLesson.class, "--bootstrap-servers",
+                kafka.bootstrapServers(), "--set", "TOPIC_JOBS=" + topic, "--group", group, "--instance", "8",
+                "--work-ms", "0", "--hold-every", "1");
+        Process process = worker.process();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> worker.printed("holding it"));
+            long stoppedAt = System.nanoTime();
+            // SIGTERM, as Ctrl-C: the hook runs while the job is still being worked on. Through the handle:
+            // Process.destroy() would close our end of its output too.
+            process.toHandle().destroy();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("ended within 10 s").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(String.join("\n", worker.lines()))
+                    .contains("A job was still being worked on, or the broker does not answer")
+                    .contains("go back to the group once their lock expires (15 s)")
+                    .doesNotContain("read again"));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     private SharePartitionOffsetInfo shareGroupOffsets() throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(Map.of(group,

@@ -65,7 +65,9 @@ public final class RunSummary {
     }
 
     public void print(PrintStream out) {
-        out.printf("%nSummary: %s %s %,d %s in %.2f s (%,.0f %s/s)%n", program, verb, count, unit, seconds(),
+        // "1 order", "2 orders": the units are plural nouns ending in s.
+        String counted = count == 1 && unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
+        out.printf("%nSummary: %s %s %,d %s in %.2f s (%,.0f %s/s)%n", program, verb, count, counted, seconds(),
                 perSecond(), unit);
         details.forEach((label, text) -> out.printf("  %s: %s%n", label, text));
     }

@@ -35,9 +35,30 @@ public final class GracefulShutdown implements AutoCloseable {
      */
     private static final Duration MAX_WAIT = Duration.ofSeconds(8);
 
+    /** What a consumer loses when it cannot close in time. */
+    public static final String CONSUMER_UNFINISHED = "Is the broker reachable? Records read since the last commit will be"
+            + " read again.";
+    /** What a producer loses when it cannot close in time. */
+    public static final String PRODUCER_UNFINISHED = "Is the broker reachable? Records not yet acknowledged may not have"
+            + " been written.";
+
     private final CountDownLatch loopClosed = new CountDownLatch(1);
+    private final String unfinished;
     private volatile boolean requested;
     private Thread hook;
+
+    /** For a consumer loop: what is lost if it cannot close in time is {@link #CONSUMER_UNFINISHED}. */
+    public GracefulShutdown() {
+        this(CONSUMER_UNFINISHED);
+    }
+
+    /**
+     * {@code unfinished}: what the program says, after "Stopped without finishing", when it did not
+     * end within 8 s: what may be at fault and what is lost (e.g. {@link #PRODUCER_UNFINISHED}).
+     */
+    public GracefulShutdown(String unfinished) {
+        this.unfinished = unfinished;
+    }
 
     /** Registers the shutdown hook that wakes {@code consumer} up. Call once, right after creating it. */
     public void wakeUpOnExit(Consumer<?, ?> consumer) {
@@ -61,9 +82,8 @@ public final class GracefulShutdown implements AutoCloseable {
             onSignal.run();
             try {
                 if (!loopClosed.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    System.out.printf("%nStopped without finishing: the clients did not close within %d s (is the"
-                            + " broker reachable?). Records not yet acknowledged may not have been written, and"
-                            + " records read since the last commit will be read again.%n", MAX_WAIT.toSeconds());
+                    System.out.printf("%nStopped without finishing: the program did not end within %d s. %s%n",
+                            MAX_WAIT.toSeconds(), unfinished);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
