@@ -107,6 +107,12 @@ public final class LocalKafka implements Callable<Integer> {
     }
 
     private int runOneNode(Path dir) throws InterruptedException {
+        if (stoppedUncleanly(dir)) {
+            // A broker writes this marker when it stops cleanly (Ctrl-C here) and deletes it when it starts;
+            // without it, the broker checks its log segments first, which takes longer than a usual start.
+            out.println("The broker in " + shown(dir) + " did not stop cleanly last time (killed, or the machine went"
+                    + " down): it checks its logs before it starts (log recovery), which takes longer than usual.");
+        }
         long startedAt = System.nanoTime();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, controllerPort != null ? controllerPort : 9093,
                 dir, Map.of());
@@ -236,6 +242,11 @@ public final class LocalKafka implements Callable<Integer> {
         out.println("  bin/kafka-topics --bootstrap-server " + broker.bootstrapServers() + " --list   # Kafka's own tools are in bin/");
         out.println("  ./mvnw -q compile exec:java -pl basic-consumer   # Level 1: docs/level-1.md");
         out.println();
+    }
+
+    /** Data kept from an earlier run whose broker did not stop cleanly (no {@code .kafka_cleanshutdown}). */
+    static boolean stoppedUncleanly(Path dir) {
+        return Files.exists(dir.resolve("meta.properties")) && !Files.exists(dir.resolve(".kafka_cleanshutdown"));
     }
 
     static Path defaultDataDir(String folder) {

@@ -25,6 +25,15 @@ class LocalKafkaTest {
     Path dir;
 
     @Test
+    void dataOfABrokerThatWasKilledIsToldApartFromACleanStopAndFromNoData(@TempDir Path dir) throws IOException {
+        assertThat(LocalKafka.stoppedUncleanly(dir)).as("no data yet").isFalse();
+        Files.writeString(dir.resolve("meta.properties"), "node.id=1\n");
+        assertThat(LocalKafka.stoppedUncleanly(dir)).as("a broker's data without the clean-shutdown marker").isTrue();
+        Files.writeString(dir.resolve(".kafka_cleanshutdown"), "{}");
+        assertThat(LocalKafka.stoppedUncleanly(dir)).as("stopped cleanly").isFalse();
+    }
+
+    @Test
     void resetWipesABrokerDataDirectory() throws IOException {
         Path data = Files.createDirectories(dir.resolve(".kafka-data"));
         Files.writeString(data.resolve("meta.properties"), "node.id=1\n");
