@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 
 import dev.franz.common.UserFacingException;
@@ -40,6 +41,9 @@ final class TopicAdmin {
         this.admin = admin;
     }
 
+    /** How long a topic's creation may take before the lesson says why it does not come. */
+    static final java.time.Duration CREATE_TIMEOUT = java.time.Duration.ofSeconds(15);
+
     List<String> list() throws InterruptedException {
         return get(admin.listTopics().names(), "list topics").stream().sorted().toList();
     }
@@ -47,13 +51,18 @@ final class TopicAdmin {
     /** @return the replication factor the topic got (the cluster's default when {@code replicationFactor} is empty) */
     int create(String name, int partitions, Optional<Short> replicationFactor) throws InterruptedException {
         try {
+            // Kafka's default waits default.api.timeout.ms (60 s) for an answer; a topic is created by the
+            // active controller, and a cluster that has lost its controllers answers nothing meanwhile.
             CreateTopicsResult result = admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions),
-                    replicationFactor)));
+                    replicationFactor)), new CreateTopicsOptions().timeoutMs((int) CREATE_TIMEOUT.toMillis()));
             result.all().get();
             return result.replicationFactor(name).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
                 throw new UserFacingException("Topic " + name + " already exists.");
+            }
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw createTimedOut(name);
             }
             throw failure("create topic " + name, e);
         }
@@ -95,5 +104,13 @@ final class TopicAdmin {
 
     private static UserFacingException failure(String what, ExecutionException e) {
         return new UserFacingException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+    }
+
+    /** A topic's creation that timed out, said in words: the usual cause is a cluster without its controller. */
+    static UserFacingException createTimedOut(String name) {
+        return new UserFacingException("Could not create topic " + name + ": no answer within " + CREATE_TIMEOUT.toSeconds()
+                + " s. Brokers still serve records without their controllers, but only the active controller creates"
+                + " topics: is a controller (or a majority of the controllers) running? local-kafka's output says"
+                + " when one ended.");
     }
 }
