@@ -161,7 +161,9 @@ public final class BasicConsumer implements Callable<Integer> {
             Properties props = consumerProperties(config, group, offsetReset, settings, groupProtocol);
             try (KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                     new JsonDeserializer<>(JsonNode.class))) {
-                shutdown.wakeUpOnExit(consumer);
+                // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
+                // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
+                shutdown.onExit(consumer::wakeup);
                 summary = new ConsumeLoop(consumer, settings, out, new ConnectionLines(out, config.bootstrapServers()))
                         .run(topicName);
             }

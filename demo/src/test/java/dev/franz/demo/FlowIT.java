@@ -24,7 +24,7 @@ import dev.franz.common.events.Order;
 import dev.franz.common.events.PaymentResult;
 import dev.franz.common.events.PaymentStatus;
 import dev.franz.common.json.JsonDeserializer;
-import dev.franz.common.kafka.CommittedRecords;
+import dev.franz.testing.CommittedRecords;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.liveview.Browser;
 import dev.franz.testing.KafkaBrokerExtension;

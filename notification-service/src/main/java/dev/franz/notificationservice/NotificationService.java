@@ -165,7 +165,9 @@ public final class NotificationService implements Callable<Integer> {
                     instanceName), new StringDeserializer(), new ByteArrayDeserializer());
                  Producer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config, instanceName),
                          new StringSerializer(), new ByteArraySerializer())) {
-                shutdown.wakeUpOnExit(consumer);
+                // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
+                // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
+                shutdown.onExit(consumer::wakeup);
                 run(consumer, producer, processor, List.of(ordersTopic, paymentsTopic));
             }
             NotificationProcessor.Counts counts = processor.counts();

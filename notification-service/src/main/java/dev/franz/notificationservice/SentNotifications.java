@@ -1,11 +1,17 @@
 package dev.franz.notificationservice;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -13,7 +19,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.franz.common.events.Notification;
 import dev.franz.common.events.NotificationKind;
 import dev.franz.common.json.JsonDeserializer;
-import dev.franz.common.kafka.CommittedRecords;
 
 /**
  * Which (order, kind) pairs were already notified, so that an order or payment seen twice (replayed,
@@ -29,9 +34,7 @@ final class SentNotifications {
     static SentNotifications load(Properties clientProperties, String topic, Duration timeout) {
         SentNotifications notifications = new SentNotifications();
         JsonDeserializer<Notification> reader = new JsonDeserializer<>(Notification.class);
-        // Only notifications whose transaction committed were really sent.
-        for (ConsumerRecord<String, byte[]> record : CommittedRecords.readAll(clientProperties, topic,
-                new StringDeserializer(), new ByteArrayDeserializer(), timeout)) {
+        for (ConsumerRecord<String, byte[]> record : readToEnd(clientProperties, topic, timeout)) {
             try {
                 Notification notification = reader.deserialize(topic, record.value());
                 if (notification != null) {
@@ -42,6 +45,36 @@ final class SentNotifications {
             }
         }
         return notifications;
+    }
+
+    /**
+     * The topic from its start to its end as it is now, as a downstream exactly-once reader sees it:
+     * {@code read_committed} (only notifications whose transaction committed were really sent), and
+     * {@code assign()} without a group, so this reader joins nothing and commits nothing.
+     */
+    private static List<ConsumerRecord<String, byte[]>> readToEnd(Properties clientProperties, String topic,
+                                                                  Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // For a read_committed consumer the end is the last stable offset: before any open transaction.
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     boolean wasSent(String orderId, NotificationKind kind) {

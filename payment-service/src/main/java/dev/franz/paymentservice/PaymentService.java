@@ -254,8 +254,9 @@ public final class PaymentService implements Callable<Integer> {
                     instanceName, maxPollRecords), new StringDeserializer(), new ByteArrayDeserializer());
                  Producer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config, instanceName),
                          new StringSerializer(), new ByteArraySerializer())) {
-                // Ctrl-C: the hook calls consumer.wakeup(), and the next poll() throws WakeupException.
-                shutdown.wakeUpOnExit(consumer);
+                // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
+                // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
+                shutdown.onExit(consumer::wakeup);
                 run(consumer, producer, processor, ordersTopic);
             }
             PaymentStats stats = processor.stats();

@@ -28,7 +28,7 @@ import dev.franz.common.events.OrderItem;
 import dev.franz.common.events.PaymentResult;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
-import dev.franz.common.kafka.CommittedRecords;
+import dev.franz.testing.CommittedRecords;
 import dev.franz.common.kafka.DeadLetters;
 import dev.franz.common.kafka.Topics;
 import dev.franz.embedded.EmbeddedKafkaBroker;

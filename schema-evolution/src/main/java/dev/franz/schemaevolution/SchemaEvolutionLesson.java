@@ -280,7 +280,9 @@ public final class SchemaEvolutionLesson {
                          new StringDeserializer(), new ConfluentAvroDeserializer(registry, version.schema()));
                  KafkaProducer<String, byte[]> deadLetterProducer = new KafkaProducer<>(config.clientProperties(),
                          new StringSerializer(), new ByteArraySerializer())) {
-                shutdown.wakeUpOnExit(consumer);
+                // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
+                // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
+                shutdown.onExit(consumer::wakeup);
                 consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {

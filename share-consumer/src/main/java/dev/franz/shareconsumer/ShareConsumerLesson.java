@@ -189,8 +189,7 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                 try (ShareConsumer<String, String> consumer = new KafkaShareConsumer<>(
                         shareConsumerProperties(config, group, clientId, maxPollRecords), new StringDeserializer(),
                         new StringDeserializer())) {
-                    // Ctrl-C: the hook calls consumer.wakeup(), and the next poll() throws WakeupException.
-                    shutdown.onExit(consumer::wakeup);
+                        shutdown.onExit(consumer::wakeup);
                     runShareGroup(consumer, topic);
                 }
             } else {
@@ -199,7 +198,9 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                         consumerGroupProperties(config, group + "-classic", clientId, maxPollRecords),
                         new StringDeserializer(),
                         new StringDeserializer())) {
-                    shutdown.wakeUpOnExit(consumer);
+                    // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
+                    // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
+                    shutdown.onExit(consumer::wakeup);
                     runConsumerGroup(consumer, topic);
                 }
             }

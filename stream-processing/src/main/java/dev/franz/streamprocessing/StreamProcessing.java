@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,16 +12,24 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -33,6 +42,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.cli.ConsoleLines;
@@ -42,9 +52,9 @@ import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserProfile;
 import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.json.JsonSerializer;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.ConnectionLines;
-import dev.franz.common.kafka.CommittedRecords;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
@@ -134,7 +144,7 @@ public final class StreamProcessing implements Callable<Integer> {
                 topics.windowedCounts()), out);
         Topics.awaitExisting(config, List.of(topics.events()), out);
         if (mode == Mode.ENRICHMENT) {
-            ProfileSeeder.ensureProfiles(config, topics.profiles(), out);
+            ensureProfiles(config, topics.profiles(), out);
         }
         String engineName = engine.name().toLowerCase(Locale.ROOT);
         String name = applicationId != null ? applicationId
@@ -148,9 +158,7 @@ public final class StreamProcessing implements Callable<Integer> {
         PlainProcessor processor = switch (mode) {
             case STATEFUL -> new PlainStatefulProcessor(topics);
             case ENRICHMENT -> new PlainEnrichmentProcessor(topics, ProfileSeeder.byUser(
-                    CommittedRecords.readAll(config.clientProperties(), topics.profiles(), new StringDeserializer(),
-                            new JsonDeserializer<>(UserProfile.class), Duration.ofSeconds(30))
-                            .stream().map(record -> record.value()).toList()));
+                    readProfiles(config.clientProperties(), topics.profiles(), Duration.ofSeconds(30))));
             case WINDOWED -> new PlainWindowedProcessor(topics, Duration.ofSeconds(windowSeconds),
                     Duration.ofSeconds(graceSeconds), out);
         };
@@ -171,7 +179,9 @@ public final class StreamProcessing implements Callable<Integer> {
                     new ByteArrayDeserializer());
                  Producer<String, byte[]> producer = new KafkaProducer<>(config.clientProperties(),
                          new StringSerializer(), new ByteArraySerializer())) {
-                shutdown.wakeUpOnExit(consumer);
+                // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
+                // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
+                shutdown.onExit(consumer::wakeup);
                 plain = new PlainEngine(consumer, producer, processor, out, Duration.ofSeconds(reportSeconds),
                         new ConnectionLines(out, config.bootstrapServers()));
                 processed = plain.run(topics.events(), Duration.ofSeconds(idleTimeoutSeconds));
@@ -297,5 +307,70 @@ public final class StreamProcessing implements Callable<Integer> {
                 .filter(entry -> entry.getKey().name().equals(name) && entry.getKey().group().equals(group))
                 .mapToDouble(entry -> ((Number) entry.getValue().metricValue()).doubleValue())
                 .sum();
+    }
+
+    /**
+     * Creates the compacted profiles topic and, if it is new, fills it with {@link ProfileSeeder#PROFILES}.
+     * Each send's result is checked before the line saying so is printed.
+     */
+    static void ensureProfiles(FranzConfig config, String topic, PrintStream out) {
+        boolean created;
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            // Compacted: Kafka keeps at least the latest record of every key for ever, so the topic is
+            // a table of the current profiles that any consumer can rebuild from the start.
+            created = !Topics.createIfMissing(admin, List.of(config.newTopic(topic)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
+                    Duration.ofSeconds(30)).isEmpty();
+        }
+        if (!created) {
+            return;
+        }
+        try (Producer<String, UserProfile> producer = new KafkaProducer<>(config.clientProperties(),
+                new StringSerializer(), new JsonSerializer<>())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (UserProfile profile : ProfileSeeder.PROFILES) {
+                sent.add(producer.send(new ProducerRecord<>(topic, profile.userId(), profile)));
+            }
+            for (Future<RecordMetadata> result : sent) {
+                result.get(30, TimeUnit.SECONDS); // the broker's answer, or the reason it failed
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new UserFacingException("Could not write the profiles to " + topic + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within 30 s"), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserFacingException("Interrupted while writing the profiles to " + topic, e);
+        }
+        out.printf("Created the compacted topic %s with %d profiles (user-1 to user-%d)%n", topic,
+                ProfileSeeder.PROFILES.size(), ProfileSeeder.PROFILES.size());
+    }
+
+    /**
+     * The plain engine's copy of the table: every profile on the compacted topic, read from the start
+     * of each partition to its end as it is now (later records of a user replace earlier ones in
+     * {@link ProfileSeeder#byUser}). {@code assign()} without a group: this reader joins nothing and
+     * commits nothing. Kafka Streams does the same for a GlobalKTable, and then keeps following the topic.
+     */
+    static List<UserProfile> readProfiles(Properties clientProperties, String topic, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<UserProfile> profiles = new ArrayList<>();
+        try (KafkaConsumer<String, UserProfile> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new JsonDeserializer<>(UserProfile.class))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> profiles.add(record.value()));
+            }
+        }
+        return profiles;
     }
 }

@@ -41,7 +41,7 @@ import dev.franz.common.events.UserTotals;
 import dev.franz.common.events.WindowCount;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
-import dev.franz.common.kafka.CommittedRecords;
+import dev.franz.testing.CommittedRecords;
 import dev.franz.common.kafka.Topics;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;

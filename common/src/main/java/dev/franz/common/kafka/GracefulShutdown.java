@@ -4,19 +4,18 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.consumer.Consumer;
-
 /**
- * Ctrl-C for a consumer's poll loop, the classic way: a JVM shutdown hook calls
- * {@link Consumer#wakeup()}, the blocked {@code poll()} throws {@code WakeupException}, the loop
- * commits what it processed and closes the consumer, and only then does the hook let the JVM exit.
- * A producer's loop registers with {@link #onExit(Runnable)} and checks {@link #requested()} between sends.
+ * The JVM side of Ctrl-C, which is not a Kafka pattern: a shutdown hook that runs what the lesson
+ * gives it and then waits (at most 8 s) until the lesson's loop is done. The Kafka side is in each
+ * lesson: a consumer lesson passes {@code consumer::wakeup} (the blocked {@code poll()} throws
+ * {@code WakeupException}, the loop commits what it processed and closes the consumer); a producer's
+ * loop checks {@link #requested()} between sends.
  *
  * <pre>{@code
  * GracefulShutdown shutdown = new GracefulShutdown();
  * try (shutdown) {
  *     try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props)) {
- *         shutdown.wakeUpOnExit(consumer);
+ *         shutdown.onExit(consumer::wakeup);
  *         ... poll loop, catching WakeupException, committing ...
  *     }
  *     ... print a summary ...
@@ -58,11 +57,6 @@ public final class GracefulShutdown implements AutoCloseable {
      */
     public GracefulShutdown(String unfinished) {
         this.unfinished = unfinished;
-    }
-
-    /** Registers the shutdown hook that wakes {@code consumer} up. Call once, right after creating it. */
-    public void wakeUpOnExit(Consumer<?, ?> consumer) {
-        register(consumer::wakeup);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.franz.common.kafka;
+package dev.franz.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
-/** Reading a whole topic as it is now, the way a downstream exactly-once reader sees it. */
+/** For tests: a whole topic as it is now, the way a downstream exactly-once (read_committed) reader sees it. */
 public final class CommittedRecords {
 
     private CommittedRecords() {
