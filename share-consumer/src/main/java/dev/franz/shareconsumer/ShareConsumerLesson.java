@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -371,7 +372,8 @@ public final class ShareConsumerLesson implements Callable<Integer> {
      * --entity-type groups), not in the client: where a new group starts, how long a lock lasts, how
      * many deliveries a job gets, and where the jobs that run out of them go.
      */
-    static void configureGroup(FranzConfig config, String group, String topic, Duration lock, long deliveryLimit)
+    /** @return how many settings had to change (0 when a worker before this one set them already) */
+    static int configureGroup(FranzConfig config, String group, String topic, Duration lock, long deliveryLimit)
             throws InterruptedException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
         List<AlterConfigOp> settings = List.of(
@@ -385,7 +387,16 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                 set("errors.deadletterqueue.topic.name", deadLetterTopic(topic)),
                 set("errors.deadletterqueue.copy.record.enable", "true"));
         try (Admin admin = Admin.create(config.clientProperties())) {
-            admin.incrementalAlterConfigs(Map.of(resource, settings)).all().get();
+            // Every worker of the group starts here: only what differs on the broker is changed.
+            Config current = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            List<AlterConfigOp> changes = settings.stream().filter(op -> {
+                ConfigEntry now = current == null ? null : current.get(op.configEntry().name());
+                return now == null || !op.configEntry().value().equals(now.value());
+            }).toList();
+            if (!changes.isEmpty()) {
+                admin.incrementalAlterConfigs(Map.of(resource, changes)).all().get();
+            }
+            return changes.size();
         } catch (ExecutionException e) {
             throw new UserFacingException("Could not configure share group " + group + ": "
                     + e.getCause().getMessage(), e.getCause());

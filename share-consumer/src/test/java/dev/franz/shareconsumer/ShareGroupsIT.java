@@ -47,7 +47,10 @@ class ShareGroupsIT {
     @Test
     void threeWorkersOnOnePartitionAllWorkAndEveryJobIsAcceptedExactlyOnce() throws Exception {
         Jobs.createTopics(config, topic);
-        ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 3);
+        assertThat(ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 3))
+                .as("settings changed for a new group").isEqualTo(5);
+        // The next worker to start finds them set, and changes nothing.
+        assertThat(ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 3)).isZero();
         List<Worker> workers = new ArrayList<>();
         for (int n = 1; n <= 3; n++) {
             workers.add(Worker.start(config, group, topic, "--work-ms", "50", "--idle-timeout", "10", "--print-every", "0"));
