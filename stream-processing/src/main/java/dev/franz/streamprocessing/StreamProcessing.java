@@ -118,7 +118,7 @@ public final class StreamProcessing implements Callable<Integer> {
     OffsetReset offsetReset;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Numbers.NotNegative.class,
-            description = "Plain engine: " + ConsoleLines.IDLE_TIMEOUT_HELP)
+            description = ConsoleLines.IDLE_TIMEOUT_HELP)
     long idleTimeoutSeconds;
 
     @Mixin
@@ -219,11 +219,24 @@ public final class StreamProcessing implements Callable<Integer> {
                 streams.start();
                 String lastReport = "";
                 long nextReportAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(reportSeconds);
+                double consumedSoFar = 0;
+                long lastEventAt = System.nanoTime();
                 while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
                     connection.check(streams.metrics()); // one line when the broker goes, one when it is back
                     if (System.nanoTime() >= nextReportAt) {
                         lastReport = printIfChanged(report(streams, mode), lastReport);
                         nextReportAt += TimeUnit.SECONDS.toNanos(reportSeconds);
+                    }
+                    // --idle-timeout, as for the plain engine: the Streams threads' consumers say how many
+                    // events they have read; none for that long after the last one ends the run.
+                    double consumed = consumedFrom(streams.metrics(), topics.events());
+                    if (consumed > consumedSoFar) {
+                        consumedSoFar = consumed;
+                        lastEventAt = System.nanoTime();
+                    } else if (idleTimeoutSeconds > 0 && consumedSoFar > 0
+                            && System.nanoTime() - lastEventAt > TimeUnit.SECONDS.toNanos(idleTimeoutSeconds)) {
+                        out.printf("No new events for %d s: stopping.%n", idleTimeoutSeconds);
+                        break;
                     }
                 }
                 printIfChanged(report(streams, mode), lastReport);

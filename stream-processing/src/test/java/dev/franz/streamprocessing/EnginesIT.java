@@ -45,6 +45,7 @@ import dev.franz.testing.CommittedRecords;
 import dev.franz.common.kafka.Topics;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
+import dev.franz.testing.TestProcesses;
 
 /** Both engines on the same events, on a real broker: the same aggregates. */
 class EnginesIT {
@@ -83,6 +84,27 @@ class EnginesIT {
         assertThat(plainTotals.values().stream().map(UserTotals::purchaseTotal).reduce(BigDecimal.ZERO, BigDecimal::add))
                 .isEqualByComparingTo(events.stream().filter(e -> e.eventType().equals(UserEvent.PURCHASE))
                         .map(e -> new BigDecimal(e.attributes().get("amount"))).reduce(BigDecimal.ZERO, BigDecimal::add));
+    }
+
+    @Test
+    void theStreamsEngineEndsByItselfAfterIdleTimeoutAsThePlainEngineDoes() throws Exception {
+        StreamTopics topics = topics("idle");
+        produce(topics.events(), events(EVENTS));
+        String id = TestNames.unique("idle-app");
+        TestProcesses program = TestProcesses.java(List.of("-Dfranz.root=" + stateDir), StreamProcessing.class,
+                "--engine", "streams", "--idle-timeout", "3", "--application-id", id,
+                "--bootstrap-servers", kafka.bootstrapServers(), "--set", "TOPIC_USER_EVENTS=" + topics.events(),
+                "--set", "TOPIC_EVENT_TYPE_COUNTS=" + topics.typeCounts(), "--set", "TOPIC_USER_TOTALS=" + topics.userTotals(),
+                "--set", "TOPIC_ENRICHED_EVENTS=" + topics.enriched(), "--set", "TOPIC_WINDOWED_COUNTS=" + topics.windowedCounts());
+        try {
+            assertThat(program.process().waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("ended by itself").isTrue();
+            assertThat(program.process().exitValue()).isZero();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(String.join("\n", program.lines()))
+                    .contains("No new events for 3 s: stopping.")
+                    .contains("processed " + EVENTS + " events"));
+        } finally {
+            program.process().destroyForcibly();
+        }
     }
 
     @Test
