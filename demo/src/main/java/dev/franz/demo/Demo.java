@@ -106,10 +106,14 @@ public final class Demo implements Callable<Integer> {
             try (TemporaryDirectory data = TemporaryDirectory.create("franz-demo-kafka");
                  EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(data.path(), Map.of())) {
                 out.printf("Temporary broker ready at %s (deleted when the demo ends).%n", broker.bootstrapServers());
-                int exitCode = runFlow(new Flow(broker.bootstrapServers(), List.of(), "payment_service",
-                        "notification_service"), shutdown);
-                keepLookingUntilCtrlC(shutdown);
-                return exitCode;
+                try {
+                    int exitCode = runFlow(new Flow(broker.bootstrapServers(), List.of(), "payment_service",
+                            "notification_service"), shutdown);
+                    keepLookingUntilCtrlC(shutdown);
+                    return exitCode;
+                } finally {
+                    stopLiveView(); // also when the flow failed: nothing of the demo outlives it
+                }
             }
         }
     }
