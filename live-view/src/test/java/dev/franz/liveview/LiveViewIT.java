@@ -19,6 +19,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -275,19 +281,38 @@ class LiveViewIT {
         assertThat(browser.text("#record-details [data-field='key']")).isEqualTo("00 01 02 ff (binary)");
     }
 
+    /**
+     * Three share consumers on one partition, as the share-consumer lesson's workers: the group and
+     * its share section show the three members, and a record each worker releases is dead-lettered at
+     * the group's delivery limit, with that delivery count from the broker's headers.
+     */
     @Test
-    void aShareGroupShowsItsMembersReadingTheSamePartition() throws Exception {
+    void aShareGroupShowsItsMembersOnOnePartitionAndARecordDeadLetteredAtItsDeliveryLimit() throws Exception {
         String topic = TestNames.unique("jobs");
         String group = TestNames.unique("workers");
         createTopic(topic, 1);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic("dlq." + topic, 1, (short) 1)
+                    .configs(Map.of("errors.deadletterqueue.group.enable", "true")))).all().get();
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", "3"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.topic.name", "dlq." + topic),
+                            AlterConfigOp.OpType.SET),
+                    // The dead letter carries the record's key and value (else only the headers).
+                    new AlterConfigOp(new ConfigEntry("errors.deadletterqueue.copy.record.enable", "true"),
+                            AlterConfigOp.OpType.SET)))).all().get();
+        }
         List<KafkaShareConsumer<String, String>> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
         try {
-            for (String name : List.of("worker-a", "worker-b")) {
+            for (String name : List.of("worker-a", "worker-b", "worker-c")) {
                 Properties props = kafka.clientProperties();
                 props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
                 props.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
+                props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
                 KafkaShareConsumer<String, String> worker = new KafkaShareConsumer<>(props, new StringDeserializer(),
                         new StringDeserializer());
                 worker.subscribe(List.of(topic));
@@ -295,7 +320,15 @@ class LiveViewIT {
                 Thread thread = new Thread(() -> {
                     try {
                         while (running.get()) {
-                            worker.poll(Duration.ofMillis(200));
+                            ConsumerRecords<String, String> jobs = worker.poll(Duration.ofMillis(200));
+                            for (ConsumerRecord<String, String> job : jobs) {
+                                // "poison" fails at every delivery: released, until the broker gives it up.
+                                worker.acknowledge(job, job.value().equals("poison")
+                                        ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
+                            }
+                            if (!jobs.isEmpty()) {
+                                worker.commitSync();
+                            }
                         }
                     } catch (WakeupException stopping) {
                         // closed below
@@ -305,12 +338,27 @@ class LiveViewIT {
                 threads.add(thread);
             }
             String groupCss = "#groups [data-group='" + group + "']";
-            await("a share group with two members on one partition").atMost(Duration.ofSeconds(30)).until(() ->
+            await("a share group with three members on one partition").atMost(Duration.ofSeconds(30)).until(() ->
                     "share".equals(browser.attribute(groupCss, "data-type"))
-                            && "2".equals(browser.attribute(groupCss, "data-members"))
-                            && browser.text(groupCss + " table.lag td.owner").contains("worker-a")
-                            && browser.text(groupCss + " table.lag td.owner").contains("worker-b"));
+                            && "3".equals(browser.attribute(groupCss, "data-members"))
+                            && "3".equals(browser.attribute("[data-share-group='" + group + "'] tr[data-partition='"
+                            + topic + "-0']", "data-members")));
             assertThat(browser.text(groupCss + " .group-kind")).startsWith("share group");
+            try (KafkaProducer<String, String> producer = producer(Map.of())) {
+                for (String job : List.of("job-1", "poison", "job-3")) {
+                    producer.send(new ProducerRecord<>(topic, job, job)).get();
+                }
+            }
+            String poison = "[data-share-group='" + group + "'] .dead-letters tr[data-key='poison']";
+            await("the poison record in the dead-letter topic").atMost(Duration.ofSeconds(30))
+                    .until(() -> browser.count(poison) == 1);
+            assertThat(browser.attribute(poison, "data-delivery-count")).isEqualTo("3");
+            assertThat(browser.text(poison)).contains("Offset delivery count exceeded the threshold.")
+                    .contains(topic + "-0 offset 1");
+            assertThat(browser.text("[data-share-group='" + group + "'] p")).contains("delivery limit 3")
+                    .contains("dead letters to dlq." + topic);
+            browser.scrollTo("[data-share-group='" + group + "']");
+            browser.screenshot("live-view-share-group.png", 900);
         } finally {
             running.set(false);
             workers.forEach(KafkaShareConsumer::wakeup);
