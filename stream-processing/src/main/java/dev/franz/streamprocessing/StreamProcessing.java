@@ -157,7 +157,7 @@ public final class StreamProcessing implements Callable<Integer> {
     private int runPlain(FranzConfig config, StreamTopics topics, String group) {
         PlainProcessor processor = switch (mode) {
             case STATEFUL -> new PlainStatefulProcessor(topics);
-            case ENRICHMENT -> new PlainEnrichmentProcessor(topics, ProfileSeeder.byUser(
+            case ENRICHMENT -> new PlainEnrichmentProcessor(topics, UserProfiles.byUser(
                     readProfiles(config.clientProperties(), topics.profiles(), Duration.ofSeconds(30))));
             case WINDOWED -> new PlainWindowedProcessor(topics, Duration.ofSeconds(windowSeconds),
                     Duration.ofSeconds(graceSeconds), out);
@@ -323,7 +323,7 @@ public final class StreamProcessing implements Callable<Integer> {
     }
 
     /**
-     * Creates the compacted profiles topic and, if it is new, fills it with {@link ProfileSeeder#PROFILES}.
+     * Creates the compacted profiles topic and, if it is new, fills it with {@link UserProfiles#PROFILES}.
      * Each send's result is checked before the line saying so is printed.
      */
     static void ensureProfiles(FranzConfig config, String topic, PrintStream out) {
@@ -341,7 +341,7 @@ public final class StreamProcessing implements Callable<Integer> {
         try (Producer<String, UserProfile> producer = new KafkaProducer<>(config.clientProperties(),
                 new StringSerializer(), new JsonSerializer<>())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (UserProfile profile : ProfileSeeder.PROFILES) {
+            for (UserProfile profile : UserProfiles.PROFILES) {
                 sent.add(producer.send(new ProducerRecord<>(topic, profile.userId(), profile)));
             }
             for (Future<RecordMetadata> result : sent) {
@@ -355,13 +355,13 @@ public final class StreamProcessing implements Callable<Integer> {
             throw new UserFacingException("Interrupted while writing the profiles to " + topic, e);
         }
         out.printf("Created the compacted topic %s with %d profiles (user-1 to user-%d)%n", topic,
-                ProfileSeeder.PROFILES.size(), ProfileSeeder.PROFILES.size());
+                UserProfiles.PROFILES.size(), UserProfiles.PROFILES.size());
     }
 
     /**
      * The plain engine's copy of the table: every profile on the compacted topic, read from the start
      * of each partition to its end as it is now (later records of a user replace earlier ones in
-     * {@link ProfileSeeder#byUser}). {@code assign()} without a group: this reader joins nothing and
+     * {@link UserProfiles#byUser}). {@code assign()} without a group: this reader joins nothing and
      * commits nothing. Kafka Streams does the same for a GlobalKTable, and then keeps following the topic.
      */
     static List<UserProfile> readProfiles(Properties clientProperties, String topic, Duration timeout) {

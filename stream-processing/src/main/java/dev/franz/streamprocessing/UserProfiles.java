@@ -11,7 +11,7 @@ import dev.franz.common.events.UserProfile;
  * the topic): profiles for user-1 to user-6. user-7 and user-8 (basic-producer's other users) are
  * left without one on purpose, to show how a missing profile is handled.
  */
-final class ProfileSeeder {
+final class UserProfiles {
 
     static final List<UserProfile> PROFILES = List.of(
             new UserProfile("user-1", "Ada", "gold", "GB"),
@@ -21,7 +21,7 @@ final class ProfileSeeder {
             new UserProfile("user-5", "Barbara", "silver", "US"),
             new UserProfile("user-6", "Niklaus", "bronze", "CH"));
 
-    private ProfileSeeder() {
+    private UserProfiles() {
     }
 
     /** The profiles as a map by user id, for the plain engine. */
