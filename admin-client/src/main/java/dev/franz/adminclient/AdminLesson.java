@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.Optional;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -18,16 +17,14 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
  * The admin lesson: the Admin API that kafka-topics and kafka-consumer-groups are built on.
- * {@code ./mvnw -q compile exec:java -pl admin-client -Dexec.args="topics describe user_events"}
+ * {@code ./mvnw -q compile exec:java -pl admin-client -Dexec.args="topics describe --topic user_events"}
  *
  * <p>Reading path: this class is the command line and opens one {@code Admin} client per command
- * ({@link #connect}); the Admin calls themselves are in {@link TopicAdmin} for {@code topics ...}
- * in {@link GroupAdmin} for {@code groups ...} and in {@link ShareGroupAdmin} for {@code share-groups ...}.
+ * ({@link #connect}); the Admin calls themselves are in {@link AdminCalls}, one method per command.
  */
 @Command(name = "admin-client", mixinStandardHelpOptions = true, version = "admin-client (Franz)",
         description = "Manage topics and consumer groups with Kafka's Admin API.",
@@ -68,14 +65,14 @@ public final class AdminLesson {
         @Command(name = "list", description = "Names of all topics.")
         int list() throws InterruptedException {
             try (Admin admin = lesson.connect()) {
-                new TopicAdmin(admin).list().forEach(lesson.out::println);
+                new AdminCalls(admin).listTopics().forEach(lesson.out::println);
             }
             return 0;
         }
 
         @Command(name = "create", description = "Create a topic (partitions and replication factor from the"
                 + " configuration unless given).")
-        int create(@Parameters(paramLabel = "TOPIC") String topic,
+        int create(@Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic,
                    @Option(names = "--partitions", paramLabel = "N") Integer partitions,
                    @Option(names = "--replication-factor", paramLabel = "N") Short replicationFactor)
                 throws InterruptedException {
@@ -85,23 +82,23 @@ public final class AdminLesson {
             Optional<Short> r = replicationFactor != null ? Optional.of(replicationFactor) : config.topicReplicationFactor();
             int copies;
             try (Admin admin = lesson.connect()) {
-                copies = new TopicAdmin(admin).create(topic, p, r);
+                copies = new AdminCalls(admin).createTopic(topic, p, r);
             }
             lesson.out.printf("Created topic %s: %d partitions, replication factor %d%n", topic, p, copies);
             return 0;
         }
 
         @Command(name = "describe", description = "Partitions with leader, replicas and in-sync replicas; configs.")
-        int describe(@Parameters(paramLabel = "TOPIC") String topic) throws InterruptedException {
-            TopicAdmin.TopicInfo info;
+        int describe(@Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic) throws InterruptedException {
+            AdminCalls.TopicInfo info;
             try (Admin admin = lesson.connect()) {
-                info = new TopicAdmin(admin).describe(topic);
+                info = new AdminCalls(admin).describeTopic(topic);
             }
             PrintStream out = lesson.out;
             out.printf("Topic %s: %d partitions, replication factor %d%n", info.name(), info.partitions().size(),
                     info.partitions().isEmpty() ? 0 : info.partitions().get(0).replicas().size());
             out.printf("  %-9s  %-6s  %-12s  %s%n", "partition", "leader", "replicas", "in-sync replicas (ISR)");
-            for (TopicAdmin.PartitionInfo p : info.partitions()) {
+            for (AdminCalls.PartitionInfo p : info.partitions()) {
                 out.printf("  %-9d  %-6s  %-12s  %s%n", p.partition(), p.leader() == null ? "none" : p.leader(),
                         p.replicas(), p.inSyncReplicas());
             }
@@ -111,9 +108,9 @@ public final class AdminLesson {
         }
 
         @Command(name = "delete", description = "Delete a topic and all its records.")
-        int delete(@Parameters(paramLabel = "TOPIC") String topic) throws InterruptedException {
+        int delete(@Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic) throws InterruptedException {
             try (Admin admin = lesson.connect()) {
-                new TopicAdmin(admin).delete(topic);
+                new AdminCalls(admin).deleteTopic(topic);
             }
             lesson.out.println("Deleted topic " + topic);
             return 0;
@@ -129,22 +126,22 @@ public final class AdminLesson {
         @Command(name = "list", description = "Ids of all groups.")
         int list() throws InterruptedException {
             try (Admin admin = lesson.connect()) {
-                new GroupAdmin(admin).list().forEach(lesson.out::println);
+                new AdminCalls(admin).listGroups().forEach(lesson.out::println);
             }
             return 0;
         }
 
         @Command(name = "describe", description = "State, members, and per partition: committed offset, end offset, lag.")
-        int describe(@Parameters(paramLabel = "GROUP") String group) throws InterruptedException {
-            GroupAdmin.GroupInfo info;
+        int describe(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "The group id.") String group) throws InterruptedException {
+            AdminCalls.GroupInfo info;
             try (Admin admin = lesson.connect()) {
-                info = new GroupAdmin(admin).describe(group);
+                info = new AdminCalls(admin).describeGroup(group);
             }
             PrintStream out = lesson.out;
             out.printf("Group %s: %s, %d active member(s), total lag %d%n", info.group(), info.state(), info.members(),
                     info.totalLag());
             out.printf("  %-28s  %-9s  %-9s  %s%n", "partition", "committed", "end", "lag");
-            for (GroupAdmin.PartitionLag p : info.partitions()) {
+            for (AdminCalls.PartitionLag p : info.partitions()) {
                 out.printf("  %-28s  %-9d  %-9d  %d%n", p.partition(), p.committed(), p.end(), p.lag());
             }
             return 0;
@@ -161,21 +158,21 @@ public final class AdminLesson {
                     description = "The first record at or after this time, e.g. 2026-11-26T18:00:00Z.")
             Instant time;
 
-            GroupAdmin.ResetTarget target() {
+            AdminCalls.ResetTarget target() {
                 if (earliest) {
-                    return new GroupAdmin.ResetTarget.Earliest();
+                    return new AdminCalls.ResetTarget.Earliest();
                 }
-                return latest ? new GroupAdmin.ResetTarget.Latest() : new GroupAdmin.ResetTarget.AtTime(time);
+                return latest ? new AdminCalls.ResetTarget.Latest() : new AdminCalls.ResetTarget.AtTime(time);
             }
         }
 
         @Command(name = "reset", description = "Move a stopped group's committed offsets on a topic.")
-        int reset(@Parameters(paramLabel = "GROUP") String group,
-                  @Option(names = "--topic", paramLabel = "TOPIC", required = true) String topic,
+        int reset(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "The group id.") String group,
+                  @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic,
                   @ArgGroup(exclusive = true, multiplicity = "1") Target target) throws InterruptedException {
             Map<TopicPartition, Long> offsets;
             try (Admin admin = lesson.connect()) {
-                offsets = new GroupAdmin(admin).resetOffsets(group, topic, target.target());
+                offsets = new AdminCalls(admin).resetOffsets(group, topic, target.target());
             }
             lesson.out.printf("Reset group %s on %s:%n", group, topic);
             Map<Integer, Long> byPartition = new TreeMap<>();
@@ -194,26 +191,26 @@ public final class AdminLesson {
         @Command(name = "list", description = "Ids of all share groups.")
         int list() throws InterruptedException {
             try (Admin admin = lesson.connect()) {
-                new ShareGroupAdmin(admin).list().forEach(lesson.out::println);
+                new AdminCalls(admin).listShareGroups().forEach(lesson.out::println);
             }
             return 0;
         }
 
         @Command(name = "describe", description = "State, members with their partitions, and per partition: the"
                 + " start offset and the records not yet acknowledged (lag).")
-        int describe(@Parameters(paramLabel = "GROUP") String group) throws InterruptedException {
-            ShareGroupAdmin.ShareGroupInfo info;
+        int describe(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "The group id.") String group) throws InterruptedException {
+            AdminCalls.ShareGroupInfo info;
             try (Admin admin = lesson.connect()) {
-                info = new ShareGroupAdmin(admin).describe(group);
+                info = new AdminCalls(admin).describeShareGroup(group);
             }
             PrintStream out = lesson.out;
             out.printf("Share group %s: %s, %d member(s)%n", info.group(), info.state(), info.members().size());
-            for (ShareGroupAdmin.Member member : info.members()) {
+            for (AdminCalls.Member member : info.members()) {
                 out.printf("  member %-20s fetches from %s%n", member.clientId(),
                         member.partitions().isEmpty() ? "(nothing assigned yet)" : member.partitions());
             }
             out.printf("  %-28s  %-12s  %s%n", "partition", "start offset", "lag");
-            for (ShareGroupAdmin.PartitionState p : info.partitions()) {
+            for (AdminCalls.PartitionState p : info.partitions()) {
                 out.printf("  %-28s  %-12s  %s%n", p.partition(), p.startOffset() == null ? "-" : p.startOffset(),
                         p.lag() == null ? "-" : p.lag());
             }

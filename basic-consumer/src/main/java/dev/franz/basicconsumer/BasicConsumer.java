@@ -1,7 +1,6 @@
 package dev.franz.basicconsumer;
 
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -16,9 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
-import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
@@ -31,7 +30,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Level 1: reads a topic as a member of a consumer group and prints every record with its
@@ -50,13 +51,20 @@ public final class BasicConsumer implements Callable<Integer> {
     /** group.protocol: how the group divides partitions. */
     enum GroupProtocol { CONSUMER, CLASSIC }
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC",
+    @Option(names = "--topic", paramLabel = "TOPIC",
             description = "Topic to read (default: TOPIC_USER_EVENTS, user_events).")
-    String topic;
+    String topicOption;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "GROUP", defaultValue = DEFAULT_GROUP,
-            description = "Consumer group id (default: ${DEFAULT-VALUE}).")
-    String group;
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Consumer group id (default: " + DEFAULT_GROUP + ").")
+    String groupOption;
+
+    // The original course's consumer took both as words (2_basic_consumer.py orders my_group): still accepted.
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC", description = "The same as --topic, as a word.")
+    String topicWord;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "GROUP", description = "The same as --group, as a word.")
+    String groupWord;
 
     @Option(names = "--offset-reset", paramLabel = "earliest|latest", defaultValue = "earliest",
             description = "Where to start when the group has no committed offset yet (default: ${DEFAULT-VALUE}).")
@@ -84,28 +92,28 @@ public final class BasicConsumer implements Callable<Integer> {
         Instant fromTimestamp;
     }
 
-    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0", converter = Numbers.NotNegative.class,
-            description = "Stop after N records; 0 means no limit (default: ${DEFAULT-VALUE}).")
-    long maxMessages;
+    @Mixin
+    SharedOptions.MaxMessages maxMessages;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Numbers.NotNegative.class,
-            description = ConsoleLines.IDLE_TIMEOUT_HELP)
-    long idleTimeoutSeconds;
+    @Mixin
+    SharedOptions.IdleTimeout idleTimeout;
 
     @Option(names = "--group-protocol", paramLabel = "consumer|classic", defaultValue = "consumer",
             description = "Rebalance protocol: consumer (Kafka 4, KIP-848) or classic (older brokers)"
                     + " (default: ${DEFAULT-VALUE}).")
     GroupProtocol groupProtocol;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
-            description = ConsoleLines.PRINT_EVERY_HELP)
-    long printEvery;
+    @Mixin
+    SharedOptions.PrintEvery printEvery;
 
     @Mixin
     SummaryOption summaryOption;
 
     @Mixin
     ConfigOptions configOptions;
+
+    @Spec
+    CommandSpec spec;
 
     private final PrintStream out = System.out;
 
@@ -132,17 +140,24 @@ public final class BasicConsumer implements Callable<Integer> {
         return props;
     }
 
+    /** --group, or GROUP; basic-consumer when neither is given. */
+    String group() {
+        return Cli.givenOnce(spec, "--group", groupOption, "GROUP", groupWord, DEFAULT_GROUP);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         FranzConfig config = configOptions.load();
+        String topicName = Cli.givenOnce(spec, "--topic", topicOption, "TOPIC", topicWord,
+                config.topic(ConfigKey.TOPIC_USER_EVENTS));
+        String group = group();
         // Fail in seconds with a clear message if no broker answers, instead of warning for ever.
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
-        String topicName = topic != null ? topic : config.topic(ConfigKey.TOPIC_USER_EVENTS);
         // A consumer does not create the topic it reads: a typo would silently make a new, empty one.
         // Subscribing to a missing topic is not an error either (the client only warns), so check.
         Topics.awaitExisting(config, List.of(topicName), out);
-        ConsumeLoop.Settings settings = new ConsumeLoop.Settings(manualCommit, startPosition(), maxMessages,
-                Duration.ofSeconds(idleTimeoutSeconds), printEvery);
+        ConsumeLoop.Settings settings = new ConsumeLoop.Settings(manualCommit, startPosition(), maxMessages.value(),
+                idleTimeout.value(), printEvery.value());
 
         if (replay == null) {
             out.printf("Reading %s as group %s (%s commits, offset reset %s). Ctrl-C to stop.%n", topicName, group,
@@ -187,7 +202,7 @@ public final class BasicConsumer implements Callable<Integer> {
 
     private RunSummary summary(ConsumeSummary summary, String topicName) {
         RunSummary run = new RunSummary("basic-consumer", "read", summary.records(), "records", summary.elapsed())
-                .detail("topic", topicName + " as group " + group)
+                .detail("topic", topicName + " as group " + group())
                 .detail("records by partition", summary.recordsByPartition().entrySet().stream()
                         .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", ")))
                 .count("unreadable records skipped", summary.poisonRecords());

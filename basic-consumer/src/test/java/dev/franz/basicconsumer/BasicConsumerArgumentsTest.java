@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,5 +32,36 @@ class BasicConsumerArgumentsTest {
         assertThat(exitCode).isEqualTo(2);
         assertThat(firstLine).startsWith("Invalid value for ").contains("is not allowed");
         assertThat(err.toString()).contains("Usage: ").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--group my_group", "orders my_group", "--topic orders --group my_group",
+            "orders --group my_group"})
+    void theGroupIsANamedOptionOrTheOriginalCoursesSecondWord(String arguments) {
+        BasicConsumer consumer = new BasicConsumer();
+        Cli.commandLine(consumer).parseArgs(arguments.split(" "));
+
+        assertThat(consumer.group()).isEqualTo("my_group");
+    }
+
+    @Test
+    void noGroupGivenMeansBasicConsumer() {
+        BasicConsumer consumer = new BasicConsumer();
+        Cli.commandLine(consumer).parseArgs();
+
+        assertThat(consumer.group()).isEqualTo("basic-consumer");
+    }
+
+    @Test
+    void aTopicGivenTwiceDifferentlyIsOneLineThenTheUsageAndExit2BeforeAnyBrokerIsAsked() {
+        StringWriter err = new StringWriter();
+
+        int exitCode = Cli.run(new BasicConsumer(), new PrintWriter(err), "orders", "--topic", "payments",
+                "--bootstrap-servers", "localhost:1");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst().orElse(""))
+                .isEqualTo("TOPIC 'orders' and --topic 'payments' both given: give it once, either way");
+        assertThat(err.toString()).contains("Usage: ").doesNotContain("Exception");
     }
 }

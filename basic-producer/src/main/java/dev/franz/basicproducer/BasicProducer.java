@@ -15,9 +15,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
-import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
@@ -95,9 +95,8 @@ public final class BasicProducer implements Callable<Integer> {
                     + " second each batch holds one record anyway.")
     int batchSize;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
-            description = ConsoleLines.PRINT_EVERY_HELP)
-    long printEvery;
+    @Mixin
+    SharedOptions.PrintEvery printEvery;
 
     @Option(names = "--seed", paramLabel = "N", description = "Random seed, to send the same events again.")
     Long seed;
@@ -165,7 +164,7 @@ public final class BasicProducer implements Callable<Integer> {
             try (Producer<String, UserEvent> producer = new KafkaProducer<>(
                     producerProperties(config, acks, compression, lingerMs, batchSize),
                     new StringSerializer(), new JsonSerializer<>())) {
-                UserEventProducer sender = new UserEventProducer(producer, topicName, out, printEvery);
+                UserEventProducer sender = new UserEventProducer(producer, topicName, out, printEvery.value());
                 for (long i = 0; i < count && !shutdown.requested(); i++) {
                     if (i < syncCount) {
                         sender.sendSync(events.next());

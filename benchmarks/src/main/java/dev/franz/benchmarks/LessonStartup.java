@@ -62,7 +62,7 @@ final class LessonStartup {
                         "--print-every", "0", "--topic", topicWithOneRecord(false))));
                 record(consumer, round, toExit(launcher, "basic-consumer", List.of(topicWithOneRecord(true),
                         "startup-readers-" + (++runNumber), "--max-messages", "1")));
-                record(orders, round, toExit(launcher, "order-producer", List.of("1", "0", "--set",
+                record(orders, round, toExit(launcher, "order-producer", List.of("--count", "1", "--interval", "0", "--set",
                         "TOPIC_ORDERS=" + newTopic("startup-orders"))));
                 record(payment, round, toReady(launcher));
             }

@@ -61,7 +61,7 @@ final class Level3Scenarios {
         Measurement m = Measurement.of("payment-service, exactly-once, " + orders + " orders backlog",
                 "TransactionalMessageCopier", "records/s", true, 0.8);
         String ordersTopic = topic("bench-orders");
-        Scenarios.check(jvm.run(ORDER_PRODUCER, List.of(String.valueOf(orders), "0", "--print-every", "0",
+        Scenarios.check(jvm.run(ORDER_PRODUCER, List.of("--count", String.valueOf(orders), "--interval", "0", "--print-every", "0",
                 "--bootstrap-servers", bootstrapServers,
                 "--set", "TOPIC_ORDERS=" + ordersTopic, "--seed", "1"), RUN_TIMEOUT));
         for (int round = 0; round < rounds; round++) {

@@ -55,7 +55,7 @@ public final class Demo implements Callable<Integer> {
     /** The live view prints this line, with its address, once its page is served. */
     static final String LIVE_VIEW_READY = "Live view of ";
 
-    @Option(names = "--orders", paramLabel = "N", defaultValue = "10", converter = Numbers.PositiveInt.class,
+    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.PositiveInt.class,
             description = "How many orders to place (default: ${DEFAULT-VALUE}).")
     int orders;
 
@@ -153,7 +153,7 @@ public final class Demo implements Callable<Integer> {
                     withGroup(connection, flow.notificationGroup()), out));
             awaitGroupsStable(config, services, List.of(flow.paymentGroup(), flow.notificationGroup()));
 
-            List<String> producerArgs = new ArrayList<>(List.of(Integer.toString(orders), Double.toString(intervalSeconds)));
+            List<String> producerArgs = new ArrayList<>(List.of("--count", Integer.toString(orders), "--interval", Double.toString(intervalSeconds)));
             producerArgs.addAll(connection);
             ServiceProcess producer = ServiceProcess.start("order", OrderProducer.class, producerArgs, out);
             services.add(producer);
@@ -278,7 +278,7 @@ public final class Demo implements Callable<Integer> {
                 ./mvnw -q compile exec:java -pl local-kafka):
                   ./mvnw -q compile exec:java -pl payment-service
                   ./mvnw -q compile exec:java -pl notification-service
-                  ./mvnw -q compile exec:java -pl order-producer -Dexec.args="10 2"
+                  ./mvnw -q compile exec:java -pl order-producer -Dexec.args="--count 10 --interval 2"
                 """);
     }
 }

@@ -15,8 +15,8 @@ class DemoArgumentsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "--orders -1",
-            "--orders 0",
+            "--count -1",
+            "-n 0",
             "--interval -1",    })
     void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {
         StringWriter err = new StringWriter();

@@ -17,7 +17,7 @@ class DemoKillIT {
 
     @Test
     void killingTheDemoStopsItsServicesWithinFiveSeconds() throws Exception {
-        Process demo = TestProcesses.java(List.of("-Xmx512m"), Demo.class, "--orders", "100000", "--interval", "0.05")
+        Process demo = TestProcesses.java(List.of("-Xmx512m"), Demo.class, "--count", "100000", "--interval", "0.05")
                 .process();
         try {
             // The services are started first; order-producer is the third child, once both groups are stable.
@@ -38,7 +38,7 @@ class DemoKillIT {
     @RepeatedTest(3)
     void killingTheDemoAsItStartsItsFirstServiceLeavesNoJvmBehind() throws Exception {
         Instant startedAt = Instant.now();
-        Process demo = TestProcesses.java(List.of("-Xmx512m"), Demo.class, "--orders", "100000", "--interval", "0.05")
+        Process demo = TestProcesses.java(List.of("-Xmx512m"), Demo.class, "--count", "100000", "--interval", "0.05")
                 .process();
         try {
             await("the demo's first service").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))

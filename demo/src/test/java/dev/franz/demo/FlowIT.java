@@ -56,7 +56,7 @@ class FlowIT {
         Demo demo = new Demo();
         int port = LiveViewApi.freePort();
         // Orders 0.3 s apart: the flow runs long enough to be seen while it runs.
-        new CommandLine(demo).parseArgs("--orders", "25", "--interval", "0.3", "--live-view", Integer.toString(port));
+        new CommandLine(demo).parseArgs("--count", "25", "--interval", "0.3", "--live-view", Integer.toString(port));
         String paymentGroup = TestNames.unique("flow-pay");
         LiveViewApi liveView = new LiveViewApi(port);
         ExecutorService flowThread = Executors.newSingleThreadExecutor();

@@ -79,7 +79,7 @@ class PaymentServiceCrashIT {
         ServiceProcess liveView = start("live-view", LiveView.class, liveViewArgs);
         assertThat(liveView.awaitLine(Demo.LIVE_VIEW_READY, Duration.ofSeconds(60))).as(output::toString).isNotNull();
 
-        List<String> producerArgs = new ArrayList<>(List.of(Integer.toString(ORDERS), "0.002"));
+        List<String> producerArgs = new ArrayList<>(List.of("--count", Integer.toString(ORDERS), "--interval", "0.002"));
         producerArgs.addAll(connection);
         ServiceProcess producer = start("order", OrderProducer.class, producerArgs);
         ServiceProcess payment = startPaymentService(connection);

@@ -157,7 +157,7 @@ public final class NotificationService implements Callable<Integer> {
                 instanceName, sent.size(), ordersTopic, paymentsTopic, group, notificationsTopic);
 
         NotificationProcessor processor = new NotificationProcessor(ordersTopic, notificationsTopic, sent,
-                Clock.systemUTC(), out, serviceOptions.printEvery());
+                Clock.systemUTC(), out, serviceOptions.printEvery().value());
         GracefulShutdown shutdown = new GracefulShutdown();
         try (shutdown) {
             long startedAt = System.nanoTime();
@@ -188,10 +188,10 @@ public final class NotificationService implements Callable<Integer> {
              List<String> topics) {
         producer.initTransactions();
         consumer.subscribe(topics, new PrintingRebalanceListener());
-        Duration idleTimeout = serviceOptions.idleTimeout();
+        Duration idleTimeout = serviceOptions.idleTimeout().value();
         try {
             long lastRecordAt = System.nanoTime();
-            while (committedRecords < serviceOptions.maxMessages()) {
+            while (!serviceOptions.maxMessages().reachedBy(committedRecords)) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
                 connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 if (!records.isEmpty()) {

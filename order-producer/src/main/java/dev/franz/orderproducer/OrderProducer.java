@@ -15,9 +15,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
-import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
@@ -37,22 +37,30 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Level 3, the first service: places orders on the {@code orders} topic.
- * {@code ./mvnw -q compile exec:java -pl order-producer -Dexec.args="10 2"}: ten orders, one every 2 s.
+ * {@code ./mvnw -q compile exec:java -pl order-producer -Dexec.args="--count 10 --interval 2"}: ten orders,
+ * one every 2 s ({@code "10 2"} too, as the original course's order producer took them).
  */
 @Command(name = "order-producer", mixinStandardHelpOptions = true, version = "order-producer (Franz)",
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Places made-up orders on the orders topic, keyed by order id.")
 public final class OrderProducer implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NUM_ORDERS", defaultValue = "10",
-            converter = Numbers.NotNegative.class,
-            description = "How many orders (default: ${DEFAULT-VALUE}).")
-    long orders;
+    @Option(names = {"-n", "--count"}, paramLabel = "N", converter = Numbers.NotNegative.class,
+            description = "How many orders (default: 10).")
+    Long count;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "INTERVAL_SECONDS", defaultValue = "0.5",
-            description = "Seconds between orders, fractions allowed; 0 sends as fast as possible"
-                    + " (default: ${DEFAULT-VALUE}).")
-    double intervalSeconds;
+    @Option(names = "--interval", paramLabel = "SECONDS",
+            description = "Seconds between orders, fractions allowed; 0 sends as fast as possible (default: 0.5).")
+    Double interval;
+
+    // The original course's order producer took both as words (3b_producer_orders.py 10 2): still accepted.
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NUM_ORDERS", converter = Numbers.NotNegative.class,
+            description = "The same as --count, as a word.")
+    Long countWord;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "INTERVAL_SECONDS",
+            description = "The same as --interval, as a word.")
+    Double intervalWord;
 
     @Option(names = "--customers", paramLabel = "N", defaultValue = "20", converter = Numbers.PositiveInt.class,
             description = "How many different customers (default: ${DEFAULT-VALUE}).")
@@ -61,9 +69,8 @@ public final class OrderProducer implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Random seed, to place the same orders again.")
     Long seed;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
-            description = ConsoleLines.PRINT_EVERY_HELP)
-    long printEvery;
+    @Mixin
+    SharedOptions.PrintEvery printEvery;
 
     @Mixin
     SummaryOption summaryOption;
@@ -94,12 +101,25 @@ public final class OrderProducer implements Callable<Integer> {
         return props;
     }
 
+    /** --count, or NUM_ORDERS; 10 when neither is given. */
+    long orders() {
+        return Cli.givenOnce(spec, "--count", count, "NUM_ORDERS", countWord, 10L);
+    }
+
+    /** --interval, or INTERVAL_SECONDS; 0.5 when neither is given. */
+    double intervalSeconds() {
+        double seconds = Cli.givenOnce(spec, "--interval", interval, "INTERVAL_SECONDS", intervalWord, 0.5);
+        if (seconds < 0) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--interval': '"
+                    + seconds + "' is not allowed, it must be 0 or more");
+        }
+        return seconds;
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (intervalSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for positional parameter at index 1"
-                    + " (INTERVAL_SECONDS): '" + intervalSeconds + "' is not allowed, it must be 0 or more");
-        }
+        long orders = orders();
+        double intervalSeconds = intervalSeconds();
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topic = config.topic(ConfigKey.TOPIC_ORDERS);
@@ -118,7 +138,7 @@ public final class OrderProducer implements Callable<Integer> {
             OrderSender.Summary summary;
             try (Producer<String, Order> producer = new KafkaProducer<>(producerProperties(config),
                     new StringSerializer(), new JsonSerializer<>())) {
-                OrderSender sender = new OrderSender(producer, topic, out, printEvery);
+                OrderSender sender = new OrderSender(producer, topic, out, printEvery.value());
                 // A fixed rate: order i is due at start + i x interval, however long each send took.
                 long startedAt = System.nanoTime();
                 for (long i = 0; i < orders && !shutdown.requested(); i++) {

@@ -12,8 +12,7 @@ import dev.franz.common.events.Order;
 
 /**
  * Sends orders keyed by order id, so that every event about one order lands on one partition and
- * is read in order; prints each acknowledged order (or a progress line every few seconds on long,
- * fast runs). Works with any {@link Producer}, a {@code MockProducer} in unit tests.
+ * is read in order; prints each acknowledged order (or every Nth, {@code --print-every}). Works with any {@link Producer}, a {@code MockProducer} in unit tests.
  */
 final class OrderSender {
 
@@ -21,7 +20,6 @@ final class OrderSender {
     record Summary(long sent, long acknowledged, long failed, Duration elapsed) {
     }
 
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private final Producer<String, Order> producer;
     private final String topic;
@@ -31,9 +29,8 @@ final class OrderSender {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private long lastProgressAt = startedAt;
 
-    /** @param printEvery as {@code --print-every}; with 0, a progress line every few seconds instead */
+    /** @param printEvery as {@code --print-every}: the first order, then every Nth; 0 prints none */
     OrderSender(Producer<String, Order> producer, String topic, PrintStream out, long printEvery) {
         this.producer = producer;
         this.topic = topic;
@@ -57,9 +54,6 @@ final class OrderSender {
                         metadata.topic(), metadata.partition(), metadata.offset());
             }
         });
-        if (printEvery == 0) {
-            printProgressNow();
-        }
     }
 
     void flush() {
@@ -68,15 +62,5 @@ final class OrderSender {
 
     Summary summary() {
         return new Summary(sent.get(), acknowledged.get(), failed.get(), Duration.ofNanos(System.nanoTime() - startedAt));
-    }
-
-    private void printProgressNow() {
-        long now = System.nanoTime();
-        if (now - lastProgressAt >= PROGRESS_EVERY.toNanos()) {
-            double seconds = (now - startedAt) / 1e9;
-            out.printf("... %,d orders sent, %,d acknowledged (%,.0f orders/s)%n", sent.get(), acknowledged.get(),
-                    sent.get() / seconds);
-            lastProgressAt = now;
-        }
     }
 }

@@ -25,7 +25,7 @@ class OrderProducerIT {
     void placesEveryOrderOnTheOrdersTopicKeyedByOrderId() {
         String topic = TestNames.unique("orders");
 
-        int exitCode = Cli.run(new OrderProducer(), "30", "0", "--bootstrap-servers", kafka.bootstrapServers(),
+        int exitCode = Cli.run(new OrderProducer(), "--count", "30", "--interval", "0", "--bootstrap-servers", kafka.bootstrapServers(),
                 "--set", "TOPIC_ORDERS=" + topic, "--seed", "3");
 
         assertThat(exitCode).isZero();

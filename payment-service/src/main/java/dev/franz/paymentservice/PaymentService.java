@@ -241,7 +241,7 @@ public final class PaymentService implements Callable<Integer> {
                 new SimulatedPaymentGateway.Settings(limit, blockedCustomers, failureRate, latency),
                 new SplittableRandom()), policy);
         PaymentProcessor processor = new PaymentProcessor(gateway, new PaymentProcessor.Settings(paymentsTopic,
-                deadLetterTopic, serviceOptions.printEvery(), Duration.ofSeconds(statsIntervalSeconds)),
+                deadLetterTopic, serviceOptions.printEvery().value(), Duration.ofSeconds(statsIntervalSeconds)),
                 Clock.systemUTC(), out);
         GracefulShutdown shutdown = new GracefulShutdown();
         // The shutdown hook waits until this block is done: the batch in hand committed, the clients
@@ -286,10 +286,10 @@ public final class PaymentService implements Callable<Integer> {
         // instance with the same id left open, and fences that instance.
         producer.initTransactions();
         consumer.subscribe(List.of(ordersTopic), new PrintingRebalanceListener());
-        Duration idleTimeout = serviceOptions.idleTimeout();
+        Duration idleTimeout = serviceOptions.idleTimeout().value();
         try {
             long lastRecordAt = System.nanoTime();
-            while (committedRecords < serviceOptions.maxMessages()) {
+            while (!serviceOptions.maxMessages().reachedBy(committedRecords)) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
                 connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 if (!records.isEmpty()) {

@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
@@ -42,6 +41,7 @@ import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
@@ -149,9 +149,8 @@ public final class SchemaEvolutionLesson {
                 description = "How many orders (default: ${DEFAULT-VALUE}).")
         long count;
 
-        @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
-                description = ConsoleLines.PRINT_EVERY_HELP)
-        long printEvery;
+        @Mixin
+        SharedOptions.PrintEvery printEvery;
 
         @Mixin
         SummaryOption summaryOption;
@@ -198,7 +197,7 @@ public final class SchemaEvolutionLesson {
                             sent.incrementAndGet();
                             avroBytes.addAndGet(metadata.serializedValueSize());
                             jsonBytes.addAndGet(json);
-                            if (ConsoleLines.printThis(number, printEvery)) {
+                            if (printEvery.printThis(number)) {
                                 out.printf("%s %s -> %s partition %d offset %d: %d bytes (schema id %d),"
                                         + " as JSON %d bytes%n", version.name().toLowerCase(), order.orderId(),
                                         metadata.topic(), metadata.partition(), metadata.offset(),
@@ -240,17 +239,14 @@ public final class SchemaEvolutionLesson {
                 description = "Consumer group id (default: orders-avro-reader-<schema>, so each version reads everything).")
         String group;
 
-        @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0", converter = Numbers.NotNegative.class,
-                description = "Stop after N records (dead letters included); 0 means no limit (default: ${DEFAULT-VALUE}).")
-        long maxMessages;
+        @Mixin
+        SharedOptions.MaxMessages maxMessages;
 
-        @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Numbers.NotNegative.class,
-                description = ConsoleLines.IDLE_TIMEOUT_HELP)
-        long idleTimeoutSeconds;
+        @Mixin
+        SharedOptions.IdleTimeout idleTimeout;
 
-        @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
-                description = ConsoleLines.PRINT_EVERY_HELP)
-        long printEvery;
+        @Mixin
+        SharedOptions.PrintEvery printEvery;
 
         @Mixin
         SummaryOption summaryOption;
@@ -297,7 +293,7 @@ public final class SchemaEvolutionLesson {
                 });
                 long lastRecordAt = System.nanoTime();
                 try {
-                    while (maxMessages == 0 || read + deadLetters < maxMessages) {
+                    while (!maxMessages.reachedBy(read + deadLetters)) {
                         ConsumerRecords<String, GenericRecord> records;
                         try {
                             records = consumer.poll(Duration.ofMillis(500));
@@ -312,21 +308,20 @@ public final class SchemaEvolutionLesson {
                         }
                         for (ConsumerRecord<String, GenericRecord> record : records) {
                             read++;
-                            if (ConsoleLines.printThis(read, printEvery)) {
+                            if (printEvery.printThis(read)) {
                                 out.printf("partition %d offset %-4d %s%n", record.partition(), record.offset(), record.value());
                             }
                             handled.put(new TopicPartition(record.topic(), record.partition()),
                                     new OffsetAndMetadata(record.offset() + 1));
-                            if (maxMessages > 0 && read + deadLetters >= maxMessages) {
+                            if (maxMessages.reachedBy(read + deadLetters)) {
                                 break;
                             }
                         }
                         commitHandled(consumer);
                         if (!records.isEmpty() || consumer.assignment().isEmpty()) {
                             lastRecordAt = System.nanoTime();
-                        } else if (idleTimeoutSeconds > 0
-                                && System.nanoTime() - lastRecordAt > Duration.ofSeconds(idleTimeoutSeconds).toNanos()) {
-                            out.printf("No new records for %d s: stopping.%n", idleTimeoutSeconds);
+                        } else if (idleTimeout.exceededBy(System.nanoTime() - lastRecordAt)) {
+                            out.println(idleTimeout.stoppingLine("records"));
                             break;
                         }
                     }
@@ -393,9 +388,10 @@ public final class SchemaEvolutionLesson {
         @ParentCommand
         SchemaEvolutionLesson lesson;
 
-        @Option(names = "--max-messages", paramLabel = "N", defaultValue = "1", converter = Numbers.Positive.class,
-                description = "How many records, the first ones polled from the start of the topic (default: ${DEFAULT-VALUE}).")
-        long maxMessages;
+        @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "1", converter = Numbers.Positive.class,
+                description = "How many records to show, the first ones polled from the start of the topic"
+                        + " (default: ${DEFAULT-VALUE}).")
+        long count;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -418,9 +414,9 @@ public final class SchemaEvolutionLesson {
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (shown < maxMessages && System.nanoTime() < deadline) {
+                while (shown < count && System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                        if (shown++ < maxMessages) {
+                        if (shown++ < count) {
                             show(record, registry);
                         }
                     }

@@ -15,7 +15,7 @@ class SchemaEvolutionArgumentsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"produce --schema v3", "produce -n 0", "produce --print-every -1", "consume --schema json",
-            "consume --max-messages -5", "consume --idle-timeout x", "wire --max-messages 0", "compatibility sideways",
+            "consume --max-messages -5", "consume --idle-timeout x", "wire --count 0", "compatibility sideways",
             "check nonsense", "register no-such-file.avsc"})
     void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {
         StringWriter err = new StringWriter();

@@ -15,19 +15,17 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code share-consumer jobs N}: creates the one-partition topic of jobs and its dead-letter topic,
+ * {@code share-consumer jobs --count N}: creates the one-partition topic of jobs and its dead-letter topic,
  * then places N jobs. Some fail on purpose, so that the workers show each acknowledgement: a flaky job
  * fails once and is released, a poison job fails every time until the delivery limit, and a malformed
  * job is rejected at once.
@@ -40,7 +38,7 @@ final class Jobs implements Callable<Integer> {
     static final String POISON = " poison";
     static final String MALFORMED = " malformed";
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "30", converter = Numbers.Positive.class,
+    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "30", converter = Numbers.Positive.class,
             description = "How many jobs (default: ${DEFAULT-VALUE}).")
     long count;
 
@@ -56,14 +54,14 @@ final class Jobs implements Callable<Integer> {
             description = "Every Nth job cannot be done at all and is rejected; 0 none (default: ${DEFAULT-VALUE}).")
     long malformedEvery;
 
-    @Mixin
-    ConfigOptions configOptions;
+    @ParentCommand
+    ShareConsumerLesson lesson; // its --bootstrap-servers, --client-config and --set apply here too
 
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
-        FranzConfig config = configOptions.load();
+        FranzConfig config = lesson.configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topic = config.topic(ConfigKey.TOPIC_JOBS);
         createTopics(config, topic);

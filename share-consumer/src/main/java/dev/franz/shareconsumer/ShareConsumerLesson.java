@@ -36,6 +36,7 @@ import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
@@ -53,7 +54,7 @@ import picocli.CommandLine.Option;
  * dead-letter topic). {@code --as consumer-group} runs the same worker as a classic consumer group
  * member, for comparison: on one partition, only one member of a consumer group works.
  * <pre>
- * ./mvnw -q compile exec:java -pl share-consumer -Dexec.args="jobs 30"
+ * ./mvnw -q compile exec:java -pl share-consumer -Dexec.args="jobs --count 30"
  * ./mvnw -q compile exec:java -pl share-consumer -Dexec.args="work --instance 1"   (and 2, 3 in other terminals)
  * </pre>
  * Everything Kafka does for the worker is in this file: the group's settings ({@link #configureGroup}),
@@ -63,7 +64,7 @@ import picocli.CommandLine.Option;
 @Command(name = "share-consumer", mixinStandardHelpOptions = true, version = "share-consumer (Franz)",
         sortOptions = false, usageHelpAutoWidth = true, subcommands = Jobs.class,
         description = "A worker of a share group: takes jobs from a one-partition topic that other workers share,"
-                + " and acknowledges each one. 'jobs N' places jobs first.")
+                + " and acknowledges each one. 'jobs --count N' places jobs first.")
 public final class ShareConsumerLesson implements Callable<Integer> {
 
     /** How the worker takes part. */
@@ -110,18 +111,14 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int maxPollRecords;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
-            description = ConsoleLines.PRINT_EVERY_HELP)
-    long printEvery;
+    @Mixin
+    SharedOptions.PrintEvery printEvery;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Numbers.NotNegative.class,
-            description = "Stop after this long without a new job, counted from the first job; 0 runs until Ctrl-C"
-                    + " (default: ${DEFAULT-VALUE}).")
-    long idleTimeoutSeconds;
+    @Mixin
+    SharedOptions.IdleTimeout idleTimeout;
 
-    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0", converter = Numbers.NotNegative.class,
-            description = "Stop after N jobs were handled; 0 means no limit (default: ${DEFAULT-VALUE}).")
-    long maxMessages;
+    @Mixin
+    SharedOptions.MaxMessages maxMessages;
 
     @Mixin
     SummaryOption summaryOption;
@@ -170,7 +167,7 @@ public final class ShareConsumerLesson implements Callable<Integer> {
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topic = config.topic(ConfigKey.TOPIC_JOBS);
-        // A worker does not create the topic it reads; 'jobs N' does.
+        // A worker does not create the topic it reads; 'jobs --count N' does.
         Topics.awaitExisting(config, List.of(topic), out);
         String clientId = "job-worker-" + instance;
         long startedAt = System.nanoTime();
@@ -224,7 +221,7 @@ public final class ShareConsumerLesson implements Callable<Integer> {
         boolean hadJobs = false; // the idle timeout counts from the first job: joining the group takes seconds
         long lastJobAt = System.nanoTime();
         try {
-            while (maxMessages == 0 || handled < maxMessages) {
+            while (!maxMessages.reachedBy(handled)) {
                 ConsumerRecords<String, String> jobs = consumer.poll(POLL_TIMEOUT);
                 for (ConsumerRecord<String, String> job : jobs) {
                     AcknowledgeType outcome = work(job);
@@ -240,9 +237,8 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                     report(consumer.commitSync());
                     hadJobs = true;
                     lastJobAt = System.nanoTime();
-                } else if (idleTimeoutSeconds > 0 && hadJobs
-                        && System.nanoTime() - lastJobAt > idleTimeoutSeconds * 1_000_000_000L) {
-                    out.printf("No new jobs for %d s: stopping.%n", idleTimeoutSeconds);
+                } else if (hadJobs && idleTimeout.exceededBy(System.nanoTime() - lastJobAt)) {
+                    out.println(idleTimeout.stoppingLine("jobs"));
                     break;
                 }
             }
@@ -272,7 +268,7 @@ public final class ShareConsumerLesson implements Callable<Integer> {
         });
         long lastJobAt = System.nanoTime();
         try {
-            while (maxMessages == 0 || handled < maxMessages) {
+            while (!maxMessages.reachedBy(handled)) {
                 ConsumerRecords<String, String> jobs = consumer.poll(POLL_TIMEOUT);
                 for (ConsumerRecord<String, String> job : jobs) {
                     count(work(job)); // no per-record acknowledgement: a consumer group commits offsets
@@ -280,9 +276,9 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                 if (!jobs.isEmpty()) {
                     consumer.commitSync();
                     lastJobAt = System.nanoTime();
-                } else if (idleTimeoutSeconds > 0 && !consumer.assignment().isEmpty()
-                        && System.nanoTime() - lastJobAt > idleTimeoutSeconds * 1_000_000_000L) {
-                    out.printf("No new jobs for %d s: stopping.%n", idleTimeoutSeconds);
+                } else if (!consumer.assignment().isEmpty()
+                        && idleTimeout.exceededBy(System.nanoTime() - lastJobAt)) {
+                    out.println(idleTimeout.stoppingLine("jobs"));
                     break;
                 } else if (consumer.assignment().isEmpty()) {
                     lastJobAt = System.nanoTime();
@@ -318,7 +314,7 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                     job.partition(), job.offset(), job.value(), delivery, lockSeconds + 3, lockSeconds);
         }
         sleep(hold ? Duration.ofSeconds(lockSeconds + 3) : Duration.ofMillis(workMillis));
-        if (ConsoleLines.printThis(handled + 1, printEvery)) {
+        if (printEvery.printThis(handled + 1)) {
             out.printf("%s-%d offset %-4d %-18s delivery %d  %s%n", job.topic(), job.partition(), job.offset(),
                     job.value(), delivery, note);
         }

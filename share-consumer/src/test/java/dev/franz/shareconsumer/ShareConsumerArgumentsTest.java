@@ -15,7 +15,7 @@ class ShareConsumerArgumentsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--as queue", "--work-ms -1", "--instance 0", "--lock-seconds 0", "--delivery-limit 0",
-            "--max-poll-records 0", "jobs -3", "jobs 5 --poison-every -1"})
+            "--max-poll-records 0", "jobs --count -3", "jobs --count 0", "jobs -n 5 --poison-every -1"})
     void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {
         StringWriter err = new StringWriter();
 

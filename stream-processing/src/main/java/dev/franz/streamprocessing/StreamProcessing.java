@@ -45,9 +45,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
-import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.RunSummary;
+import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserProfile;
@@ -117,9 +117,8 @@ public final class StreamProcessing implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     OffsetReset offsetReset;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Numbers.NotNegative.class,
-            description = ConsoleLines.IDLE_TIMEOUT_HELP)
-    long idleTimeoutSeconds;
+    @Mixin
+    SharedOptions.IdleTimeout idleTimeout;
 
     @Mixin
     SummaryOption summaryOption;
@@ -184,7 +183,7 @@ public final class StreamProcessing implements Callable<Integer> {
                 shutdown.onExit(consumer::wakeup);
                 plain = new PlainEngine(consumer, producer, processor, out, Duration.ofSeconds(reportSeconds),
                         new ConnectionLines(out, config.bootstrapServers()));
-                processed = plain.run(topics.events(), Duration.ofSeconds(idleTimeoutSeconds));
+                processed = plain.run(topics.events(), idleTimeout.value());
             }
             new RunSummary(group, "processed", processed, "events", Duration.ofNanos(System.nanoTime() - startedAt))
                     .count("unreadable records skipped", plain.skipped())
@@ -233,9 +232,8 @@ public final class StreamProcessing implements Callable<Integer> {
                     if (consumed > consumedSoFar) {
                         consumedSoFar = consumed;
                         lastEventAt = System.nanoTime();
-                    } else if (idleTimeoutSeconds > 0 && consumedSoFar > 0
-                            && System.nanoTime() - lastEventAt > TimeUnit.SECONDS.toNanos(idleTimeoutSeconds)) {
-                        out.printf("No new events for %d s: stopping.%n", idleTimeoutSeconds);
+                    } else if (consumedSoFar > 0 && idleTimeout.exceededBy(System.nanoTime() - lastEventAt)) {
+                        out.println(idleTimeout.stoppingLine("events"));
                         break;
                     }
                 }

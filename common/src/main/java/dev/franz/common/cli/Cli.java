@@ -83,6 +83,20 @@ public final class Cli {
                 .collect(Collectors.joining(", ")));
     }
 
+    /**
+     * The value of a setting that can be given as a named option or, as the original Python course took
+     * it, as a word in its place ({@code basic-consumer orders my_group}): the one given, else
+     * {@code defaultValue}; both given with different values is a usage error (exit 2).
+     */
+    public static <T> T givenOnce(CommandLine.Model.CommandSpec spec, String option, T optionValue,
+                                  String positional, T positionalValue, T defaultValue) {
+        if (optionValue != null && positionalValue != null && !optionValue.equals(positionalValue)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), positional + " '" + positionalValue + "' and "
+                    + option + " '" + optionValue + "' both given: give it once, either way");
+        }
+        return optionValue != null ? optionValue : positionalValue != null ? positionalValue : defaultValue;
+    }
+
     private static int handleFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         if (e instanceof UserFacingException) {
             commandLine.getErr().println(e.getMessage());

@@ -10,23 +10,25 @@ import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.config.FranzConfigException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The command-line layer of the configuration, shared by every program as a picocli mixin:
- * {@code @Mixin ConfigOptions config;} then {@code config.load()}.
+ * {@code @Mixin ConfigOptions config;} then {@code config.load()}. Its options are inherited by
+ * subcommands: {@code admin-client topics list --bootstrap-servers ...} works as well as before {@code topics}.
  */
 public final class ConfigOptions {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
+    @Option(names = "--bootstrap-servers", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,HOST:PORT...]",
             description = "Brokers to connect to (overrides KAFKA_BOOTSTRAP_SERVERS; default localhost:9092).")
     String bootstrapServers;
 
-    @Option(names = "--client-config", paramLabel = "FILE",
+    @Option(names = "--client-config", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Kafka client properties applied to every client, e.g. security settings"
                     + " (overrides KAFKA_CLIENT_CONFIG).")
     String clientConfig;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
+    @Option(names = "--set", scope = ScopeType.INHERIT, paramLabel = "KEY=VALUE",
             description = "Any Franz setting from .env.example, e.g. --set TOPIC_PARTITIONS=6 (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 

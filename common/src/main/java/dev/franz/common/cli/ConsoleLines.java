@@ -12,14 +12,6 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class ConsoleLines {
 
-    /** {@code --print-every}'s help text, the same in every program. */
-    public static final String PRINT_EVERY_HELP = "Print the first record and then every Nth one; 0 prints none,"
-            + " only the summary (default: ${DEFAULT-VALUE}).";
-
-    /** {@code --idle-timeout}'s help text, the same in every program that consumes. */
-    public static final String IDLE_TIMEOUT_HELP = "Stop after this long without a new record while partitions"
-            + " are assigned; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).";
-
     private static final Comparator<TopicPartition> BY_TOPIC_AND_NUMBER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 

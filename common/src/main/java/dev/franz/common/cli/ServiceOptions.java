@@ -1,7 +1,6 @@
 package dev.franz.common.cli;
 
-import java.time.Duration;
-
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,34 +14,29 @@ public final class ServiceOptions {
                     + " number takes over its partitions and fences the old one (default: ${DEFAULT-VALUE}).")
     long instance;
 
-    @Option(names = "--print-every", paramLabel = "N", defaultValue = "1", converter = Numbers.NotNegative.class,
-            description = ConsoleLines.PRINT_EVERY_HELP)
-    long printEvery;
+    @Mixin
+    SharedOptions.PrintEvery printEvery;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
-            converter = Numbers.NotNegative.class, description = ConsoleLines.IDLE_TIMEOUT_HELP)
-    long idleTimeoutSeconds;
+    @Mixin
+    SharedOptions.IdleTimeout idleTimeout;
 
-    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0", converter = Numbers.NotNegative.class,
-            description = "Stop once N input records are committed; 0 means no limit (default: ${DEFAULT-VALUE}).")
-    long maxMessages;
+    @Mixin
+    SharedOptions.MaxMessages maxMessages;
 
     /** The instance's stable name, e.g. {@code payment-service-1}: its group instance id and transactional id. */
     public String instanceName(String service) {
         return service + "-" + instance;
     }
 
-    public long printEvery() {
+    public SharedOptions.PrintEvery printEvery() {
         return printEvery;
     }
 
-    /** Zero: run until Ctrl-C. */
-    public Duration idleTimeout() {
-        return Duration.ofSeconds(idleTimeoutSeconds);
+    public SharedOptions.IdleTimeout idleTimeout() {
+        return idleTimeout;
     }
 
-    /** Long.MAX_VALUE when there is no limit. */
-    public long maxMessages() {
-        return maxMessages == 0 ? Long.MAX_VALUE : maxMessages;
+    public SharedOptions.MaxMessages maxMessages() {
+        return maxMessages;
     }
 }

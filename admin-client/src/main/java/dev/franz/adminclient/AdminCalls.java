@@ -1,0 +1,307 @@
+package dev.franz.adminclient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.admin.ShareMemberDescription;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import dev.franz.common.UserFacingException;
+
+/**
+ * The Admin API calls of the lesson, one method per command: topics (what {@code kafka-topics
+ * --create/--list/--describe/--delete} do), consumer groups ({@code kafka-consumer-groups --describe} and
+ * {@code --reset-offsets}) and share groups ({@code kafka-share-groups --list/--describe}).
+ *
+ * <p>Every Admin call is asynchronous and returns futures; {@code get()} waits for the broker's answer.
+ * Lag = the partition's end offset minus the group's committed offset. A share group has no committed
+ * offset per member: per partition it has a start offset (below it, every record is acknowledged or
+ * archived) and the lag behind the end.
+ */
+final class AdminCalls {
+
+    private final Admin admin;
+
+    AdminCalls(Admin admin) {
+        this.admin = admin;
+    }
+
+    // ---- topics ----
+
+
+    /** One partition: who leads it, who holds copies, which copies are up to date (in sync). */
+    record PartitionInfo(int partition, Integer leader, List<Integer> replicas, List<Integer> inSyncReplicas) {
+    }
+
+    /** A topic as the cluster describes it, with the configs that differ from the broker's defaults. */
+    record TopicInfo(String name, List<PartitionInfo> partitions, Map<String, String> overriddenConfigs) {
+    }
+
+    /** How long a topic's creation may take before the lesson says why it does not come. */
+    static final Duration CREATE_TIMEOUT = Duration.ofSeconds(15);
+
+    List<String> listTopics() throws InterruptedException {
+        return getTopic(admin.listTopics().names(), "list topics").stream().sorted().toList();
+    }
+
+    /** @return the replication factor the topic got (the cluster's default when {@code replicationFactor} is empty) */
+    int createTopic(String name, int partitions, Optional<Short> replicationFactor) throws InterruptedException {
+        try {
+            // Kafka's default waits default.api.timeout.ms (60 s) for an answer; a topic is created by the
+            // active controller, and a cluster that has lost its controllers answers nothing meanwhile.
+            CreateTopicsResult result = admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions),
+                    replicationFactor)), new CreateTopicsOptions().timeoutMs((int) CREATE_TIMEOUT.toMillis()));
+            result.all().get();
+            return result.replicationFactor(name).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                throw new UserFacingException("Topic " + name + " already exists.");
+            }
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw createTimedOut(name);
+            }
+            throw failure("create topic " + name, e);
+        }
+    }
+
+    TopicInfo describeTopic(String name) throws InterruptedException {
+        TopicDescription description = getTopic(admin.describeTopics(List.of(name)).topicNameValues().get(name), name);
+        List<PartitionInfo> partitions = description.partitions().stream().map(AdminCalls::partition).toList();
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        Config config = getTopic(admin.describeConfigs(List.of(resource)).values().get(resource), name);
+        Map<String, String> overridden = config.entries().stream()
+                .filter(entry -> entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG)
+                .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
+        return new TopicInfo(name, partitions, overridden);
+    }
+
+    void deleteTopic(String name) throws InterruptedException {
+        getTopic(admin.deleteTopics(List.of(name)).all(), name);
+    }
+
+    private static PartitionInfo partition(TopicPartitionInfo info) {
+        return new PartitionInfo(info.partition(), Optional.ofNullable(info.leader()).map(Node::id).orElse(null),
+                info.replicas().stream().map(Node::id).toList(), info.isr().stream().map(Node::id).toList());
+    }
+
+    /** Waits for a future; a missing topic becomes a message a person can act on. */
+    private static <T> T getTopic(KafkaFuture<T> future, String topicOrAction)
+            throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new UserFacingException("Topic " + topicOrAction + " does not exist."
+                        + " List the topics with: ./mvnw -q compile exec:java -pl admin-client -Dexec.args=\"topics list\"");
+            }
+            throw failure(topicOrAction, e);
+        }
+    }
+
+    private static UserFacingException failure(String what, ExecutionException e) {
+        return new UserFacingException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+    }
+
+    /** A topic's creation that timed out, said in words: the usual cause is a cluster without its controller. */
+    static UserFacingException createTimedOut(String name) {
+        return new UserFacingException("Could not create topic " + name + ": no answer within " + CREATE_TIMEOUT.toSeconds()
+                + " s. Brokers still serve records without their controllers, but only the active controller creates"
+                + " topics: is a controller (or a majority of the controllers) running? local-kafka's output says"
+                + " when one ended.");
+    }
+
+    // ---- consumer groups ----
+
+
+    /** Where a group stands in one partition. */
+    record PartitionLag(TopicPartition partition, long committed, long end) {
+        long lag() {
+            return end - committed;
+        }
+    }
+
+    /** A group: its state, how many members it has now, and its position in each partition. */
+    record GroupInfo(String group, GroupState state, int members, List<PartitionLag> partitions) {
+        long totalLag() {
+            return partitions.stream().mapToLong(PartitionLag::lag).sum();
+        }
+    }
+
+    /** Where to move a group's offsets: the first record, the end, or the first record at a time. */
+    sealed interface ResetTarget {
+        record Earliest() implements ResetTarget {
+        }
+
+        record Latest() implements ResetTarget {
+        }
+
+        record AtTime(Instant time) implements ResetTarget {
+        }
+    }
+
+    List<String> listGroups() throws InterruptedException {
+        return getGroup(admin.listGroups().all(), "list groups").stream().map(GroupListing::groupId).sorted().toList();
+    }
+
+    GroupInfo describeGroup(String group) throws InterruptedException {
+        ConsumerGroupDescription description = groupDescription(group);
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                getGroup(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), group);
+        if (description.groupState() == GroupState.DEAD && committed.isEmpty()) {
+            throw new UserFacingException("Consumer group " + group + " does not exist (no members, no committed offsets).");
+        }
+        Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
+                .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResultInfo> ends = getGroup(admin.listOffsets(latest).all(), group);
+        List<PartitionLag> partitions = new ArrayList<>();
+        committed.forEach((partition, offset) -> {
+            if (offset != null) {
+                partitions.add(new PartitionLag(partition, offset.offset(), ends.get(partition).offset()));
+            }
+        });
+        partitions.sort(Comparator.comparing((PartitionLag p) -> p.partition().topic())
+                .thenComparingInt(p -> p.partition().partition()));
+        return new GroupInfo(group, description.groupState(), description.members().size(), partitions);
+    }
+
+    /**
+     * Moves a group's committed offsets for every partition of {@code topic}. Only for a group with
+     * no active member: a running consumer would overwrite the new offsets with its next commit.
+     *
+     * @return the new offset of each partition
+     */
+    Map<TopicPartition, Long> resetOffsets(String group, String topic, ResetTarget target) throws InterruptedException {
+        ConsumerGroupDescription description = groupDescription(group);
+        if (!description.members().isEmpty()) {
+            throw new UserFacingException("Consumer group " + group + " has " + description.members().size()
+                    + " active member(s). Stop its consumers first: a running consumer would overwrite the reset"
+                    + " with its next commit.");
+        }
+        Map<TopicPartition, OffsetSpec> specs = describeTopic(topic).partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> spec(target)));
+        Map<TopicPartition, ListOffsetsResultInfo> found = getGroup(admin.listOffsets(specs).all(), group);
+        Map<TopicPartition, OffsetAndMetadata> newOffsets = new HashMap<>();
+        for (Map.Entry<TopicPartition, ListOffsetsResultInfo> entry : found.entrySet()) {
+            long offset = entry.getValue().offset();
+            if (offset < 0) {
+                // No record at or after that time: start at the end.
+                offset = getGroup(admin.listOffsets(Map.of(entry.getKey(), OffsetSpec.latest())).all(), group)
+                        .get(entry.getKey()).offset();
+            }
+            newOffsets.put(entry.getKey(), new OffsetAndMetadata(offset));
+        }
+        getGroup(admin.alterConsumerGroupOffsets(group, newOffsets).all(), group);
+        return newOffsets.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private ConsumerGroupDescription groupDescription(String group) throws InterruptedException {
+        return getGroup(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group), group);
+    }
+
+    private static OffsetSpec spec(ResetTarget target) {
+        if (target instanceof ResetTarget.Earliest) {
+            return OffsetSpec.earliest();
+        }
+        if (target instanceof ResetTarget.AtTime atTime) {
+            return OffsetSpec.forTimestamp(atTime.time().toEpochMilli());
+        }
+        return OffsetSpec.latest();
+    }
+
+    private static <T> T getGroup(KafkaFuture<T> future, String group) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                throw new UserFacingException("Consumer group " + group + " does not exist.");
+            }
+            if (e.getCause() instanceof UserFacingException userFacing) {
+                throw userFacing;
+            }
+            throw new UserFacingException("Could not query consumer group " + group + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
+    // ---- share groups ----
+
+
+    /** One member: its client id and the partitions it fetches from (several members share one partition). */
+    record Member(String clientId, List<TopicPartition> partitions) {
+    }
+
+    /**
+     * One partition: where the group starts, and how many records are not acknowledged yet; both null
+     * until the broker has initialized the group's state for the partition (its first fetch).
+     */
+    record PartitionState(TopicPartition partition, Long startOffset, Long lag) {
+    }
+
+    record ShareGroupInfo(String group, String state, List<Member> members, List<PartitionState> partitions) {
+    }
+
+    List<String> listShareGroups() throws InterruptedException {
+        return getShareGroup(admin.listGroups(ListGroupsOptions.forShareGroups()).all(),
+                "list share groups").stream().map(GroupListing::groupId).sorted().toList();
+    }
+
+    ShareGroupInfo describeShareGroup(String group) throws InterruptedException {
+        ShareGroupDescription description = getShareGroup(admin.describeShareGroups(List.of(group)).describedGroups().get(group),
+                group);
+        List<Member> members = new ArrayList<>();
+        for (ShareMemberDescription member : description.members()) {
+            List<TopicPartition> partitions = member.assignment().topicPartitions().stream()
+                    .sorted(Comparator.comparing(TopicPartition::toString)).toList();
+            members.add(new Member(member.clientId(), partitions));
+        }
+        members.sort(Comparator.comparing(Member::clientId));
+        Map<TopicPartition, SharePartitionOffsetInfo> offsets = getShareGroup(admin.listShareGroupOffsets(
+                Map.of(group, new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo(group), group);
+        List<PartitionState> partitions = new ArrayList<>();
+        offsets.forEach((partition, info) -> partitions.add(info == null ? new PartitionState(partition, null, null)
+                : new PartitionState(partition, info.startOffset(), info.lag().orElse(null))));
+        partitions.sort(Comparator.comparing(p -> p.partition().toString()));
+        return new ShareGroupInfo(group, description.groupState().toString(), members, partitions);
+    }
+
+    private static <T> T getShareGroup(KafkaFuture<T> future, String what) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw new UserFacingException("Could not describe share group " + what + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+}

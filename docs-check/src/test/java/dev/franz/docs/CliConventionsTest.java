@@ -1,0 +1,188 @@
+package dev.franz.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.franz.common.cli.Cli;
+import dev.franz.common.cli.SharedOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * One set of command-line conventions for every program: the options several programs share have one
+ * definition, a count, a group and a topic are named options everywhere, and words in their place are
+ * accepted only where the original course took them.
+ */
+class CliConventionsTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Pattern MAIN_CLASS = Pattern.compile("<mainClass>([\\w.]+)</mainClass>");
+    /** Programs started by a script of bin/ rather than by a module's exec:java. */
+    private static final List<String> SCRIPT_PROGRAMS = List.of("dev.franz.demo.Demo",
+            "dev.franz.benchmarks.BenchmarkHarness");
+
+    /** The shared options and the one class each is declared in. */
+    private static final Map<String, Class<?>> SHARED = Map.of(
+            "--print-every", SharedOptions.PrintEvery.class,
+            "--idle-timeout", SharedOptions.IdleTimeout.class,
+            "--max-messages", SharedOptions.MaxMessages.class);
+
+    /** Names that would be a second way to say --count, --group or --topic. */
+    private static final Set<String> SYNONYMS = Set.of("--orders", "--num", "--number", "--messages", "--jobs",
+            "--num-messages", "--group-id", "--consumer-group", "-g", "--topic-name", "-t");
+
+    /** The words the original Python course took (program: labels), each with the option it stands for. */
+    private static final Map<String, Map<String, String>> COURSE_WORDS = Map.of(
+            "basic-consumer", Map.of("TOPIC", "--topic", "GROUP", "--group"),
+            "order-producer", Map.of("NUM_ORDERS", "--count", "INTERVAL_SECONDS", "--interval"));
+
+    /** Labels of a word that names a count, a group or a topic. */
+    private static final Pattern COUNT_GROUP_OR_TOPIC = Pattern.compile("N|COUNT|NUM_.*|GROUP|TOPIC");
+
+    private static final List<CommandSpec> commands = new ArrayList<>();
+
+    @BeforeAll
+    static void everyProgramsCommands() throws Exception {
+        for (String className : programs()) {
+            var constructor = Class.forName(className).getDeclaredConstructor();
+            constructor.setAccessible(true);
+            addWithSubcommands(Cli.commandLine(constructor.newInstance()));
+        }
+    }
+
+    @Test
+    void everySharedOptionIsTheOneDefinitionInSharedOptions() {
+        List<String> problems = new ArrayList<>();
+        int found = 0;
+        for (CommandSpec command : commands) {
+            for (OptionSpec option : command.options()) {
+                Class<?> definition = SHARED.get(option.longestName());
+                if (definition == null) {
+                    continue;
+                }
+                found++;
+                OptionSpec one = CommandSpec.forAnnotatedObject(newInstance(definition)).findOption(option.longestName());
+                Class<?> declaredIn = option.userObject() instanceof Field field ? field.getDeclaringClass() : null;
+                if (declaredIn != definition) {
+                    problems.add(command.qualifiedName() + " " + option.longestName() + " is declared in " + declaredIn
+                            + ": use @Mixin " + definition.getName().replace('$', '.'));
+                } else if (!List.of(option.names()).equals(List.of(one.names()))
+                        || !option.paramLabel().equals(one.paramLabel())
+                        || !String.join(" ", option.description()).equals(String.join(" ", one.description()))
+                        || !String.valueOf(option.defaultValue()).equals(String.valueOf(one.defaultValue()))) {
+                    problems.add(command.qualifiedName() + " " + option.longestName() + " differs from its definition");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(found).as("shared options found").isGreaterThanOrEqualTo(15);
+    }
+
+    @Test
+    void aCountAGroupAndATopicAreNamedTheSameWayEverywhere() {
+        List<String> problems = new ArrayList<>();
+        int counts = 0;
+        int groups = 0;
+        int topics = 0;
+        for (CommandSpec command : commands) {
+            for (OptionSpec option : command.options()) {
+                List<String> names = List.of(option.names());
+                switch (option.longestName()) {
+                    case "--count" -> {
+                        counts++;
+                        expect(problems, command, option, List.of("-n", "--count"), "N", "How many ");
+                    }
+                    case "--group" -> {
+                        groups++;
+                        expect(problems, command, option, List.of("--group"), "GROUP", "");
+                    }
+                    case "--topic" -> {
+                        topics++;
+                        expect(problems, command, option, List.of("--topic"), "TOPIC", "");
+                    }
+                    default -> names.stream().filter(SYNONYMS::contains).forEach(name -> problems.add(
+                            command.qualifiedName() + " " + name + ": say it with --count, --group or --topic"));
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(counts).as("--count options").isGreaterThanOrEqualTo(5);
+        assertThat(groups).as("--group options").isGreaterThanOrEqualTo(7);
+        assertThat(topics).as("--topic options").isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void wordsInPlaceOfAnOptionOnlyWhereTheOriginalCourseTookThem() {
+        List<String> problems = new ArrayList<>();
+        for (CommandSpec command : commands) {
+            Map<String, String> allowed = COURSE_WORDS.getOrDefault(command.qualifiedName(), Map.of());
+            for (PositionalParamSpec word : command.positionalParameters()) {
+                String option = allowed.get(word.paramLabel());
+                if (option != null) {
+                    if (command.findOption(option) == null) {
+                        problems.add(command.qualifiedName() + " " + word.paramLabel() + " has no option " + option);
+                    }
+                } else if (COUNT_GROUP_OR_TOPIC.matcher(word.paramLabel()).matches()) {
+                    problems.add(command.qualifiedName() + " takes " + word.paramLabel() + " as a word: make it an option");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private static void expect(List<String> problems, CommandSpec command, OptionSpec option, List<String> names,
+                               String label, String descriptionStart) {
+        String description = String.join(" ", option.description());
+        if (!List.of(option.names()).equals(names) || !option.paramLabel().equals(label)
+                || !description.startsWith(descriptionStart)) {
+            problems.add(command.qualifiedName() + " " + List.of(option.names()) + " " + option.paramLabel()
+                    + ": expected " + names + " " + label + (descriptionStart.isEmpty() ? "" : ", help starting '"
+                    + descriptionStart + "'"));
+        }
+    }
+
+    private static void addWithSubcommands(CommandLine commandLine) {
+        commands.add(commandLine.getCommandSpec());
+        commandLine.getSubcommands().values().stream().distinct().forEach(CliConventionsTest::addWithSubcommands);
+    }
+
+    private static List<String> programs() throws IOException {
+        List<String> programs = new ArrayList<>(SCRIPT_PROGRAMS);
+        try (Stream<Path> modules = Files.list(ROOT)) {
+            for (Path pom : modules.map(module -> module.resolve("pom.xml")).filter(Files::exists).sorted().toList()) {
+                Matcher mainClass = MAIN_CLASS.matcher(Files.readString(pom));
+                if (mainClass.find()) {
+                    programs.add(mainClass.group(1));
+                }
+            }
+        }
+        assertThat(programs).as("programs").hasSizeGreaterThanOrEqualTo(12);
+        return programs;
+    }
+
+    private static Object newInstance(Class<?> type) {
+        try {
+            var constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
