@@ -97,6 +97,8 @@ public final class NotificationService implements Callable<Integer> {
     private long committedTransactions;
     private long abortedTransactions;
     private long committedRecords;
+    /** What was notified already; read again from the topic when partitions move here. */
+    private SentNotifications sent = new SentNotifications();
 
     public static void main(String[] args) {
         System.exit(Cli.run(new NotificationService(), args));
@@ -151,7 +153,7 @@ public final class NotificationService implements Callable<Integer> {
         // It creates what it writes and waits for what it reads, as payment-service does.
         Topics.createIfMissing(config, List.of(notificationsTopic), out);
         Topics.awaitExisting(config, List.of(ordersTopic, paymentsTopic), out);
-        SentNotifications sent = SentNotifications.load(config.clientProperties(), notificationsTopic, LOAD_TIMEOUT);
+        sent = SentNotifications.load(config.clientProperties(), notificationsTopic, LOAD_TIMEOUT);
         String instanceName = serviceOptions.instanceName("notification-service");
         out.printf("%s: %,d notifications already sent; reading %s and %s as group %s, writing %s. Ctrl-C to stop.%n",
                 instanceName, sent.size(), ordersTopic, paymentsTopic, group, notificationsTopic);
@@ -297,6 +299,13 @@ public final class NotificationService implements Callable<Integer> {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 out.println(ConsoleLines.assigned(partitions));
+                // These partitions may come from another instance, which notified some of their orders
+                // after this one read the notifications topic: read on from there, before any record.
+                int learned = sent.catchUp();
+                if (learned > 0) {
+                    out.printf("Read on in the notifications topic: %,d notifications sent meanwhile by other"
+                            + " instances, not sent again.%n", learned);
+                }
             }
         }
 

@@ -2,6 +2,7 @@ package dev.franz.notificationservice;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,38 +23,70 @@ import dev.franz.common.json.JsonDeserializer;
 
 /**
  * Which (order, kind) pairs were already notified, so that an order or payment seen twice (replayed,
- * or produced twice upstream) does not notify the customer twice. Rebuilt at start from the
- * committed records of the {@code notifications} topic itself, so it survives restarts and crashes.
- * It grows with every order: a production service would keep it in a store with a retention period.
+ * or produced twice upstream) does not notify the customer twice. Built at start from the committed
+ * records of the {@code notifications} topic itself, so it survives restarts and crashes; read on
+ * again from where it stopped whenever partitions are assigned ({@link #catchUp}), because another
+ * instance may have notified orders of a partition that now moves here. It grows with every order:
+ * a production service would keep it in a store with a retention period.
  */
 final class SentNotifications {
 
     private final Set<String> sent = new HashSet<>();
+    /** Per partition of the topic, the next offset to read: where the last read stopped. */
+    private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
+    private final Properties clientProperties; // null: kept in memory only (unit tests)
+    private final String topic;
+    private final Duration timeout;
+
+    /** Memory only, for tests: {@link #catchUp} reads nothing. */
+    SentNotifications() {
+        this(null, null, null);
+    }
+
+    private SentNotifications(Properties clientProperties, String topic, Duration timeout) {
+        this.clientProperties = clientProperties;
+        this.topic = topic;
+        this.timeout = timeout;
+    }
 
     /** Reads every committed notification up to the current end of {@code topic}. */
     static SentNotifications load(Properties clientProperties, String topic, Duration timeout) {
-        SentNotifications notifications = new SentNotifications();
+        SentNotifications notifications = new SentNotifications(clientProperties, topic, timeout);
+        notifications.catchUp();
+        return notifications;
+    }
+
+    /**
+     * Reads the notifications committed since the last read (by any instance), up to the topic's end.
+     *
+     * @return how many (order, kind) pairs it did not know yet: those another instance notified
+     */
+    int catchUp() {
+        if (clientProperties == null) {
+            return 0;
+        }
+        int learned = 0;
         JsonDeserializer<Notification> reader = new JsonDeserializer<>(Notification.class);
-        for (ConsumerRecord<String, byte[]> record : readToEnd(clientProperties, topic, timeout)) {
+        for (ConsumerRecord<String, byte[]> record : readToEnd()) {
             try {
                 Notification notification = reader.deserialize(topic, record.value());
-                if (notification != null) {
-                    notifications.markSent(notification.orderId(), notification.kind());
+                if (notification != null && markSent(notification.orderId(), notification.kind())) {
+                    learned++;
                 }
             } catch (SerializationException e) {
                 // Not a notification (someone wrote to the topic by hand): nothing was notified.
             }
         }
-        return notifications;
+        return learned;
     }
 
     /**
-     * The topic from its start to its end as it is now, as a downstream exactly-once reader sees it:
-     * {@code read_committed} (only notifications whose transaction committed were really sent), and
-     * {@code assign()} without a group, so this reader joins nothing and commits nothing.
+     * The topic from where the last read stopped (its start, the first time) to its end as it is now,
+     * as a downstream exactly-once reader sees it: {@code read_committed} (only notifications whose
+     * transaction committed were really sent), and {@code assign()} without a group, so this reader
+     * joins nothing and commits nothing.
      */
-    private static List<ConsumerRecord<String, byte[]>> readToEnd(Properties clientProperties, String topic,
-                                                                  Duration timeout) {
+    private List<ConsumerRecord<String, byte[]>> readToEnd() {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -63,7 +96,14 @@ final class SentNotifications {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            for (TopicPartition partition : partitions) {
+                Long next = readUpTo.get(partition);
+                if (next == null) {
+                    consumer.seekToBeginning(List.of(partition));
+                } else {
+                    consumer.seek(partition, next);
+                }
+            }
             // For a read_committed consumer the end is the last stable offset: before any open transaction.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -73,6 +113,7 @@ final class SentNotifications {
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
+            partitions.forEach(partition -> readUpTo.put(partition, consumer.position(partition)));
         }
         return records;
     }
@@ -81,8 +122,9 @@ final class SentNotifications {
         return sent.contains(key(orderId, kind));
     }
 
-    void markSent(String orderId, NotificationKind kind) {
-        sent.add(key(orderId, kind));
+    /** @return false when it was known already */
+    boolean markSent(String orderId, NotificationKind kind) {
+        return sent.add(key(orderId, kind));
     }
 
     int size() {
