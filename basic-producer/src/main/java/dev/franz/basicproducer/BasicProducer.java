@@ -25,6 +25,7 @@ import dev.franz.common.events.UserEvent;
 import dev.franz.common.events.UserEventGenerator;
 import dev.franz.common.json.JsonSerializer;
 import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
@@ -163,7 +164,10 @@ public final class BasicProducer implements Callable<Integer> {
             // stops the producer's I/O thread.
             try (Producer<String, UserEvent> producer = new KafkaProducer<>(
                     producerProperties(config, acks, compression, lingerMs, batchSize),
-                    new StringSerializer(), new JsonSerializer<>())) {
+                    new StringSerializer(), new JsonSerializer<>());
+                 // One line when the broker goes and one when it is back: a send waits for it meanwhile.
+                 ConnectionLines.Watch lines = ConnectionLines.forProducer(out, config.bootstrapServers())
+                         .watch(producer::metrics)) {
                 UserEventProducer sender = new UserEventProducer(producer, topicName, out, printEvery.value());
                 for (long i = 0; i < count && !shutdown.requested(); i++) {
                     if (i < syncCount) {

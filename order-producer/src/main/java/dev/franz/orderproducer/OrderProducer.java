@@ -25,6 +25,7 @@ import dev.franz.common.events.Order;
 import dev.franz.common.events.OrderGenerator;
 import dev.franz.common.json.JsonSerializer;
 import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
@@ -137,7 +138,10 @@ public final class OrderProducer implements Callable<Integer> {
             shutdown.onExit(() -> { });
             OrderSender.Summary summary;
             try (Producer<String, Order> producer = new KafkaProducer<>(producerProperties(config),
-                    new StringSerializer(), new JsonSerializer<>())) {
+                    new StringSerializer(), new JsonSerializer<>());
+                 // One line when the broker goes and one when it is back: a send waits for it meanwhile.
+                 ConnectionLines.Watch lines = ConnectionLines.forProducer(out, config.bootstrapServers())
+                         .watch(producer::metrics)) {
                 OrderSender sender = new OrderSender(producer, topic, out, printEvery.value());
                 // A fixed rate: order i is due at start + i x interval, however long each send took.
                 long startedAt = System.nanoTime();

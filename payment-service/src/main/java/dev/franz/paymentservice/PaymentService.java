@@ -133,7 +133,6 @@ public final class PaymentService implements Callable<Integer> {
     CommandSpec spec;
 
     private final PrintStream out;
-    private ConnectionLines connection;
     private long committedTransactions;
     private long abortedTransactions;
     private long committedRecords;
@@ -148,7 +147,6 @@ public final class PaymentService implements Callable<Integer> {
 
     PaymentService(PrintStream out) {
         this.out = out;
-        this.connection = new ConnectionLines(out, "the broker");
     }
 
     /** The consumer's settings, each with why. Static so that the tests use exactly these. */
@@ -220,7 +218,7 @@ public final class PaymentService implements Callable<Integer> {
         }
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
-        connection = new ConnectionLines(out, config.bootstrapServers());
+        ConnectionLines connection = new ConnectionLines(out, config.bootstrapServers());
         String ordersTopic = config.topic(ConfigKey.TOPIC_ORDERS);
         String paymentsTopic = config.topic(ConfigKey.TOPIC_PAYMENTS);
         String deadLetterTopic = config.topic(ConfigKey.TOPIC_ORDERS_DLT);
@@ -249,7 +247,8 @@ public final class PaymentService implements Callable<Integer> {
         try (shutdown) {
             long startedAt = System.nanoTime();
             // try-with-resources: closing the producer aborts a transaction still open (none is, after
-            // a clean stop); closing the consumer leaves the group.
+            // a clean stop). Closing the consumer does not leave the group: a static member (its
+            // group.instance.id) stays a member until its session timeout, waiting for its restart.
             try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config, group,
                     instanceName, maxPollRecords), new StringDeserializer(), new ByteArrayDeserializer());
                  Producer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config, instanceName),
@@ -257,7 +256,11 @@ public final class PaymentService implements Callable<Integer> {
                 // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
                 // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
                 shutdown.onExit(consumer::wakeup);
-                run(consumer, producer, processor, ordersTopic);
+                // One line when the broker goes and one when it is back, from a thread of their own: this
+                // one can wait up to a minute in a transaction call (max.block.ms) while the broker is away.
+                try (ConnectionLines.Watch lines = connection.watch(consumer::metrics, producer::metrics)) {
+                    run(consumer, producer, processor, ordersTopic);
+                }
             }
             PaymentStats stats = processor.stats();
             new RunSummary(instanceName, "committed", stats.processed(), "orders",
@@ -268,6 +271,9 @@ public final class PaymentService implements Callable<Integer> {
                     .count("retried", stats.retried())
                     .count("transactions committed", committedTransactions)
                     .count("transactions aborted", abortedTransactions)
+                    .detail("its partitions", "held for " + instanceName + " for " + SESSION_TIMEOUT.toSeconds()
+                            + " s (static membership): a restart within that time gets them back without a"
+                            + " rebalance, else the other instances get them")
                     .report(out, summaryOption.file());
         }
         return 0;
@@ -291,7 +297,6 @@ public final class PaymentService implements Callable<Integer> {
             long lastRecordAt = System.nanoTime();
             while (!serviceOptions.maxMessages().reachedBy(committedRecords)) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
                 if (!records.isEmpty()) {
                     processInTransaction(consumer, producer, processor, records);
                 }
@@ -375,14 +380,25 @@ public final class PaymentService implements Callable<Integer> {
     private void abort(Producer<String, byte[]> producer, PaymentProcessor processor, KafkaException cause) {
         abortedTransactions++;
         log.warn("Transaction aborted, its orders will be processed again: {}", cause.toString());
-        producer.abortTransaction();
+        try {
+            producer.abortTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw fenced(e);
+        } catch (TimeoutException e) {
+            throw brokerAway("abort the transaction", e);
+        }
         processor.aborted();
     }
 
     /** After an abort the consumer's position is past orders whose results were thrown away: go back. */
     private static void rewindToCommittedOffsets(Consumer<String, byte[]> consumer) {
         Set<TopicPartition> assignment = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assignment);
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(assignment);
+        } catch (TimeoutException e) {
+            throw brokerAway("read the committed offsets", e);
+        }
         for (TopicPartition partition : assignment) {
             OffsetAndMetadata offset = committed.get(partition);
             if (offset == null) {
@@ -413,9 +429,22 @@ public final class PaymentService implements Callable<Integer> {
         return lag;
     }
 
+    /** A call that waited a minute (max.block.ms, default.api.timeout.ms) for a broker that is away. */
+    private static UserFacingException brokerAway(String what, TimeoutException e) {
+        return new UserFacingException("Could not " + what + " within a minute: the broker is away (" + e.getMessage()
+                + "). This one stops, and nothing committed is lost: start it again once the broker is back.", e);
+    }
+
+    /**
+     * The end of this instance: a newer one with the same name fenced it. A producer is fenced too when
+     * the broker aborted its transaction after transaction.timeout.ms (the broker away that long).
+     */
     private static UserFacingException fenced(KafkaException e) {
-        return new UserFacingException("Another instance with the same name took over (" + e.getClass().getSimpleName()
-                + "); this one stops. Give each running instance its own --instance.", e);
+        String cause = e instanceof FencedInstanceIdException ? "Another instance with the same name took over"
+                : "Another instance with the same name took over, or the broker aborted this instance's open"
+                + " transaction after " + TRANSACTION_TIMEOUT.toSeconds() + " s (was it away that long?)";
+        return new UserFacingException(cause + " (" + e.getClass().getSimpleName() + "); this one stops, and nothing"
+                + " committed is lost. Give each running instance its own --instance, and start this one again.", e);
     }
 
     /** Shows the group at work: which partitions this instance owns, as they move. */

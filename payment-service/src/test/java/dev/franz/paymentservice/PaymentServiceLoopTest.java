@@ -99,7 +99,8 @@ class PaymentServiceLoopTest {
 
         assertThatThrownBy(() -> service.run(consumer, producer, processor, ORDERS.topic()))
                 .isInstanceOf(UserFacingException.class)
-                .hasMessageContaining("Another instance with the same name took over (ProducerFencedException)");
+                .hasMessageContaining("Another instance with the same name took over, or the broker aborted")
+                .hasMessageContaining("(ProducerFencedException); this one stops");
         assertThat(producer.history()).isEmpty();
     }
 
