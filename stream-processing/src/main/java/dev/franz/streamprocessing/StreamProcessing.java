@@ -193,6 +193,11 @@ public final class StreamProcessing implements Callable<Integer> {
         return 0;
     }
 
+    /** How long a rebalance may take before the program says why it waits. */
+    private static final Duration REBALANCING_SAY_AFTER = Duration.ofSeconds(10);
+    /** The Streams consumers' session.timeout.ms: Kafka's default, 45 s (not set). */
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
+
     private int runStreams(FranzConfig config, StreamTopics topics, String applicationId)
             throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
@@ -220,8 +225,28 @@ public final class StreamProcessing implements Callable<Integer> {
                 long nextReportAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(reportSeconds);
                 double consumedSoFar = 0;
                 long lastEventAt = System.nanoTime();
+                long rebalancingSince = -1;
+                boolean saidWhy = false;
                 while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
                     connection.check(streams.metrics()); // one line when the broker goes, one when it is back
+                    // Rebalancing for long says nothing by itself: say what it waits for, once.
+                    if (streams.state() == KafkaStreams.State.REBALANCING) {
+                        rebalancingSince = rebalancingSince < 0 ? System.nanoTime() : rebalancingSince;
+                        if (!saidWhy && System.nanoTime() - rebalancingSince > REBALANCING_SAY_AFTER.toNanos()) {
+                            out.printf("Kafka Streams has waited %d s for its group (REBALANCING). The group still counts"
+                                    + " the member of a run that stopped without leaving it (the broker was away then, or"
+                                    + " it was killed) until that member's session timeout, %d s, ends; then it goes on"
+                                    + " by itself.%n", REBALANCING_SAY_AFTER.toSeconds(), SESSION_TIMEOUT.toSeconds());
+                            saidWhy = true;
+                        }
+                    } else if (streams.state() == KafkaStreams.State.RUNNING && rebalancingSince >= 0) {
+                        if (saidWhy) {
+                            out.printf("Kafka Streams is running, after %.1f s of rebalancing.%n",
+                                    (System.nanoTime() - rebalancingSince) / 1e9);
+                        }
+                        rebalancingSince = -1;
+                        saidWhy = false;
+                    }
                     if (System.nanoTime() >= nextReportAt) {
                         lastReport = printIfChanged(report(streams, mode), lastReport);
                         nextReportAt += TimeUnit.SECONDS.toNanos(reportSeconds);

@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.config.FranzConfig;
+import dev.franz.common.events.EnrichedUserEvent;
 import dev.franz.common.events.UserEvent;
+import dev.franz.common.events.UserProfile;
 import dev.franz.common.events.UserTotals;
 import dev.franz.common.events.WindowCount;
 import dev.franz.common.json.JsonDeserializer;
@@ -84,6 +86,37 @@ class EnginesIT {
         assertThat(plainTotals.values().stream().map(UserTotals::purchaseTotal).reduce(BigDecimal.ZERO, BigDecimal::add))
                 .isEqualByComparingTo(events.stream().filter(e -> e.eventType().equals(UserEvent.PURCHASE))
                         .map(e -> new BigDecimal(e.attributes().get("amount"))).reduce(BigDecimal.ZERO, BigDecimal::add));
+    }
+
+    @Test
+    void plainAndStreamsEnrichEveryEventWithTheSameProfile() throws Exception {
+        StreamTopics plain = topics("plain");
+        StreamTopics streams = topics("streams");
+        List<UserEvent> events = events(EVENTS);
+        produce(plain.events(), events);
+        produce(streams.events(), events);
+
+        assertThat(runPlain("enrichment", plain)).isZero(); // the program writes the profiles topic first
+        StreamProcessing.ensureProfiles(config(), streams.profiles(), out);
+        runStreams(StreamsTopologies.enrichment(streams), TestNames.unique("enrichment-app"), () ->
+                enriched(streams).size() == EVENTS);
+
+        List<EnrichedUserEvent> fromPlain = enriched(plain);
+        assertThat(fromPlain).hasSize(EVENTS).containsExactlyInAnyOrderElementsOf(enriched(streams));
+        assertThat(fromPlain).extracting(EnrichedUserEvent::event).containsExactlyInAnyOrderElementsOf(events);
+        Map<String, UserProfile> profiles = UserProfiles.byUser(StreamProcessing.readProfiles(kafka.clientProperties(),
+                plain.profiles(), READ_TIMEOUT));
+        assertThat(fromPlain).allSatisfy(enriched -> {
+            UserProfile profile = profiles.get(enriched.event().userId());
+            assertThat(enriched.profileMissing()).isEqualTo(profile == null);
+            assertThat(enriched.profile()).isEqualTo(profile);
+        });
+        assertThat(fromPlain).anyMatch(EnrichedUserEvent::profileMissing).anyMatch(e -> !e.profileMissing());
+    }
+
+    private static List<EnrichedUserEvent> enriched(StreamTopics topics) {
+        return CommittedRecords.readAll(kafka.clientProperties(), topics.enriched(), new StringDeserializer(),
+                new JsonDeserializer<>(EnrichedUserEvent.class), READ_TIMEOUT).stream().map(ConsumerRecord::value).toList();
     }
 
     @Test
@@ -222,6 +255,7 @@ class EnginesIT {
                 "--bootstrap-servers", kafka.bootstrapServers(),
                 "--set", "TOPIC_USER_EVENTS=" + topics.events(), "--set", "TOPIC_EVENT_TYPE_COUNTS=" + topics.typeCounts(),
                 "--set", "TOPIC_USER_TOTALS=" + topics.userTotals(), "--set", "TOPIC_ENRICHED_EVENTS=" + topics.enriched(),
+                "--set", "TOPIC_USER_PROFILES=" + topics.profiles(),
                 "--set", "TOPIC_WINDOWED_COUNTS=" + topics.windowedCounts());
     }
 
