@@ -167,6 +167,10 @@ public final class SchemaEvolutionLesson {
             out.printf("Sending %d orders to %s in Avro, schema %s (%s), subject %s at %s%n", count, topic,
                     version.name().toLowerCase(), schema.getFullName(), lesson.subject(), registry.url());
 
+            // The serializer registers the schema at the first send (or finds its id, cached). Asked here
+            // once, so that the send callback below, on the producer's I/O thread, only counts and prints.
+            int schemaId = registry.register(lesson.subject(), schema);
+
             OrderGenerator orders = new OrderGenerator(new Random(), Clock.systemUTC(), 20);
             AtomicLong avroBytes = new AtomicLong();
             AtomicLong jsonBytes = new AtomicLong();
@@ -201,8 +205,7 @@ public final class SchemaEvolutionLesson {
                                 out.printf("%s %s -> %s partition %d offset %d: %d bytes (schema id %d),"
                                         + " as JSON %d bytes%n", version.name().toLowerCase(), order.orderId(),
                                         metadata.topic(), metadata.partition(), metadata.offset(),
-                                        metadata.serializedValueSize(), registry.register(lesson.subject(), schema),
-                                        json);
+                                        metadata.serializedValueSize(), schemaId, json);
                             }
                         });
                     }
@@ -211,8 +214,8 @@ public final class SchemaEvolutionLesson {
                 long acknowledged = sent.get();
                 new RunSummary("schema-evolution produce", "sent", acknowledged, "orders",
                         Duration.ofNanos(System.nanoTime() - startedAt))
-                        .detail("schema", version.name().toLowerCase() + ", id "
-                                + registry.register(lesson.subject(), schema) + " in subject " + lesson.subject())
+                        .detail("schema", version.name().toLowerCase() + ", id " + schemaId + " in subject "
+                                + lesson.subject())
                         .count("value bytes per order in Avro", acknowledged == 0 ? 0.0
                                 : round((double) avroBytes.get() / acknowledged))
                         .count("value bytes per order as JSON", acknowledged == 0 ? 0.0
