@@ -1,15 +1,20 @@
 package dev.franz.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +26,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.franz.common.events.Notification;
@@ -30,7 +38,8 @@ import dev.franz.common.json.JsonDeserializer;
 
 /**
  * Level 3: payment-service draining a backlog with exactly-once on, against Kafka's
- * TransactionalMessageCopier on the same topic; and the order → notification latency at a steady rate.
+ * TransactionalMessageCopier on the same topic; and the order → notification latency at a steady rate,
+ * against two minimal transactional loops doing the same work, hop by hop.
  */
 final class Level3Scenarios {
 
@@ -93,15 +102,234 @@ final class Level3Scenarios {
     }
 
     /**
-     * order-producer at about 1,000 orders/s with both services running: the time from an order's
-     * created_at to its payment notification's timestamp (when notification-service produced it).
+     * The services against a reference doing the same work (two {@link TransactionalHop} JVMs:
+     * minimal read-process-write transactional loops with Kafka's defaults), alternating in the same run
+     * on the same broker, at about 1,000 orders/s: the time from an order's send to its payment
+     * notification being visible to a read_committed reader, and where that time goes, hop by hop.
      */
-    Measurement endToEndLatency(long orders) throws Exception {
-        Measurement m = Measurement.of("order created -> payment notification produced, p99 at ~1,000 orders/s",
-                "", "ms", false, Double.NaN).withAbsoluteGoal("< 250 ms");
-        LatencyRun run = latencyRun(orders, false);
-        m.ours().add(percentile(run.latencies(), 0.99));
-        return m.withNote(run.note() + " (gateway latency and failures off; no reference tool)");
+    Measurement endToEndAgainstReference(long orders, boolean withTunedReference) throws Exception {
+        Measurement m = Measurement.of("order sent -> payment notification visible (read_committed), p99 at ~1,000"
+                + " orders/s", "two minimal transactional read-process-write loops (TransactionalHop)", "ms", false, 1.2);
+        List<String> notes = new ArrayList<>();
+        List<Double> tunedReference = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            boolean oursFirst = round % 2 == 1;
+            for (boolean ours : new boolean[] {oursFirst, !oursFirst}) {
+                FlowTimes times = flowTimes(orders, !ours, List.of());
+                (ours ? m.ours() : m.references()).add(percentile(times.endToEnd(), 0.99));
+                notes.add((ours ? "services: " : "reference: ") + times.describe());
+            }
+            if (!withTunedReference) {
+                continue;
+            }
+            // What the one setting the services change for latency does to the same work: the reference
+            // again, with the services' retry.backoff.ms.
+            FlowTimes tuned = flowTimes(orders, true, List.of("producer.retry.backoff.ms=10"));
+            tunedReference.add(percentile(tuned.endToEnd(), 0.99));
+            notes.add("reference with retry.backoff.ms=10: " + tuned.describe());
+        }
+        notes.add(0, String.format(Locale.ROOT, "end-to-end p99 medians: services %.0f ms, reference %.0f ms%s",
+                Measurement.median(m.ours()), Measurement.median(m.references()), tunedReference.isEmpty() ? ""
+                        : String.format(Locale.ROOT, ", reference with retry.backoff.ms=10 %.0f ms",
+                        Measurement.median(tunedReference))));
+        return m.withNote("per run, p50/p99/max in ms; hop 1 = orders -> payments, hop 2 = payments -> notifications;"
+                + " \"to send\" = from the input record's send (its timestamp) to the output's send: the poll wait,"
+                + " fetch and processing; \"to visible\" = from the output's send until a read_committed reader has"
+                + " it: the transaction's commit and the reader's fetch. " + String.join("; ", notes));
+    }
+
+    /** Per measured order, each in ms: the two hops' parts and the whole. */
+    record FlowTimes(String note, List<Double> hop1ToSend, List<Double> hop1ToVisible, List<Double> hop2ToSend,
+                     List<Double> hop2ToVisible, List<Double> endToEnd) {
+
+        String describe() {
+            return String.format(Locale.ROOT, "%s; end to end %s; hop 1 to send %s, to visible %s; hop 2 to send %s,"
+                            + " to visible %s", note, spread(endToEnd), spread(hop1ToSend), spread(hop1ToVisible),
+                    spread(hop2ToSend), spread(hop2ToVisible));
+        }
+
+        private static String spread(List<Double> values) {
+            return String.format(Locale.ROOT, "%.0f/%.0f/%.0f", percentile(values, 0.5), percentile(values, 0.99),
+                    percentile(values, 1.0));
+        }
+    }
+
+    /**
+     * One flow on topics of its own: the services (or the reference) started and joined, a warm-up
+     * burst, then {@code orders} at about 1,000/s, watched by a read_committed reader of its own.
+     */
+    private FlowTimes flowTimes(long orders, boolean reference, List<String> referenceSettings) throws Exception {
+        int run = ++runNumber;
+        String ordersTopic = topic("flow-orders");
+        String payments = topic("flow-payments");
+        String notifications = topic("flow-notifications");
+        List<String> topics = List.of("--bootstrap-servers", bootstrapServers, "--set", "TOPIC_ORDERS=" + ordersTopic,
+                "--set", "TOPIC_PAYMENTS=" + payments, "--set", "TOPIC_NOTIFICATIONS=" + notifications,
+                "--set", "TOPIC_ORDERS_DLT=" + ordersTopic + ".DLT");
+        String payGroup = "flow-pay-" + run;
+        String notifyGroup = "flow-notify-" + run;
+        List<Process> started = new ArrayList<>();
+        try {
+            if (reference) {
+                List<String> hop1 = new ArrayList<>(List.of(bootstrapServers, payGroup, payGroup, payments, ordersTopic));
+                hop1.addAll(referenceSettings);
+                started.add(jvm.start(TransactionalHop.class.getName(), hop1));
+                List<String> hop2 = new ArrayList<>(List.of(bootstrapServers, notifyGroup, notifyGroup, notifications,
+                        ordersTopic + "," + payments));
+                hop2.addAll(referenceSettings);
+                started.add(jvm.start(TransactionalHop.class.getName(), hop2));
+            } else {
+                List<String> paymentArgs = new ArrayList<>(topics);
+                paymentArgs.addAll(List.of("--group", payGroup, "--instance", String.valueOf(run),
+                        "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"));
+                started.add(jvm.start(PAYMENT_SERVICE, paymentArgs));
+                List<String> notificationArgs = new ArrayList<>(topics);
+                notificationArgs.addAll(List.of("--group", notifyGroup, "--instance", String.valueOf(run),
+                        "--print-every", "0"));
+                started.add(jvm.start(NOTIFICATION_SERVICE, notificationArgs));
+            }
+            awaitStable(List.of(payGroup, notifyGroup));
+            long warmUp = Math.min(WARM_UP_ORDERS, orders); // (a quick run's orders are few: so is its warm-up)
+            List<String> warmUpArgs = new ArrayList<>(List.of("--count", String.valueOf(warmUp), "--interval",
+                    "0", "--print-every", "0"));
+            warmUpArgs.addAll(topics);
+            Scenarios.check(jvm.run(ORDER_PRODUCER, warmUpArgs, RUN_TIMEOUT));
+            try (FlowObserver observer = new FlowObserver(payments, notifications)) {
+                // Everything of the warm-up is visible downstream before the measured orders start.
+                observer.awaitPaymentNotifications(warmUp, Duration.ofMinutes(2));
+                observer.forget();
+                long measuredFrom = System.currentTimeMillis();
+                List<String> producerArgs = new ArrayList<>(List.of("--count", String.valueOf(orders), "--interval",
+                        "0.001", "--print-every", "0"));
+                producerArgs.addAll(topics);
+                Summary placed = Summary.run(jvm, ORDER_PRODUCER, producerArgs, RUN_TIMEOUT);
+                observer.awaitPaymentNotifications(orders, Duration.ofMinutes(2));
+                return observer.times(sentAt(ordersTopic, measuredFrom, warmUp + orders), orders,
+                        String.format(Locale.ROOT, "%d orders at %.0f/s", orders, placed.perSecond()));
+            }
+        } finally {
+            for (Process process : started) {
+                process.destroy();
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    /** Order id -> when order-producer sent it (the record's timestamp), for the orders sent from {@code from}. */
+    private Map<String, Long> sentAt(String ordersTopic, long from, long total) {
+        Map<String, Long> sent = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : readAll(ordersTopic, new ByteArrayDeserializer(), total)) {
+            if (record.timestamp() >= from) {
+                sent.put(record.key(), record.timestamp());
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * A read_committed reader of the flow's outputs, on a thread of its own from the current end: for
+     * each payment and payment notification, its send time (its timestamp) and when this reader had
+     * it. {@code fetch.max.wait.ms} is low here, as in an instrument: what it adds is the same for the
+     * services and the reference.
+     */
+    private final class FlowObserver implements AutoCloseable {
+        private record Seen(long sent, long visible) {
+        }
+
+        private final Map<String, Seen> payments = new ConcurrentHashMap<>();
+        private final Map<String, Seen> paymentNotifications = new ConcurrentHashMap<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        FlowObserver(String paymentsTopic, String notificationsTopic) throws InterruptedException {
+            Properties props = properties();
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+            KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(paymentsTopic, notificationsTopic)) {
+                consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            CountDownLatch ready = new CountDownLatch(1);
+            thread = new Thread(() -> {
+                try (consumer) {
+                    ready.countDown();
+                    while (running.get()) {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                            long now = System.currentTimeMillis();
+                            Seen seen = new Seen(record.timestamp(), now);
+                            if (record.topic().equals(paymentsTopic)) {
+                                payments.putIfAbsent(record.key(), seen);
+                            } else if (isPaymentNotification(record, paymentsTopic)) {
+                                paymentNotifications.putIfAbsent(record.key(), seen);
+                            }
+                        }
+                    }
+                }
+            }, "flow observer");
+            thread.setDaemon(true);
+            thread.start();
+            ready.await();
+        }
+
+        /** The services' notification says its kind; the reference's record names its input topic. */
+        private static boolean isPaymentNotification(ConsumerRecord<String, byte[]> record, String paymentsTopic) {
+            Header input = record.headers().lastHeader("input");
+            if (input != null) {
+                return new String(input.value(), StandardCharsets.UTF_8).equals(paymentsTopic);
+            }
+            return new String(record.value(), StandardCharsets.UTF_8).contains("\"kind\":\"payment_");
+        }
+
+        void awaitPaymentNotifications(long count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (paymentNotifications.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Only " + paymentNotifications.size() + " of " + count
+                            + " payment notifications visible within " + timeout.toSeconds() + " s");
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+
+        void forget() {
+            payments.clear();
+            paymentNotifications.clear();
+        }
+
+        FlowTimes times(Map<String, Long> sentAt, long orders, String note) {
+            List<Double> hop1ToSend = new ArrayList<>();
+            List<Double> hop1ToVisible = new ArrayList<>();
+            List<Double> hop2ToSend = new ArrayList<>();
+            List<Double> hop2ToVisible = new ArrayList<>();
+            List<Double> endToEnd = new ArrayList<>();
+            sentAt.forEach((order, sent) -> {
+                Seen payment = payments.get(order);
+                Seen notification = paymentNotifications.get(order);
+                if (payment != null && notification != null) {
+                    hop1ToSend.add((double) (payment.sent() - sent));
+                    hop1ToVisible.add((double) (payment.visible() - payment.sent()));
+                    hop2ToSend.add((double) (notification.sent() - payment.visible()));
+                    hop2ToVisible.add((double) (notification.visible() - notification.sent()));
+                    endToEnd.add((double) (notification.visible() - sent));
+                }
+            });
+            if (endToEnd.size() < orders) {
+                throw new IllegalStateException("Only " + endToEnd.size() + " of " + orders + " orders followed");
+            }
+            return new FlowTimes(note, hop1ToSend, hop1ToVisible, hop2ToSend, hop2ToVisible, endToEnd);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(5_000);
+        }
     }
 
     /**
@@ -149,13 +377,15 @@ final class Level3Scenarios {
             awaitStable(List.of("lat-pay-" + run, "lat-notify-" + run));
             // Warm-up: a burst of orders through both services (JIT, connections, caches), not measured.
             // --print-every 0: a line per order from the producer's I/O thread would slow the flow measured.
-            List<String> warmUpArgs = new ArrayList<>(List.of(String.valueOf(WARM_UP_ORDERS), "0", "--print-every", "0"));
+            List<String> warmUpArgs = new ArrayList<>(List.of("--count", String.valueOf(WARM_UP_ORDERS), "--interval", "0",
+                    "--print-every", "0"));
             warmUpArgs.addAll(topics);
             Scenarios.check(jvm.run(ORDER_PRODUCER, warmUpArgs, RUN_TIMEOUT));
             readAll(notifications, new JsonDeserializer<>(Notification.class), 2L * WARM_UP_ORDERS);
 
             long measuredFrom = System.currentTimeMillis();
-            List<String> producerArgs = new ArrayList<>(List.of(String.valueOf(orders), "0.001", "--print-every", "0"));
+            List<String> producerArgs = new ArrayList<>(List.of("--count", String.valueOf(orders), "--interval", "0.001",
+                    "--print-every", "0"));
             producerArgs.addAll(topics);
             Summary placed = Summary.run(jvm, ORDER_PRODUCER, producerArgs, RUN_TIMEOUT);
             String achieved = String.format("%.0f", placed.perSecond());
@@ -222,7 +452,7 @@ final class Level3Scenarios {
     }
 
     /** Reads {@code topic} (read_committed) until {@code expected} records, or 2 minutes. */
-    private <V> List<ConsumerRecord<String, V>> readAll(String topic, JsonDeserializer<V> values, long expected) {
+    private <V> List<ConsumerRecord<String, V>> readAll(String topic, Deserializer<V> values, long expected) {
         Properties props = properties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, V>> records = new ArrayList<>();
