@@ -35,7 +35,7 @@ final class Report {
                     format(m.oursMedian(), m.unit()),
                     hasReference ? String.format(Locale.ROOT, "%.2fx", m.ratio()) : "-",
                     Double.isNaN(m.goal()) ? m.absoluteGoal() : (m.higherIsBetter() ? ">= " : "<= ") + m.goal() + "x",
-                    met(m) ? "yes" : "**no**",
+                    hasGoal(m) ? (met(m) ? "yes" : "**no**") : "-",
                     m.ceilings().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2fx of %s (%s)", m.ceilingRatio(),
                             m.ceilingTool(), format(Measurement.median(m.ceilings()), m.unit())),
                     Measurement.median(m.oursRssMb()) > 0
@@ -45,6 +45,11 @@ final class Report {
                             : "-"));
         }
         return text.toString();
+    }
+
+    /** A ratio goal or an absolute one ("< 8 s"); "none" or nothing is no goal: neither met nor missed. */
+    static boolean hasGoal(Measurement m) {
+        return !Double.isNaN(m.goal()) || !(m.absoluteGoal().isBlank() || m.absoluteGoal().equals("none"));
     }
 
     static boolean met(Measurement m) {
@@ -96,7 +101,7 @@ final class Report {
         g.fillRect(0, 0, width, height);
         g.setColor(Color.DARK_GRAY);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString("Franz's programs / a reference doing the same work (higher is better)", 20, 30);
+        g.drawString("Franz's programs / a reference doing the same work (records/s: higher is better; ms, s: lower)", 20, 30);
         g.setFont(labelFont);
 
         int top = 55;
