@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,13 +33,22 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -51,6 +61,7 @@ import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserProfile;
+import dev.franz.common.events.UserTotals;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
 import dev.franz.common.kafka.BrokerPreflight;
@@ -59,8 +70,11 @@ import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Level 2: stateful, enriching and windowed processing of {@code user_events}, with plain clients
@@ -117,6 +131,13 @@ public final class StreamProcessing implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     OffsetReset offsetReset;
 
+    @Option(names = "--serve", paramLabel = "PORT", converter = Numbers.Port.class,
+            description = "Also answer queries on the state over HTTP at localhost:PORT (streams engine, stateful"
+                    + " mode): /users/USER, /users, /event-types. Each instance of the application gets its own"
+                    + " port (and state directory, .kafka-streams/serve-PORT); each answers for every key, asking"
+                    + " the instance that holds it.")
+    Integer servePort;
+
     @Mixin
     SharedOptions.IdleTimeout idleTimeout;
 
@@ -126,6 +147,9 @@ public final class StreamProcessing implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
+    @Spec
+    CommandSpec spec;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -134,6 +158,10 @@ public final class StreamProcessing implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (servePort != null && (engine != Engine.STREAMS || mode != Mode.STATEFUL)) {
+            throw new ParameterException(spec.commandLine(), "--serve answers queries on Kafka Streams' state stores:"
+                    + " it needs --engine streams and the stateful mode");
+        }
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         StreamTopics topics = StreamTopics.from(config);
@@ -193,10 +221,107 @@ public final class StreamProcessing implements Callable<Integer> {
         return 0;
     }
 
+    /** Where --serve answers: this machine only. */
+    private static final String SERVE_HOST = "localhost";
+
+    private QueryServer queryServer;
+
+    /**
+     * Interactive queries (IQv2) on this instance's state stores, and where the others are: what the
+     * query server asks. A key lives in one partition, so in one instance's store: queryMetadataForKey()
+     * names that instance (by its application.server), and a query for a partition this instance does
+     * not hold fails (NOT_ACTIVE, NOT_PRESENT) rather than answer wrongly.
+     */
+    private static final class StateQueries implements QueryServer.Queries {
+        private final KafkaStreams streams;
+        private final String self;
+
+        StateQueries(KafkaStreams streams, String self) {
+            this.streams = streams;
+            this.self = self;
+        }
+
+        @Override
+        public String self() {
+            return self;
+        }
+
+        @Override
+        public QueryServer.Located<UserTotals> user(String user) {
+            KeyQueryMetadata where = streams.queryMetadataForKey(StreamsTopologies.TOTALS_STORE, user,
+                    Serdes.String().serializer());
+            if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                throw new QueryServer.NotReady("Kafka Streams does not know yet which instance holds user " + user
+                        + " (" + streams.state() + "): retry");
+            }
+            String holder = where.activeHost().host() + ":" + where.activeHost().port();
+            if (!holder.equals(self)) {
+                return new QueryServer.Located<>(null, where.partition(), holder);
+            }
+            StateQueryResult<UserTotals> result = streams.query(StateQueryRequest.inStore(StreamsTopologies.TOTALS_STORE)
+                    .withQuery(KeyQuery.<String, UserTotals>withKey(user)).withPartitions(Set.of(where.partition())));
+            QueryResult<UserTotals> answer = result.getPartitionResults().get(where.partition());
+            if (answer == null || answer.isFailure()) {
+                throw new QueryServer.NotReady("partition " + where.partition() + " of " + StreamsTopologies.TOTALS_STORE
+                        + " cannot be queried here now (" + (answer == null ? streams.state()
+                        : answer.getFailureReason() + ": " + answer.getFailureMessage()) + "): retry");
+            }
+            return new QueryServer.Located<>(answer.getResult(), where.partition(), null);
+        }
+
+        @Override
+        public Map<String, UserTotals> localUsers() {
+            return everything(StreamsTopologies.TOTALS_STORE);
+        }
+
+        @Override
+        public Map<String, Long> localEventTypes() {
+            return everything(StreamsTopologies.COUNTS_STORE);
+        }
+
+        @Override
+        public List<String> otherInstances() {
+            return streams.metadataForAllStreamsClients().stream()
+                    .map(metadata -> metadata.hostInfo().host() + ":" + metadata.hostInfo().port())
+                    .filter(instance -> !instance.equals(self)).sorted().toList();
+        }
+
+        /** Every key of {@code store} in the partitions this instance holds now. */
+        private <V> Map<String, V> everything(String store) {
+            StateQueryResult<KeyValueIterator<String, V>> result = streams.query(StateQueryRequest.inStore(store)
+                    .withQuery(RangeQuery.<String, V>withNoBounds()));
+            Map<String, V> all = new TreeMap<>();
+            result.getPartitionResults().forEach((partition, answer) -> {
+                if (answer.isFailure()) {
+                    throw new QueryServer.NotReady("partition " + partition + " of " + store + " cannot be queried"
+                            + " here now (" + answer.getFailureReason() + ": " + answer.getFailureMessage() + "): retry");
+                }
+                try (KeyValueIterator<String, V> entries = answer.getResult()) {
+                    entries.forEachRemaining(entry -> all.put(entry.key, entry.value));
+                }
+            });
+            return all;
+        }
+    }
+
     /** How long a rebalance may take before the program says why it waits. */
     private static final Duration REBALANCING_SAY_AFTER = Duration.ofSeconds(10);
     /** The Streams consumers' session.timeout.ms: Kafka's default, 45 s (not set). */
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
+
+    /** The lesson's Streams settings; with --serve, where this instance answers queries and keeps its state. */
+    private Properties streamsConfig(FranzConfig config, String applicationId) {
+        String offsets = offsetReset.name().toLowerCase(Locale.ROOT);
+        if (servePort == null) {
+            return StreamsTopologies.config(config, applicationId, offsets);
+        }
+        Properties props = StreamsTopologies.config(config, applicationId, offsets,
+                FranzConfig.repositoryRoot().resolve(".kafka-streams").resolve("serve-" + servePort).toString());
+        // Every instance tells the others, through the group, where it answers: queryMetadataForKey()
+        // then says which instance holds a key. (localhost: the course's instances share one machine.)
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, SERVE_HOST + ":" + servePort);
+        return props;
+    }
 
     private int runStreams(FranzConfig config, StreamTopics topics, String applicationId)
             throws InterruptedException {
@@ -211,7 +336,7 @@ public final class StreamProcessing implements Callable<Integer> {
             // broker that is gone. It is closed below, with a timeout, whatever happens.
             KafkaStreams streams = new KafkaStreams(StreamsTopologies.of(mode, topics,
                     Duration.ofSeconds(windowSeconds), Duration.ofSeconds(graceSeconds), out),
-                    StreamsTopologies.config(config, applicationId, offsetReset.name().toLowerCase(Locale.ROOT)));
+                    streamsConfig(config, applicationId));
             try {
                 shutdown.onExit(stopped::countDown);
                 streams.setUncaughtExceptionHandler(error -> {
@@ -221,6 +346,12 @@ public final class StreamProcessing implements Callable<Integer> {
                 });
                 ConnectionLines connection = new ConnectionLines(out, config.bootstrapServers());
                 streams.start();
+                queryServer = servePort == null ? null
+                        : QueryServer.start(new StateQueries(streams, SERVE_HOST + ":" + servePort), SERVE_HOST, servePort);
+                if (queryServer != null) {
+                    out.printf("Answering queries at http://%s:%d/users/USER, /users and /event-types%n", SERVE_HOST,
+                            servePort);
+                }
                 String lastReport = "";
                 long nextReportAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(reportSeconds);
                 double consumedSoFar = 0;
@@ -265,6 +396,9 @@ public final class StreamProcessing implements Callable<Integer> {
                 printIfChanged(report(streams, mode), lastReport);
                 processed = consumedFrom(streams.metrics(), topics.events());
             } finally {
+                if (queryServer != null) {
+                    queryServer.close();
+                }
                 // Commits, flushes the stores and leaves the group now: a restart gets its partitions at
                 // once instead of after the session timeout (45 s). The state stays for the next start.
                 boolean closed = streams.close(CloseOptions.groupMembershipOperation(

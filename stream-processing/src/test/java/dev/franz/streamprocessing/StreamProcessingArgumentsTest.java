@@ -21,7 +21,10 @@ class StreamProcessingArgumentsTest {
             "--window-seconds 0",
             "--grace-seconds -1",
             "--report-interval 0",
-            "--idle-timeout -1",    })
+            "--idle-timeout -1",
+            "--serve 0",
+            "--serve 70000",
+    })
     void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {
         StringWriter err = new StringWriter();
 
@@ -31,5 +34,18 @@ class StreamProcessingArgumentsTest {
         assertThat(exitCode).isEqualTo(2);
         assertThat(firstLine).startsWith("Invalid value for ").contains("is not allowed");
         assertThat(err.toString()).contains("Usage: ").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--serve 7070", "--engine streams windowed --serve 7070", "enrichment --engine streams --serve 7070"})
+    void serveNeedsTheStreamsEngineInTheStatefulModeAndSaysSoBeforeAnyClientIsCreated(String arguments) {
+        StringWriter err = new StringWriter();
+
+        int exitCode = Cli.run(new StreamProcessing(), new PrintWriter(err), arguments.split(" "));
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst().orElse("")).isEqualTo("--serve answers queries on Kafka Streams'"
+                + " state stores: it needs --engine streams and the stateful mode");
+        assertThat(err.toString()).contains("Usage: ").doesNotContain("Exception");
     }
 }
