@@ -2,6 +2,7 @@ package dev.franz.adminclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +49,8 @@ class AdminLessonIT {
             });
 
             topics.deleteTopic(topic);
-            assertThat(topics.listTopics()).doesNotContain(topic);
+            // The controller has accepted the deletion; the broker's metadata says so a moment later.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(topics.listTopics()).doesNotContain(topic));
             assertThatThrownBy(() -> topics.describeTopic(topic)).isInstanceOf(UserFacingException.class)
                     .hasMessageStartingWith("Topic " + topic + " does not exist.");
             assertThatThrownBy(() -> topics.createTopic(TestNames.unique("too-many-copies"), 1, Optional.of((short) 3)))
