@@ -1,5 +1,6 @@
 package dev.franz.benchmarks;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -163,9 +164,7 @@ final class Level3Scenarios {
         String ordersTopic = topic("flow-orders");
         String payments = topic("flow-payments");
         String notifications = topic("flow-notifications");
-        List<String> topics = List.of("--bootstrap-servers", bootstrapServers, "--set", "TOPIC_ORDERS=" + ordersTopic,
-                "--set", "TOPIC_PAYMENTS=" + payments, "--set", "TOPIC_NOTIFICATIONS=" + notifications,
-                "--set", "TOPIC_ORDERS_DLT=" + ordersTopic + ".DLT");
+        List<String> topics = flowArguments(ordersTopic, payments, notifications);
         String payGroup = "flow-pay-" + run;
         String notifyGroup = "flow-notify-" + run;
         List<Process> started = new ArrayList<>();
@@ -179,14 +178,7 @@ final class Level3Scenarios {
                 hop2.addAll(referenceSettings);
                 started.add(jvm.start(TransactionalHop.class.getName(), hop2));
             } else {
-                List<String> paymentArgs = new ArrayList<>(topics);
-                paymentArgs.addAll(List.of("--group", payGroup, "--instance", String.valueOf(run),
-                        "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"));
-                started.add(jvm.start(PAYMENT_SERVICE, paymentArgs));
-                List<String> notificationArgs = new ArrayList<>(topics);
-                notificationArgs.addAll(List.of("--group", notifyGroup, "--instance", String.valueOf(run),
-                        "--print-every", "0"));
-                started.add(jvm.start(NOTIFICATION_SERVICE, notificationArgs));
+                startServices(started, topics, payGroup, notifyGroup, run);
             }
             awaitStable(List.of(payGroup, notifyGroup));
             long warmUp = Math.min(WARM_UP_ORDERS, orders); // (a quick run's orders are few: so is its warm-up)
@@ -208,12 +200,7 @@ final class Level3Scenarios {
                         String.format(Locale.ROOT, "%d orders at %.0f/s", orders, placed.perSecond()));
             }
         } finally {
-            for (Process process : started) {
-                process.destroy();
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
+            stop(started);
         }
     }
 
@@ -359,20 +346,11 @@ final class Level3Scenarios {
         String ordersTopic = topic("lat-orders");
         String payments = topic("lat-payments");
         String notifications = topic("lat-notifications");
-        List<String> topics = List.of("--bootstrap-servers", bootstrapServers, "--set", "TOPIC_ORDERS=" + ordersTopic,
-                "--set", "TOPIC_PAYMENTS=" + payments, "--set", "TOPIC_NOTIFICATIONS=" + notifications,
-                "--set", "TOPIC_ORDERS_DLT=" + ordersTopic + ".DLT");
+        List<String> topics = flowArguments(ordersTopic, payments, notifications);
         List<Process> services = new ArrayList<>();
         // The live view gets the flow's topic names, so that its page draws this flow and follows its orders.
         try (AutoCloseable liveView = withLiveView ? LiveViewScenarios.OpenLiveView.start(topics, jvm) : () -> { }) {
-            List<String> paymentArgs = new ArrayList<>(topics);
-            paymentArgs.addAll(List.of("--group", "lat-pay-" + run, "--instance", String.valueOf(run),
-                    "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"));
-            services.add(jvm.start(PAYMENT_SERVICE, paymentArgs));
-            List<String> notificationArgs = new ArrayList<>(topics);
-            notificationArgs.addAll(List.of("--group", "lat-notify-" + run, "--instance", String.valueOf(run),
-                    "--print-every", "0"));
-            services.add(jvm.start(NOTIFICATION_SERVICE, notificationArgs));
+            startServices(services, topics, "lat-pay-" + run, "lat-notify-" + run, run);
             // Measure the flow, not the services' start: wait until both groups have their members.
             awaitStable(List.of("lat-pay-" + run, "lat-notify-" + run));
             // Warm-up: a burst of orders through both services (JIT, connections, caches), not measured.
@@ -394,11 +372,35 @@ final class Level3Scenarios {
                             + " p50 %.0f ms, p99 %.0f ms, max %.0f ms", latencies.size(), achieved, WARM_UP_ORDERS,
                     percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0)));
         } finally {
-            for (Process service : services) {
-                service.destroy();
-                if (!service.waitFor(20, TimeUnit.SECONDS)) {
-                    service.destroyForcibly();
-                }
+            stop(services);
+        }
+    }
+
+    /** The services' options for a flow on topics of its own. */
+    private List<String> flowArguments(String ordersTopic, String payments, String notifications) {
+        return List.of("--bootstrap-servers", bootstrapServers, "--set", "TOPIC_ORDERS=" + ordersTopic,
+                "--set", "TOPIC_PAYMENTS=" + payments, "--set", "TOPIC_NOTIFICATIONS=" + notifications,
+                "--set", "TOPIC_ORDERS_DLT=" + ordersTopic + ".DLT");
+    }
+
+    /** payment-service (gateway latency and failures off) and notification-service, into {@code started}. */
+    private void startServices(List<Process> started, List<String> topics, String payGroup, String notifyGroup, int run)
+            throws IOException {
+        List<String> paymentArgs = new ArrayList<>(topics);
+        paymentArgs.addAll(List.of("--group", payGroup, "--instance", String.valueOf(run),
+                "--failure-rate", "0", "--latency-ms", "0", "--print-every", "0"));
+        started.add(jvm.start(PAYMENT_SERVICE, paymentArgs));
+        List<String> notificationArgs = new ArrayList<>(topics);
+        notificationArgs.addAll(List.of("--group", notifyGroup, "--instance", String.valueOf(run),
+                "--print-every", "0"));
+        started.add(jvm.start(NOTIFICATION_SERVICE, notificationArgs));
+    }
+
+    private static void stop(List<Process> processes) throws InterruptedException {
+        for (Process process : processes) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
     }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -145,7 +146,7 @@ final class QueryServer implements AutoCloseable {
     }
 
     /** This instance's part, and with {@code ?scope=all} (the default) every other instance's. */
-    private void all(Context ctx, String path, String field, java.util.function.Supplier<Map<String, ?>> local)
+    private void all(Context ctx, String path, String field, Supplier<Map<String, ?>> local)
             throws Exception {
         Map<String, Object> merged = new TreeMap<>(local.get());
         List<String> answeredBy = new ArrayList<>(List.of(queries.self()));
