@@ -12,8 +12,8 @@ import picocli.CommandLine;
 
 /**
  * Runs the harness in quick mode so that it cannot rot: every scenario of the Levels' groups runs
- * both programs and the report is written ({@link BenchmarkHarnessOtherGroupsIT} runs the others, in a
- * JVM of its own at the same time). It asserts that results exist, never how fast they are:
+ * both programs and the report is written ({@link BenchmarkHarnessOtherGroupsIT} runs the others). It
+ * asserts that results exist, never how fast they are:
  * benchmarks are not timed tests.
  */
 class BenchmarkHarnessIT {
