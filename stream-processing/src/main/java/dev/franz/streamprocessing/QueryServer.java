@@ -11,11 +11,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -24,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.franz.common.UserFacingException;
 import dev.franz.common.events.UserTotals;
+import dev.franz.common.events.WindowCount;
 import dev.franz.common.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -31,13 +36,18 @@ import io.javalin.http.Context;
 /**
  * The state of a running Kafka Streams application over HTTP, as JSON (no Kafka calls here: the
  * queries themselves are {@link StreamProcessing}'s, behind {@link Queries}). A key held by another
- * instance of the application is asked of that instance, once; what all instances hold is gathered
- * from each. Every error is a status and one line of JSON, never a stack trace.
+ * instance is asked of that instance, once; when it does not answer, of an instance with a standby
+ * copy, and the answer says it is one. What all instances hold is gathered from each. Every error is
+ * a status and one line of JSON, never a stack trace.
  *
  * <pre>
+ * stateful mode
  * GET /users/USER    one user's totals, from the instance that holds them
  * GET /users         every user's totals, from every instance
  * GET /event-types   the count of each event type, from every instance
+ * windowed mode (from, to: the windows' start times, ISO-8601; default the last hour)
+ * GET /windows/TYPE?from=..&amp;to=..   one event type's windows
+ * GET /windows?from=..&amp;to=..        every event type's windows, from every instance
  * </pre>
  */
 final class QueryServer implements AutoCloseable {
@@ -47,8 +57,15 @@ final class QueryServer implements AutoCloseable {
         /** This instance's host:port, as its application.server. */
         String self();
 
-        /** The user's totals if this instance holds them (value null: no events yet), else where they are. */
-        Located<UserTotals> user(String user);
+        /** Where {@code key} of {@code store} is now; {@link NotReady} while Kafka Streams does not know. */
+        Location locate(String store, String key);
+
+        /** The user's totals in this instance's copy of {@code partition}: the active one, or any. */
+        Copy<UserTotals> userHere(String user, int partition, boolean activeOnly);
+
+        /** The event type's windows starting from {@code from} to {@code to}, in this instance's copy. */
+        Copy<List<WindowCount>> windowsHere(String eventType, int partition, Instant from, Instant to,
+                boolean activeOnly);
 
         /** The totals of the users whose partitions this instance holds. */
         Map<String, UserTotals> localUsers();
@@ -56,12 +73,22 @@ final class QueryServer implements AutoCloseable {
         /** The counts of the event types whose partitions this instance holds. */
         Map<String, Long> localEventTypes();
 
+        /** The windows starting from {@code from} to {@code to} of the partitions this instance holds. */
+        List<WindowCount> localWindows(Instant from, Instant to);
+
         /** host:port of every other instance of the application. */
         List<String> otherInstances();
     }
 
-    /** A key's value here ({@code elsewhere} null), or the instance that holds it. */
-    record Located<V>(V value, int partition, String elsewhere) {
+    /** Where a key is: its partition, the instance with the active copy, those with standby copies. */
+    record Location(int partition, String active, List<String> standbys) {
+    }
+
+    /**
+     * A copy's answer ({@code value} null: no such key). A standby copy follows the changelog and may be
+     * behind the active copy by {@code lagRecords}.
+     */
+    record Copy<V>(V value, boolean standby, long lagRecords) {
     }
 
     /** The state cannot be asked now (a rebalance moves it, the application is starting): retry. */
@@ -71,41 +98,63 @@ final class QueryServer implements AutoCloseable {
         }
     }
 
+    /** A query this server cannot answer as asked: 400 with the reason. */
+    private static final class BadQuery extends RuntimeException {
+        BadQuery(String message) {
+            super(message);
+        }
+    }
+
     static final String FORWARDED = "X-Franz-Forwarded-By";
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** Set when an instance asks another for its standby copy because the active one does not answer. */
+    static final String STANDBY_WANTED = "X-Franz-Standby-Read";
+    /** The range of window start times when none is given: the last hour. */
+    static final Duration DEFAULT_RANGE = Duration.ofHours(1);
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final ObjectMapper JSON = Json.mapper();
 
     private final Queries queries;
     private final Javalin app;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private QueryServer(Queries queries, String host, int port) {
+    private QueryServer(Queries queries, boolean windowed, String host, int port) {
         this.queries = queries;
+        String known = windowed ? "/windows/TYPE, /windows" : "/users/USER, /users, /event-types";
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
-            config.routes.get("/users/{user}", this::user);
-            config.routes.get("/users", ctx -> all(ctx, "/users", "users",
-                    () -> new TreeMap<>(queries.localUsers())));
-            config.routes.get("/event-types", ctx -> all(ctx, "/event-types", "event_types",
-                    () -> new TreeMap<>(queries.localEventTypes())));
+            if (windowed) {
+                config.routes.get("/windows/{type}", this::windowsOfType);
+                config.routes.get("/windows", ctx -> {
+                    Instant[] range = range(ctx);
+                    all(ctx, "/windows?from=" + range[0] + "&to=" + range[1], "windows",
+                            () -> byTypeAndStart(queries.localWindows(range[0], range[1])));
+                });
+            } else {
+                config.routes.get("/users/{user}", this::user);
+                config.routes.get("/users", ctx -> all(ctx, "/users", "users",
+                        () -> new TreeMap<>(queries.localUsers())));
+                config.routes.get("/event-types", ctx -> all(ctx, "/event-types", "event_types",
+                        () -> new TreeMap<>(queries.localEventTypes())));
+            }
             config.routes.exception(NotReady.class, (e, ctx) -> {
                 ctx.header("Retry-After", "1");
                 error(ctx, 503, e.getMessage());
             });
+            config.routes.exception(BadQuery.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.getClass().getSimpleName() + ": "
                     + e.getMessage()));
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || !ctx.result().startsWith("{")) {
-                    error(ctx, 404, "no such query: " + ctx.path() + " (there are /users/USER, /users, /event-types)");
+                    error(ctx, 404, "no such query: " + ctx.path() + " (there are " + known + ")");
                 }
             });
         });
     }
 
     /** Serves on {@code host:port}; a port in use is one clear message, not a stack trace. */
-    static QueryServer start(Queries queries, String host, int port) {
+    static QueryServer start(Queries queries, boolean windowed, String host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
@@ -113,36 +162,101 @@ final class QueryServer implements AutoCloseable {
             throw new UserFacingException("Port " + port + " (--serve) is already in use on " + host + ": another"
                     + " instance may run there. Give each instance its own port.");
         }
-        QueryServer server = new QueryServer(queries, host, port);
+        QueryServer server = new QueryServer(queries, windowed, host, port);
         server.app.start();
         return server;
     }
 
     private void user(Context ctx) throws Exception {
-        String user = ctx.pathParam("user");
-        if (!USER_ID.matcher(user).matches()) {
-            error(ctx, 400, "malformed user id '" + user + "': 1 to 100 letters, digits, '.', '_' or '-'");
-            return;
-        }
-        Located<UserTotals> located = queries.user(user);
-        if (located.elsewhere() != null) {
-            if (ctx.header(FORWARDED) != null) {
-                // Asked on behalf of another instance, which thought this one holds it: a rebalance is moving it.
-                throw new NotReady("user " + user + " is moving between instances (a rebalance): retry");
+        String user = key(ctx, "user", "user id");
+        keyed(ctx, StreamsTopologies.TOTALS_STORE, user, "/users/" + user,
+                (partition, activeOnly) -> queries.userHere(user, partition, activeOnly),
+                totals -> {
+                    if (totals == null) {
+                        return null;
+                    }
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("user", user);
+                    answer.put("totals", totals);
+                    return answer;
+                }, "no events of user " + user + " yet");
+    }
+
+    private void windowsOfType(Context ctx) throws Exception {
+        String type = key(ctx, "type", "event type");
+        Instant[] range = range(ctx);
+        keyed(ctx, StreamsTopologies.WINDOWS_STORE, type, "/windows/" + type + "?from=" + range[0] + "&to=" + range[1],
+                (partition, activeOnly) -> queries.windowsHere(type, partition, range[0], range[1], activeOnly),
+                windows -> {
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("event_type", type);
+                    answer.put("from", range[0]);
+                    answer.put("to", range[1]);
+                    answer.put("windows", windows.stream().map(QueryServer::window).toList());
+                    return answer;
+                }, null);
+    }
+
+    /** What one copy answers, for one key: its value, or null for none. */
+    private interface Here<V> {
+        Copy<V> ask(int partition, boolean activeOnly);
+    }
+
+    /**
+     * One key: answered here when this instance holds its active copy; else asked of the instance that
+     * does, and when that one cannot answer (gone, or its store moving), of an instance with a standby copy.
+     */
+    private <V> void keyed(Context ctx, String store, String key, String path, Here<V> here,
+            Function<V, Map<String, Object>> body, String noneMessage) throws Exception {
+        Location where = queries.locate(store, key);
+        if (ctx.header(STANDBY_WANTED) != null || where.active().equals(queries.self())) {
+            boolean activeOnly = ctx.header(STANDBY_WANTED) == null;
+            Copy<V> copy = here.ask(where.partition(), activeOnly);
+            Map<String, Object> answer = copy.value() == null ? null : body.apply(copy.value());
+            if (answer == null) {
+                error(ctx, 404, noneMessage + (copy.standby() ? " (in the standby copy here, which may lag)" : ""));
+                return;
             }
-            forward(ctx, located.elsewhere(), "/users/" + user);
+            answer.put("partition", where.partition());
+            answer.put("answered_by", queries.self());
+            answer.put("copy", copy.standby() ? "standby" : "active");
+            if (copy.standby()) {
+                // Stale but available: the active copy could not answer, this one follows it from the changelog.
+                answer.put("lag_records", copy.lagRecords());
+            }
+            json(ctx, 200, answer);
             return;
         }
-        if (located.value() == null) {
-            error(ctx, 404, "no events of user " + user + " yet");
-            return;
+        if (ctx.header(FORWARDED) != null) {
+            // Asked on behalf of another instance, which thought this one holds it: a rebalance is moving it.
+            throw new NotReady(key + " is moving between instances (a rebalance): retry");
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("user", user);
-        answer.put("totals", located.value());
-        answer.put("partition", located.partition());
-        answer.put("answered_by", queries.self());
-        json(ctx, 200, answer);
+        String why;
+        try {
+            HttpResponse<String> response = get(where.active(), path, false);
+            if (response.statusCode() != 503 || where.standbys().isEmpty()) {
+                passOn(ctx, response);
+                return;
+            }
+            why = "the active copy, at " + where.active() + ", cannot be asked now";
+        } catch (ConnectException | HttpTimeoutException e) {
+            why = "the instance with the active copy, " + where.active() + ", does not answer";
+        }
+        // Stale but available: a standby copy, if the application keeps any (--standbys).
+        for (String standby : where.standbys()) {
+            try {
+                HttpResponse<String> response = get(standby, path, true);
+                if (response.statusCode() == 200 || response.statusCode() == 404) {
+                    passOn(ctx, response);
+                    return;
+                }
+            } catch (ConnectException | HttpTimeoutException e) {
+                // that one is gone too: the next
+            }
+        }
+        throw new NotReady(why + (where.standbys().isEmpty() ? " and there is no standby copy (--standbys)"
+                : " and no standby copy answers") + ": gone? Its partitions move to the other instances after the"
+                + " rebalance; retry");
     }
 
     /** This instance's part, and with {@code ?scope=all} (the default) every other instance's. */
@@ -154,7 +268,8 @@ final class QueryServer implements AutoCloseable {
         if (!"local".equals(ctx.queryParam("scope"))) {
             for (String instance : queries.otherInstances()) {
                 try {
-                    HttpResponse<String> response = get(instance, path + "?scope=local");
+                    HttpResponse<String> response = get(instance, path + (path.contains("?") ? "&" : "?")
+                            + "scope=local", false);
                     if (response.statusCode() != 200) {
                         missing.add(instance + ": " + JSON.readTree(response.body()).path("error").asText());
                         continue;
@@ -176,22 +291,65 @@ final class QueryServer implements AutoCloseable {
         json(ctx, 200, answer);
     }
 
-    /** Asks {@code instance} the same question and passes its answer on as it is. */
-    private void forward(Context ctx, String instance, String path) throws Exception {
+    /** Windows by event type, each type's by start time: what /windows merges across instances. */
+    private static Map<String, ?> byTypeAndStart(List<WindowCount> windows) {
+        Map<String, List<Map<String, Object>>> byType = new TreeMap<>();
+        windows.forEach(window -> byType.computeIfAbsent(window.eventType(), type -> new ArrayList<>()).add(window(window)));
+        return byType;
+    }
+
+    private static Map<String, Object> window(WindowCount window) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("start", window.windowStart());
+        one.put("end", window.windowEnd());
+        one.put("count", window.count());
+        return one;
+    }
+
+    private static String key(Context ctx, String parameter, String what) {
+        String key = ctx.pathParam(parameter);
+        if (!KEY.matcher(key).matches()) {
+            throw new BadQuery("malformed " + what + " '" + key + "': 1 to 100 letters, digits, '.', '_' or '-'");
+        }
+        return key;
+    }
+
+    /** ?from= and ?to=, the window start times asked for: ISO-8601 instants, from not after to. */
+    static Instant[] range(Context ctx) {
+        Instant to = instant(ctx, "to", Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        Instant from = instant(ctx, "from", to.minus(DEFAULT_RANGE));
+        if (from.isAfter(to)) {
+            throw new BadQuery("the range is backwards: from " + from + " is after to " + to);
+        }
+        return new Instant[] {from, to};
+    }
+
+    private static Instant instant(Context ctx, String parameter, Instant otherwise) {
+        String text = ctx.queryParam(parameter);
+        if (text == null) {
+            return otherwise;
+        }
         try {
-            HttpResponse<String> response = get(instance, path);
-            ctx.status(response.statusCode()).contentType("application/json").result(response.body());
-            response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
-        } catch (ConnectException | HttpTimeoutException e) {
-            throw new NotReady("the instance holding it, " + instance + ", does not answer: gone? Its partitions move to"
-                    + " the other instances after the rebalance; retry");
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new BadQuery("malformed " + parameter + " '" + text + "': an ISO-8601 instant such as "
+                    + "2026-12-03T10:15:00Z");
         }
     }
 
-    private HttpResponse<String> get(String instance, String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + instance + path))
-                .timeout(Duration.ofSeconds(5)).header(FORWARDED, queries.self()).GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    private static void passOn(Context ctx, HttpResponse<String> response) {
+        ctx.status(response.statusCode()).contentType("application/json").result(response.body());
+        response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
+    }
+
+    private HttpResponse<String> get(String instance, String path, boolean standby)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + instance + path))
+                .timeout(Duration.ofSeconds(5)).header(FORWARDED, queries.self()).GET();
+        if (standby) {
+            request.header(STANDBY_WANTED, "true");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void error(Context ctx, int status, String message) {

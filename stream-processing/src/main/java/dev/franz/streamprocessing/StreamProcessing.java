@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +34,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,12 +48,20 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.query.WindowRangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -62,6 +75,7 @@ import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserProfile;
 import dev.franz.common.events.UserTotals;
+import dev.franz.common.events.WindowCount;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
 import dev.franz.common.kafka.BrokerPreflight;
@@ -132,11 +146,25 @@ public final class StreamProcessing implements Callable<Integer> {
     OffsetReset offsetReset;
 
     @Option(names = "--serve", paramLabel = "PORT", converter = Numbers.Port.class,
-            description = "Also answer queries on the state over HTTP at localhost:PORT (streams engine, stateful"
-                    + " mode): /users/USER, /users, /event-types. Each instance of the application gets its own"
-                    + " port (and state directory, .kafka-streams/serve-PORT); each answers for every key, asking"
-                    + " the instance that holds it.")
+            description = "Also answer queries on the state over HTTP at localhost:PORT (streams engine): /users/USER,"
+                    + " /users and /event-types in the stateful mode, /windows/TYPE and /windows in the windowed mode."
+                    + " Each instance of the application gets its own port (and state directory,"
+                    + " .kafka-streams/serve-PORT); each answers for every key, asking the instance that holds it.")
     Integer servePort;
+
+    /** group.protocol of a Streams application: how its group divides the tasks. */
+    enum GroupProtocol { CLASSIC, STREAMS }
+
+    @Option(names = "--group-protocol", paramLabel = "classic|streams", defaultValue = "classic",
+            description = "classic: the instances divide the tasks among themselves (Kafka Streams' default); streams:"
+                    + " the broker assigns them (KIP-1071) (default: ${DEFAULT-VALUE}).")
+    GroupProtocol groupProtocol;
+
+    @Option(names = "--standbys", paramLabel = "N", defaultValue = "0", converter = Numbers.NotNegative.class,
+            description = "Standby replicas: N other instances keep a copy of each store, up to date from its changelog,"
+                    + " ready to take over, and --serve reads one when the active copy does not answer"
+                    + " (default: ${DEFAULT-VALUE}, Kafka's).")
+    long standbys;
 
     @Mixin
     SharedOptions.IdleTimeout idleTimeout;
@@ -158,9 +186,13 @@ public final class StreamProcessing implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (servePort != null && (engine != Engine.STREAMS || mode != Mode.STATEFUL)) {
+        if (servePort != null && (engine != Engine.STREAMS || mode == Mode.ENRICHMENT)) {
             throw new ParameterException(spec.commandLine(), "--serve answers queries on Kafka Streams' state stores:"
-                    + " it needs --engine streams and the stateful mode");
+                    + " it needs --engine streams and the stateful or windowed mode");
+        }
+        if (engine != Engine.STREAMS && (groupProtocol != GroupProtocol.CLASSIC || standbys > 0)) {
+            throw new ParameterException(spec.commandLine(), "--group-protocol and --standbys are Kafka Streams"
+                    + " settings: they need --engine streams");
         }
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
@@ -228,17 +260,20 @@ public final class StreamProcessing implements Callable<Integer> {
 
     /**
      * Interactive queries (IQv2) on this instance's state stores, and where the others are: what the
-     * query server asks. A key lives in one partition, so in one instance's store: queryMetadataForKey()
-     * names that instance (by its application.server), and a query for a partition this instance does
-     * not hold fails (NOT_ACTIVE, NOT_PRESENT) rather than answer wrongly.
+     * query server asks. A key lives in one partition, so in one instance's store (its active copy, and
+     * with --standbys in standby copies on other instances): queryMetadataForKey() names those
+     * instances (by their application.server), and a query for a partition this instance does not hold
+     * fails (NOT_ACTIVE, NOT_PRESENT) rather than answer wrongly.
      */
     private static final class StateQueries implements QueryServer.Queries {
         private final KafkaStreams streams;
         private final String self;
+        private final Duration windowSize;
 
-        StateQueries(KafkaStreams streams, String self) {
+        StateQueries(KafkaStreams streams, String self, Duration windowSize) {
             this.streams = streams;
             this.self = self;
+            this.windowSize = windowSize;
         }
 
         @Override
@@ -247,26 +282,69 @@ public final class StreamProcessing implements Callable<Integer> {
         }
 
         @Override
-        public QueryServer.Located<UserTotals> user(String user) {
-            KeyQueryMetadata where = streams.queryMetadataForKey(StreamsTopologies.TOTALS_STORE, user,
-                    Serdes.String().serializer());
+        public QueryServer.Location locate(String store, String key) {
+            KeyQueryMetadata where = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
             if (where == null || where.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-                throw new QueryServer.NotReady("Kafka Streams does not know yet which instance holds user " + user
+                throw new QueryServer.NotReady("Kafka Streams does not know yet which instance holds " + key
                         + " (" + streams.state() + "): retry");
             }
-            String holder = where.activeHost().host() + ":" + where.activeHost().port();
-            if (!holder.equals(self)) {
-                return new QueryServer.Located<>(null, where.partition(), holder);
+            return new QueryServer.Location(where.partition(), where.activeHost().host() + ":" + where.activeHost().port(),
+                    where.standbyHosts().stream().map(host -> host.host() + ":" + host.port()).sorted().toList());
+        }
+
+        @Override
+        public QueryServer.Copy<UserTotals> userHere(String user, int partition, boolean activeOnly) {
+            Answer<UserTotals> answer = askPartition(StreamsTopologies.TOTALS_STORE, partition, activeOnly,
+                    KeyQuery.<String, UserTotals>withKey(user));
+            return answer.copy(answer.result().getResult());
+        }
+
+        @Override
+        public QueryServer.Copy<List<WindowCount>> windowsHere(String eventType, int partition, Instant from, Instant to,
+                boolean activeOnly) {
+            // The windowed count's store is a timestamped window store: each value comes with the
+            // timestamp of the window's last event (ValueAndTimestamp).
+            Answer<WindowStoreIterator<ValueAndTimestamp<Long>>> answer = askPartition(StreamsTopologies.WINDOWS_STORE,
+                    partition, activeOnly, WindowKeyQuery.<String, ValueAndTimestamp<Long>>withKeyAndWindowStartRange(
+                            eventType, from, to));
+            List<WindowCount> windows = new ArrayList<>();
+            try (WindowStoreIterator<ValueAndTimestamp<Long>> counts = answer.result().getResult()) {
+                // Each entry: a window's start time (epoch ms) and its count so far.
+                counts.forEachRemaining(count -> windows.add(new WindowCount(eventType, Instant.ofEpochMilli(count.key),
+                        Instant.ofEpochMilli(count.key).plus(windowSize), count.value.value())));
             }
-            StateQueryResult<UserTotals> result = streams.query(StateQueryRequest.inStore(StreamsTopologies.TOTALS_STORE)
-                    .withQuery(KeyQuery.<String, UserTotals>withKey(user)).withPartitions(Set.of(where.partition())));
-            QueryResult<UserTotals> answer = result.getPartitionResults().get(where.partition());
+            return answer.copy(windows);
+        }
+
+        /** A partition's answer, from the active copy, or else from a standby copy that lags by lagRecords. */
+        private record Answer<R>(QueryResult<R> result, boolean standby, long lagRecords) {
+            <V> QueryServer.Copy<V> copy(V value) {
+                return new QueryServer.Copy<>(value, standby, lagRecords);
+            }
+        }
+
+        /**
+         * One partition of {@code store} in this instance: its active copy (requireActive), or with
+         * activeOnly false, failing that, a standby copy, and how many changelog records it has still to apply.
+         */
+        private <R> Answer<R> askPartition(String store, int partition, boolean activeOnly, Query<R> query) {
+            StateQueryRequest<R> request = StateQueryRequest.inStore(store).withQuery(query)
+                    .withPartitions(Set.of(partition));
+            QueryResult<R> answer = streams.query(request.requireActive()).getPartitionResults().get(partition);
+            if ((answer == null || answer.isFailure()) && !activeOnly) {
+                answer = streams.query(request).getPartitionResults().get(partition); // any copy, standbys too
+                if (answer != null && answer.isSuccess()) {
+                    // A call to the broker (the changelog's end offsets): only on this path.
+                    LagInfo lag = streams.allLocalStorePartitionLags().getOrDefault(store, Map.of()).get(partition);
+                    return new Answer<>(answer, true, lag == null ? -1 : lag.offsetLag());
+                }
+            }
             if (answer == null || answer.isFailure()) {
-                throw new QueryServer.NotReady("partition " + where.partition() + " of " + StreamsTopologies.TOTALS_STORE
-                        + " cannot be queried here now (" + (answer == null ? streams.state()
-                        : answer.getFailureReason() + ": " + answer.getFailureMessage()) + "): retry");
+                throw new QueryServer.NotReady("partition " + partition + " of " + store + " cannot be queried here"
+                        + " now (" + (answer == null ? streams.state() : answer.getFailureReason() + ": "
+                        + answer.getFailureMessage()) + "): retry");
             }
-            return new QueryServer.Located<>(answer.getResult(), where.partition(), null);
+            return new Answer<>(answer, false, 0);
         }
 
         @Override
@@ -280,27 +358,59 @@ public final class StreamProcessing implements Callable<Integer> {
         }
 
         @Override
+        public List<WindowCount> localWindows(Instant from, Instant to) {
+            StateQueryResult<KeyValueIterator<Windowed<String>, ValueAndTimestamp<Long>>> result = streams.query(
+                    StateQueryRequest.inStore(StreamsTopologies.WINDOWS_STORE).withQuery(WindowRangeQuery
+                            .<String, ValueAndTimestamp<Long>>withWindowStartRange(from, to)).requireActive());
+            List<WindowCount> windows = new ArrayList<>();
+            result.getPartitionResults().forEach((partition, answer) -> {
+                if (standbyCopy(StreamsTopologies.WINDOWS_STORE, partition, answer)) {
+                    return;
+                }
+                try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<Long>> counts = answer.getResult()) {
+                    counts.forEachRemaining(count -> windows.add(new WindowCount(count.key.key(),
+                            count.key.window().startTime(), count.key.window().endTime(), count.value.value())));
+                }
+            });
+            return windows;
+        }
+
+        @Override
         public List<String> otherInstances() {
             return streams.metadataForAllStreamsClients().stream()
                     .map(metadata -> metadata.hostInfo().host() + ":" + metadata.hostInfo().port())
                     .filter(instance -> !instance.equals(self)).sorted().toList();
         }
 
-        /** Every key of {@code store} in the partitions this instance holds now. */
+        /** Every key of {@code store} in the partitions this instance holds now (active copies only). */
         private <V> Map<String, V> everything(String store) {
             StateQueryResult<KeyValueIterator<String, V>> result = streams.query(StateQueryRequest.inStore(store)
-                    .withQuery(RangeQuery.<String, V>withNoBounds()));
+                    .withQuery(RangeQuery.<String, V>withNoBounds()).requireActive());
             Map<String, V> all = new TreeMap<>();
             result.getPartitionResults().forEach((partition, answer) -> {
-                if (answer.isFailure()) {
-                    throw new QueryServer.NotReady("partition " + partition + " of " + store + " cannot be queried"
-                            + " here now (" + answer.getFailureReason() + ": " + answer.getFailureMessage() + "): retry");
+                if (standbyCopy(store, partition, answer)) {
+                    return;
                 }
                 try (KeyValueIterator<String, V> entries = answer.getResult()) {
                     entries.forEachRemaining(entry -> all.put(entry.key, entry.value));
                 }
             });
             return all;
+        }
+
+        /**
+         * True for a partition this instance holds a standby copy of (NOT_ACTIVE): the instance with its
+         * active copy answers for it. Any other failure: the state cannot be asked now.
+         */
+        private static boolean standbyCopy(String store, int partition, QueryResult<?> answer) {
+            if (answer.isFailure() && answer.getFailureReason() == FailureReason.NOT_ACTIVE) {
+                return true;
+            }
+            if (answer.isFailure()) {
+                throw new QueryServer.NotReady("partition " + partition + " of " + store + " cannot be queried"
+                        + " here now (" + answer.getFailureReason() + ": " + answer.getFailureMessage() + "): retry");
+            }
+            return false;
         }
     }
 
@@ -309,19 +419,56 @@ public final class StreamProcessing implements Callable<Integer> {
     /** The Streams consumers' session.timeout.ms: Kafka's default, 45 s (not set). */
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
 
-    /** The lesson's Streams settings; with --serve, where this instance answers queries and keeps its state. */
+    /**
+     * The lesson's Streams settings; the group protocol and standbys when asked for; with --serve, where
+     * this instance answers queries and keeps its state.
+     */
     private Properties streamsConfig(FranzConfig config, String applicationId) {
         String offsets = offsetReset.name().toLowerCase(Locale.ROOT);
-        if (servePort == null) {
-            return StreamsTopologies.config(config, applicationId, offsets);
+        Properties props = servePort == null ? StreamsTopologies.config(config, applicationId, offsets)
+                : StreamsTopologies.config(config, applicationId, offsets,
+                        FranzConfig.repositoryRoot().resolve(".kafka-streams").resolve("serve-" + servePort).toString());
+        if (groupProtocol == GroupProtocol.STREAMS) {
+            // KIP-1071: the group coordinator on the broker assigns the tasks, in heartbeats, instead of
+            // one instance computing the assignment in a rebalance of the whole group (classic).
+            props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+        } else if (standbys > 0) {
+            // Classic: each instance's setting; with the streams protocol it is the group's, on the broker.
+            props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, (int) standbys);
         }
-        Properties props = StreamsTopologies.config(config, applicationId, offsets,
-                FranzConfig.repositoryRoot().resolve(".kafka-streams").resolve("serve-" + servePort).toString());
-        // Every instance tells the others, through the group, where it answers: queryMetadataForKey()
-        // then says which instance holds a key. (localhost: the course's instances share one machine.)
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, SERVE_HOST + ":" + servePort);
+        if (servePort != null) {
+            // Every instance tells the others, through the group, where it answers: queryMetadataForKey()
+            // then says which instance holds a key. (localhost: the course's instances share one machine.)
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, SERVE_HOST + ":" + servePort);
+        }
         return props;
     }
+
+    /**
+     * With the streams protocol a group's settings live on the broker, like a share group's (Admin
+     * API, like kafka-configs --entity-type groups): the client's num.standby.replicas is ignored, with
+     * a warning. Only what differs is changed: every instance of the application starts here.
+     */
+    private void configureStreamsGroup(FranzConfig config, String applicationId) throws InterruptedException {
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, applicationId);
+        String wanted = Long.toString(standbys);
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            Config current = admin.describeConfigs(List.of(group)).all().get().get(group);
+            ConfigEntry now = current == null ? null : current.get(STREAMS_GROUP_STANDBYS);
+            if (now == null || !wanted.equals(now.value())) {
+                admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
+                        new ConfigEntry(STREAMS_GROUP_STANDBYS, wanted), AlterConfigOp.OpType.SET)))).all().get();
+                out.printf("Set %s=%s on group %s (the broker's assignor reads it)%n", STREAMS_GROUP_STANDBYS, wanted,
+                        applicationId);
+            }
+        } catch (ExecutionException e) {
+            throw new UserFacingException("Could not set " + STREAMS_GROUP_STANDBYS + " on group " + applicationId + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** The streams group's standby replicas, a group config (the broker caps it: group.streams.max.standby.replicas). */
+    private static final String STREAMS_GROUP_STANDBYS = "streams.num.standby.replicas";
 
     private int runStreams(FranzConfig config, StreamTopics topics, String applicationId)
             throws InterruptedException {
@@ -334,6 +481,9 @@ public final class StreamProcessing implements Callable<Integer> {
             double processed;
             // Not in try-with-resources: KafkaStreams.close() without a timeout can wait for ever for a
             // broker that is gone. It is closed below, with a timeout, whatever happens.
+            if (groupProtocol == GroupProtocol.STREAMS) {
+                configureStreamsGroup(config, applicationId);
+            }
             KafkaStreams streams = new KafkaStreams(StreamsTopologies.of(mode, topics,
                     Duration.ofSeconds(windowSeconds), Duration.ofSeconds(graceSeconds), out),
                     streamsConfig(config, applicationId));
@@ -346,11 +496,13 @@ public final class StreamProcessing implements Callable<Integer> {
                 });
                 ConnectionLines connection = new ConnectionLines(out, config.bootstrapServers());
                 streams.start();
-                queryServer = servePort == null ? null
-                        : QueryServer.start(new StateQueries(streams, SERVE_HOST + ":" + servePort), SERVE_HOST, servePort);
+                queryServer = servePort == null ? null : QueryServer.start(new StateQueries(streams,
+                        SERVE_HOST + ":" + servePort, Duration.ofSeconds(windowSeconds)), mode == Mode.WINDOWED,
+                        SERVE_HOST, servePort);
                 if (queryServer != null) {
-                    out.printf("Answering queries at http://%s:%d/users/USER, /users and /event-types%n", SERVE_HOST,
-                            servePort);
+                    out.printf("Answering queries at http://%s:%d%s%n", SERVE_HOST, servePort, mode == Mode.WINDOWED
+                            ? "/windows/TYPE and /windows (?from=&to=: window start times, ISO-8601)"
+                            : "/users/USER, /users and /event-types");
                 }
                 String lastReport = "";
                 long nextReportAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(reportSeconds);

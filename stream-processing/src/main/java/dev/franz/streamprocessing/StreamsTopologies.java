@@ -21,6 +21,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.EnrichedUserEvent;
@@ -41,6 +42,9 @@ final class StreamsTopologies {
     static final String TOTALS_STORE = "totals-by-user";
     static final String PROFILES_STORE = "user-profiles";
     static final String WINDOWS_STORE = "counts-by-event-type-per-window";
+
+    /** How long, in event time, the windowed store keeps past windows to be queried. */
+    static final Duration WINDOW_RETENTION = Duration.ofHours(1);
 
     private static final Serde<String> STRINGS = Serdes.String();
     private static final Serde<UserEvent> EVENTS = JsonSerdes.of(UserEvent.class);
@@ -107,7 +111,10 @@ final class StreamsTopologies {
                 // Tumbling windows on the records' timestamps; events up to `grace` late still count.
                 // Later ones are dropped and counted in the dropped-records metric.
                 .windowedBy(TimeWindows.ofSizeAndGrace(windowSize, grace))
-                .count(Materialized.as(WINDOWS_STORE))
+                // The store keeps each window for an hour of event time, so that --serve can answer for a
+                // range of past windows; Kafka's default keeps a window only for its size + grace.
+                .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(WINDOWS_STORE)
+                        .withRetention(windowRetention(windowSize, grace)))
                 // Without suppress, every event would emit an updated count; with it, one final
                 // count per window, when the window closes (stream time past its end + grace).
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("until-window-closes"))
@@ -117,6 +124,12 @@ final class StreamsTopologies {
                 .peek((eventType, window) -> out.println(WindowLine.of(window)))
                 .to(topics.windowedCounts(), Produced.with(STRINGS, JsonSerdes.of(WindowCount.class)));
         return builder.build();
+    }
+
+    /** How long the windows store keeps a window: an hour, or size + grace if that is longer. */
+    static Duration windowRetention(Duration windowSize, Duration grace) {
+        Duration least = windowSize.plus(grace);
+        return least.compareTo(WINDOW_RETENTION) > 0 ? least : WINDOW_RETENTION;
     }
 
     /**

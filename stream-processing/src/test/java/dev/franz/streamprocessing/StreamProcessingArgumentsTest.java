@@ -24,6 +24,8 @@ class StreamProcessingArgumentsTest {
             "--idle-timeout -1",
             "--serve 0",
             "--serve 70000",
+            "--engine streams --group-protocol consumer",
+            "--engine streams --standbys -1",
     })
     void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {
         StringWriter err = new StringWriter();
@@ -37,15 +39,27 @@ class StreamProcessingArgumentsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--serve 7070", "--engine streams windowed --serve 7070", "enrichment --engine streams --serve 7070"})
-    void serveNeedsTheStreamsEngineInTheStatefulModeAndSaysSoBeforeAnyClientIsCreated(String arguments) {
+    @ValueSource(strings = {"--serve 7070", "windowed --serve 7070", "enrichment --engine streams --serve 7070"})
+    void serveNeedsTheStreamsEngineInTheStatefulOrWindowedModeAndSaysSoBeforeAnyClientIsCreated(String arguments) {
         StringWriter err = new StringWriter();
 
         int exitCode = Cli.run(new StreamProcessing(), new PrintWriter(err), arguments.split(" "));
 
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString().lines().findFirst().orElse("")).isEqualTo("--serve answers queries on Kafka Streams'"
-                + " state stores: it needs --engine streams and the stateful mode");
+                + " state stores: it needs --engine streams and the stateful or windowed mode");
         assertThat(err.toString()).contains("Usage: ").doesNotContain("Exception");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--group-protocol streams", "windowed --standbys 1"})
+    void theGroupProtocolAndStandbysNeedTheStreamsEngine(String arguments) {
+        StringWriter err = new StringWriter();
+
+        int exitCode = Cli.run(new StreamProcessing(), new PrintWriter(err), arguments.split(" "));
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst().orElse("")).isEqualTo("--group-protocol and --standbys are Kafka"
+                + " Streams settings: they need --engine streams");
     }
 }
