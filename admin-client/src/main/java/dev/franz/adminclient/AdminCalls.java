@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
@@ -21,14 +22,18 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListStreamsGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.admin.ShareMemberDescription;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberAssignment;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -153,7 +158,12 @@ final class AdminCalls {
     }
 
     /** A group: its state, how many members it has now, and its position in each partition. */
-    record GroupInfo(String group, GroupState state, int members, List<PartitionLag> partitions) {
+    /**
+     * @param streamsMembers for a Kafka Streams group of the streams protocol: each member's tasks, as the
+     *                       broker assigned them (empty for a consumer group)
+     */
+    record GroupInfo(String group, GroupState state, int members, List<PartitionLag> partitions,
+            List<StreamsMember> streamsMembers) {
         long totalLag() {
             return partitions.stream().mapToLong(PartitionLag::lag).sum();
         }
@@ -171,15 +181,46 @@ final class AdminCalls {
         }
     }
 
+    /**
+     * A member of a streams group: its client id, where it answers queries (application.server, if set),
+     * and its tasks as SUBTOPOLOGY_PARTITION ids (0_1: subtopology 0, partition 1).
+     */
+    record StreamsMember(String clientId, String endpoint, List<String> active, List<String> standby,
+            List<String> warmup) {
+    }
+
     List<String> listGroups() throws InterruptedException {
         return getGroup(admin.listGroups().all(), "list groups").stream().map(GroupListing::groupId).sorted().toList();
     }
 
     GroupInfo describeGroup(String group) throws InterruptedException {
-        ConsumerGroupDescription description = groupDescription(group);
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                getGroup(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), group);
-        if (description.groupState() == GroupState.DEAD && committed.isEmpty()) {
+        boolean streams = getGroup(admin.listGroups(new ListGroupsOptions().withTypes(Set.of(GroupType.STREAMS))).all(),
+                group).stream().anyMatch(listing -> listing.groupId().equals(group));
+        GroupState state;
+        int members;
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        List<StreamsMember> streamsMembers = List.of();
+        if (streams) {
+            // A Kafka Streams application with group.protocol=streams (KIP-1071): the broker assigned its
+            // tasks, so the description has them, and each member's endpoint for interactive queries.
+            StreamsGroupDescription description = getGroup(admin.describeStreamsGroups(List.of(group))
+                    .describedGroups().get(group), group);
+            state = description.groupState();
+            members = description.members().size();
+            streamsMembers = description.members().stream().map(member -> new StreamsMember(member.clientId(),
+                    member.userEndpoint().map(endpoint -> endpoint.host() + ":" + endpoint.port()).orElse("-"),
+                    taskIds(member.assignment().activeTasks()), taskIds(member.assignment().standbyTasks()),
+                    taskIds(member.assignment().warmupTasks()))).sorted(Comparator.comparing(StreamsMember::endpoint))
+                    .toList();
+            committed = getGroup(admin.listStreamsGroupOffsets(Map.of(group, new ListStreamsGroupOffsetsSpec()))
+                    .partitionsToOffsetAndMetadata(group), group);
+        } else {
+            ConsumerGroupDescription description = groupDescription(group);
+            state = description.groupState();
+            members = description.members().size();
+            committed = getGroup(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), group);
+        }
+        if (state == GroupState.DEAD && committed.isEmpty()) {
             throw new UserFacingException("Consumer group " + group + " does not exist (no members, no committed offsets).");
         }
         Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
@@ -193,7 +234,12 @@ final class AdminCalls {
         });
         partitions.sort(Comparator.comparing((PartitionLag p) -> p.partition().topic())
                 .thenComparingInt(p -> p.partition().partition()));
-        return new GroupInfo(group, description.groupState(), description.members().size(), partitions);
+        return new GroupInfo(group, state, members, partitions, streamsMembers);
+    }
+
+    private static List<String> taskIds(List<StreamsGroupMemberAssignment.TaskIds> tasks) {
+        return tasks.stream().flatMap(ids -> ids.partitions().stream().map(partition -> ids.subtopologyId() + "_"
+                + partition)).sorted().toList();
     }
 
     /**

@@ -144,6 +144,13 @@ public final class AdminLesson {
             for (AdminCalls.PartitionLag p : info.partitions()) {
                 out.printf("  %-28s  %-9d  %-9d  %d%n", p.partition(), p.committed(), p.end(), p.lag());
             }
+            if (!info.streamsMembers().isEmpty()) {
+                out.println("  Kafka Streams group (streams protocol): tasks SUBTOPOLOGY_PARTITION as the broker assigned them");
+                for (AdminCalls.StreamsMember member : info.streamsMembers()) {
+                    out.printf("  member at %s: active %s, standby %s%s%n", member.endpoint(), member.active(),
+                            member.standby(), member.warmup().isEmpty() ? "" : ", warming up " + member.warmup());
+                }
+            }
             return 0;
         }
 

@@ -18,12 +18,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.franz.common.UserFacingException;
@@ -67,14 +71,17 @@ final class QueryServer implements AutoCloseable {
         Copy<List<WindowCount>> windowsHere(String eventType, int partition, Instant from, Instant to,
                 boolean activeOnly);
 
-        /** The totals of the users whose partitions this instance holds. */
-        Map<String, UserTotals> localUsers();
+        /** The totals of the users whose partitions this instance holds (active copies). */
+        Part<Map<String, UserTotals>> localUsers();
 
         /** The counts of the event types whose partitions this instance holds. */
-        Map<String, Long> localEventTypes();
+        Part<Map<String, Long>> localEventTypes();
 
         /** The windows starting from {@code from} to {@code to} of the partitions this instance holds. */
-        List<WindowCount> localWindows(Instant from, Instant to);
+        Part<List<WindowCount>> localWindows(Instant from, Instant to);
+
+        /** How many partitions each store has (those of the input topic). */
+        int partitions();
 
         /** host:port of every other instance of the application. */
         List<String> otherInstances();
@@ -89,6 +96,10 @@ final class QueryServer implements AutoCloseable {
      * behind the active copy by {@code lagRecords}.
      */
     record Copy<V>(V value, boolean standby, long lagRecords) {
+    }
+
+    /** What one instance holds of a store: the values of the partitions it answered for. */
+    record Part<V>(V values, Set<Integer> partitions) {
     }
 
     /** The state cannot be asked now (a rebalance moves it, the application is starting): retry. */
@@ -128,15 +139,16 @@ final class QueryServer implements AutoCloseable {
                 config.routes.get("/windows/{type}", this::windowsOfType);
                 config.routes.get("/windows", ctx -> {
                     Instant[] range = range(ctx);
-                    all(ctx, "/windows?from=" + range[0] + "&to=" + range[1], "windows",
-                            () -> byTypeAndStart(queries.localWindows(range[0], range[1])));
+                    all(ctx, "/windows?from=" + range[0] + "&to=" + range[1], "windows", () -> {
+                        Part<List<WindowCount>> part = queries.localWindows(range[0], range[1]);
+                        return new Part<>(byTypeAndStart(part.values()), part.partitions());
+                    });
                 });
             } else {
                 config.routes.get("/users/{user}", this::user);
-                config.routes.get("/users", ctx -> all(ctx, "/users", "users",
-                        () -> new TreeMap<>(queries.localUsers())));
+                config.routes.get("/users", ctx -> all(ctx, "/users", "users", queries::localUsers));
                 config.routes.get("/event-types", ctx -> all(ctx, "/event-types", "event_types",
-                        () -> new TreeMap<>(queries.localEventTypes())));
+                        queries::localEventTypes));
             }
             config.routes.exception(NotReady.class, (e, ctx) -> {
                 ctx.header("Retry-After", "1");
@@ -209,41 +221,43 @@ final class QueryServer implements AutoCloseable {
     private <V> void keyed(Context ctx, String store, String key, String path, Here<V> here,
             Function<V, Map<String, Object>> body, String noneMessage) throws Exception {
         Location where = queries.locate(store, key);
-        if (ctx.header(STANDBY_WANTED) != null || where.active().equals(queries.self())) {
-            boolean activeOnly = ctx.header(STANDBY_WANTED) == null;
-            Copy<V> copy = here.ask(where.partition(), activeOnly);
-            Map<String, Object> answer = copy.value() == null ? null : body.apply(copy.value());
-            if (answer == null) {
-                error(ctx, 404, noneMessage + (copy.standby() ? " (in the standby copy here, which may lag)" : ""));
+        boolean standbyWanted = ctx.header(STANDBY_WANTED) != null;
+        String why;
+        if (standbyWanted || where.active().equals(queries.self())) {
+            try {
+                answer(ctx, where, here.ask(where.partition(), !standbyWanted), body, noneMessage);
                 return;
+            } catch (NotReady e) {
+                if (standbyWanted) {
+                    throw e;
+                }
+                why = e.getMessage(); // the copy here is not active yet (a rebalance): a standby copy may answer
             }
-            answer.put("partition", where.partition());
-            answer.put("answered_by", queries.self());
-            answer.put("copy", copy.standby() ? "standby" : "active");
-            if (copy.standby()) {
-                // Stale but available: the active copy could not answer, this one follows it from the changelog.
-                answer.put("lag_records", copy.lagRecords());
-            }
-            json(ctx, 200, answer);
-            return;
-        }
-        if (ctx.header(FORWARDED) != null) {
+        } else if (ctx.header(FORWARDED) != null) {
             // Asked on behalf of another instance, which thought this one holds it: a rebalance is moving it.
             throw new NotReady(key + " is moving between instances (a rebalance): retry");
-        }
-        String why;
-        try {
-            HttpResponse<String> response = get(where.active(), path, false);
-            if (response.statusCode() != 503 || where.standbys().isEmpty()) {
-                passOn(ctx, response);
-                return;
+        } else {
+            try {
+                HttpResponse<String> response = get(where.active(), path, false);
+                if (response.statusCode() != 503) {
+                    passOn(ctx, response);
+                    return;
+                }
+                why = "the active copy, at " + where.active() + ", cannot be asked now";
+            } catch (ConnectException | HttpTimeoutException e) {
+                why = "the instance with the active copy, " + where.active() + ", does not answer";
             }
-            why = "the active copy, at " + where.active() + ", cannot be asked now";
-        } catch (ConnectException | HttpTimeoutException e) {
-            why = "the instance with the active copy, " + where.active() + ", does not answer";
         }
-        // Stale but available: a standby copy, if the application keeps any (--standbys).
+        // Stale but available: a standby copy, if the application keeps any (--standbys), here or elsewhere.
         for (String standby : where.standbys()) {
+            if (standby.equals(queries.self())) {
+                try {
+                    answer(ctx, where, here.ask(where.partition(), false), body, noneMessage);
+                    return;
+                } catch (NotReady e) {
+                    continue;
+                }
+            }
             try {
                 HttpResponse<String> response = get(standby, path, true);
                 if (response.statusCode() == 200 || response.statusCode() == 404) {
@@ -254,37 +268,74 @@ final class QueryServer implements AutoCloseable {
                 // that one is gone too: the next
             }
         }
-        throw new NotReady(why + (where.standbys().isEmpty() ? " and there is no standby copy (--standbys)"
-                : " and no standby copy answers") + ": gone? Its partitions move to the other instances after the"
-                + " rebalance; retry");
+        throw new NotReady(why + (where.standbys().isEmpty() ? "; there is no standby copy (--standbys)"
+                : "; no standby copy answers") + ". Partitions move after a rebalance: retry");
     }
 
-    /** This instance's part, and with {@code ?scope=all} (the default) every other instance's. */
-    private void all(Context ctx, String path, String field, Supplier<Map<String, ?>> local)
+    /** One copy's answer: the value with where it came from, or 404. */
+    private <V> void answer(Context ctx, Location where, Copy<V> copy, Function<V, Map<String, Object>> body,
+            String noneMessage) throws IOException {
+        Map<String, Object> answer = copy.value() == null ? null : body.apply(copy.value());
+        if (answer == null) {
+            error(ctx, 404, noneMessage + (copy.standby() ? " (in the standby copy here, which may lag)" : ""));
+            return;
+        }
+        answer.put("partition", where.partition());
+        answer.put("answered_by", queries.self());
+        answer.put("copy", copy.standby() ? "standby" : "active");
+        if (copy.standby()) {
+            // Stale but available: the active copy could not answer, this one follows it from the changelog.
+            answer.put("lag_records", copy.lagRecords());
+        }
+        json(ctx, 200, answer);
+    }
+
+    /**
+     * This instance's part, and with {@code ?scope=all} (the default) every other instance's. An
+     * instance that does not answer is named under "incomplete"; a partition nobody answers for while
+     * all answer (a rebalance is moving it) makes the answer a 503: retry.
+     */
+    private void all(Context ctx, String path, String field, Supplier<Part<? extends Map<String, ?>>> local)
             throws Exception {
-        Map<String, Object> merged = new TreeMap<>(local.get());
+        Part<? extends Map<String, ?>> here = local.get();
+        Map<String, Object> merged = new TreeMap<>(here.values());
+        Set<Integer> partitions = new TreeSet<>(here.partitions());
         List<String> answeredBy = new ArrayList<>(List.of(queries.self()));
         List<String> missing = new ArrayList<>();
-        if (!"local".equals(ctx.queryParam("scope"))) {
+        boolean scopeLocal = "local".equals(ctx.queryParam("scope"));
+        if (!scopeLocal) {
             for (String instance : queries.otherInstances()) {
                 try {
                     HttpResponse<String> response = get(instance, path + (path.contains("?") ? "&" : "?")
                             + "scope=local", false);
+                    JsonNode body = JSON.readTree(response.body());
                     if (response.statusCode() != 200) {
-                        missing.add(instance + ": " + JSON.readTree(response.body()).path("error").asText());
+                        missing.add(instance + ": " + body.path("error").asText());
                         continue;
                     }
-                    merged.putAll(JSON.convertValue(JSON.readTree(response.body()).path(field),
-                            new TypeReference<Map<String, Object>>() { }));
+                    merged.putAll(JSON.convertValue(body.path(field), new TypeReference<Map<String, Object>>() { }));
+                    body.path("partitions").forEach(partition -> partitions.add(partition.asInt()));
                     answeredBy.add(instance);
                 } catch (IOException e) {
                     missing.add(instance + ": does not answer (" + e.getClass().getSimpleName() + ")");
                 }
             }
+            List<Integer> notAnswered = IntStream.range(0, queries.partitions()).filter(p -> !partitions.contains(p))
+                    .boxed().toList();
+            if (!notAnswered.isEmpty() && missing.isEmpty()) {
+                throw new NotReady("no instance can answer for partitions " + notAnswered + " now (a rebalance moves"
+                        + " them): retry");
+            }
+            if (!notAnswered.isEmpty()) {
+                missing.add("partitions " + notAnswered + " are not in the answer");
+            }
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put(field, merged);
         answer.put("answered_by", answeredBy);
+        if (scopeLocal) {
+            answer.put("partitions", partitions); // which partitions this part covers
+        }
         if (!missing.isEmpty()) {
             answer.put("incomplete", missing); // what those instances hold is not in the answer
         }
@@ -292,7 +343,7 @@ final class QueryServer implements AutoCloseable {
     }
 
     /** Windows by event type, each type's by start time: what /windows merges across instances. */
-    private static Map<String, ?> byTypeAndStart(List<WindowCount> windows) {
+    private static Map<String, List<Map<String, Object>>> byTypeAndStart(List<WindowCount> windows) {
         Map<String, List<Map<String, Object>>> byType = new TreeMap<>();
         windows.forEach(window -> byType.computeIfAbsent(window.eventType(), type -> new ArrayList<>()).add(window(window)));
         return byType;

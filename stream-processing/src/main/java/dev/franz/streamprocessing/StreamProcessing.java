@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -269,11 +270,13 @@ public final class StreamProcessing implements Callable<Integer> {
         private final KafkaStreams streams;
         private final String self;
         private final Duration windowSize;
+        private final int partitions;
 
-        StateQueries(KafkaStreams streams, String self, Duration windowSize) {
+        StateQueries(KafkaStreams streams, String self, Duration windowSize, int partitions) {
             this.streams = streams;
             this.self = self;
             this.windowSize = windowSize;
+            this.partitions = partitions;
         }
 
         @Override
@@ -348,31 +351,38 @@ public final class StreamProcessing implements Callable<Integer> {
         }
 
         @Override
-        public Map<String, UserTotals> localUsers() {
+        public QueryServer.Part<Map<String, UserTotals>> localUsers() {
             return everything(StreamsTopologies.TOTALS_STORE);
         }
 
         @Override
-        public Map<String, Long> localEventTypes() {
+        public QueryServer.Part<Map<String, Long>> localEventTypes() {
             return everything(StreamsTopologies.COUNTS_STORE);
         }
 
         @Override
-        public List<WindowCount> localWindows(Instant from, Instant to) {
+        public QueryServer.Part<List<WindowCount>> localWindows(Instant from, Instant to) {
             StateQueryResult<KeyValueIterator<Windowed<String>, ValueAndTimestamp<Long>>> result = streams.query(
                     StateQueryRequest.inStore(StreamsTopologies.WINDOWS_STORE).withQuery(WindowRangeQuery
                             .<String, ValueAndTimestamp<Long>>withWindowStartRange(from, to)).requireActive());
             List<WindowCount> windows = new ArrayList<>();
+            Set<Integer> answered = new TreeSet<>();
             result.getPartitionResults().forEach((partition, answer) -> {
                 if (standbyCopy(StreamsTopologies.WINDOWS_STORE, partition, answer)) {
                     return;
                 }
+                answered.add(partition);
                 try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<Long>> counts = answer.getResult()) {
                     counts.forEachRemaining(count -> windows.add(new WindowCount(count.key.key(),
                             count.key.window().startTime(), count.key.window().endTime(), count.value.value())));
                 }
             });
-            return windows;
+            return new QueryServer.Part<>(windows, answered);
+        }
+
+        @Override
+        public int partitions() {
+            return partitions;
         }
 
         @Override
@@ -383,19 +393,21 @@ public final class StreamProcessing implements Callable<Integer> {
         }
 
         /** Every key of {@code store} in the partitions this instance holds now (active copies only). */
-        private <V> Map<String, V> everything(String store) {
+        private <V> QueryServer.Part<Map<String, V>> everything(String store) {
             StateQueryResult<KeyValueIterator<String, V>> result = streams.query(StateQueryRequest.inStore(store)
                     .withQuery(RangeQuery.<String, V>withNoBounds()).requireActive());
             Map<String, V> all = new TreeMap<>();
+            Set<Integer> answered = new TreeSet<>();
             result.getPartitionResults().forEach((partition, answer) -> {
                 if (standbyCopy(store, partition, answer)) {
                     return;
                 }
+                answered.add(partition);
                 try (KeyValueIterator<String, V> entries = answer.getResult()) {
                     entries.forEachRemaining(entry -> all.put(entry.key, entry.value));
                 }
             });
-            return all;
+            return new QueryServer.Part<>(all, answered);
         }
 
         /**
@@ -467,6 +479,14 @@ public final class StreamProcessing implements Callable<Integer> {
         }
     }
 
+    private static int partitionsOf(FranzConfig config, String topic) throws InterruptedException {
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            throw new UserFacingException("Could not describe " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     /** The streams group's standby replicas, a group config (the broker caps it: group.streams.max.standby.replicas). */
     private static final String STREAMS_GROUP_STANDBYS = "streams.num.standby.replicas";
 
@@ -484,6 +504,8 @@ public final class StreamProcessing implements Callable<Integer> {
             if (groupProtocol == GroupProtocol.STREAMS) {
                 configureStreamsGroup(config, applicationId);
             }
+            // Each store has one partition per partition of the input topic: what a query of all keys must cover.
+            int inputPartitions = servePort == null ? 0 : partitionsOf(config, topics.events());
             KafkaStreams streams = new KafkaStreams(StreamsTopologies.of(mode, topics,
                     Duration.ofSeconds(windowSeconds), Duration.ofSeconds(graceSeconds), out),
                     streamsConfig(config, applicationId));
@@ -497,7 +519,7 @@ public final class StreamProcessing implements Callable<Integer> {
                 ConnectionLines connection = new ConnectionLines(out, config.bootstrapServers());
                 streams.start();
                 queryServer = servePort == null ? null : QueryServer.start(new StateQueries(streams,
-                        SERVE_HOST + ":" + servePort, Duration.ofSeconds(windowSeconds)), mode == Mode.WINDOWED,
+                        SERVE_HOST + ":" + servePort, Duration.ofSeconds(windowSeconds), inputPartitions), mode == Mode.WINDOWED,
                         SERVE_HOST, servePort);
                 if (queryServer != null) {
                     out.printf("Answering queries at http://%s:%d%s%n", SERVE_HOST, servePort, mode == Mode.WINDOWED

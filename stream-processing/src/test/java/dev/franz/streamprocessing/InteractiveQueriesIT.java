@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupType;
@@ -105,6 +106,9 @@ class InteractiveQueriesIT {
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> {
                 assertThat(answeredBy(third)).hasSize(3);
                 assertEveryUserAnsweredByItsHolder(instances.keySet(), expected);
+                if (protocol == StreamProcessing.GroupProtocol.STREAMS) {
+                    assertTheBrokerAssignedEachUserToTheInstanceThatAnswers(applicationId, first);
+                }
             });
 
             // One leaves (Ctrl-C: it leaves the group), and the two left answer for all.
@@ -244,6 +248,30 @@ class InteractiveQueriesIT {
         local.values().forEach(union::putAll);
         assertThat(union).as("together the instances hold every user, once").isEqualTo(expected);
         assertThat(local.values().stream().mapToInt(Map::size).sum()).isEqualTo(USERS);
+    }
+
+    /**
+     * With the streams protocol the broker assigns the tasks, and the Admin API shows them with each
+     * member's endpoint: the user's partition's task of subtopology 0 (where the totals are) is active on
+     * the member at the address that answers for the user.
+     */
+    private void assertTheBrokerAssignedEachUserToTheInstanceThatAnswers(String group, int port) throws Exception {
+        Map<String, Set<String>> activeTasksByEndpoint = new TreeMap<>();
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            StreamsGroupDescription description = admin.describeStreamsGroups(List.of(group)).describedGroups()
+                    .get(group).get(10, TimeUnit.SECONDS);
+            description.members().forEach(member -> {
+                Set<String> tasks = new HashSet<>();
+                member.assignment().activeTasks().forEach(ids -> ids.partitions()
+                        .forEach(partition -> tasks.add(ids.subtopologyId() + "_" + partition)));
+                activeTasksByEndpoint.put(member.userEndpoint().map(e -> e.host() + ":" + e.port()).orElse("?"), tasks);
+            });
+        }
+        for (int user = 1; user <= USERS; user++) {
+            JsonNode answer = json(get(port, "/users/user-" + user), 200);
+            assertThat(activeTasksByEndpoint.get(answer.path("answered_by").asText())).as(answer.toString())
+                    .contains("0_" + answer.path("partition").asInt());
+        }
     }
 
     private GroupType groupType(String group) throws Exception {
