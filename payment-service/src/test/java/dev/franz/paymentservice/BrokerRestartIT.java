@@ -47,7 +47,12 @@ import dev.franz.testing.TestNames;
  */
 class BrokerRestartIT {
 
-    private static final int ORDERS = 400;
+    /**
+     * The service stops after this many (--max-messages): enough to still be running when the broker
+     * stops, 15 s of orders at 100/s. (With 400 it once had them all committed before a loaded build
+     * machine's test saw the first 50 paid, and stopped before the broker did.)
+     */
+    private static final int ORDERS = 1_500;
 
     @TempDir
     Path dataDir;
