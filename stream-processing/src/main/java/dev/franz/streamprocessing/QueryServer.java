@@ -222,7 +222,8 @@ final class QueryServer implements AutoCloseable {
             Function<V, Map<String, Object>> body, String noneMessage) throws Exception {
         Location where = queries.locate(store, key);
         boolean standbyWanted = ctx.header(STANDBY_WANTED) != null;
-        String why;
+        String why = null;
+        NotReady notActiveHere = null;
         if (standbyWanted || where.active().equals(queries.self())) {
             try {
                 answer(ctx, where, here.ask(where.partition(), !standbyWanted), body, noneMessage);
@@ -231,7 +232,7 @@ final class QueryServer implements AutoCloseable {
                 if (standbyWanted) {
                     throw e;
                 }
-                why = e.getMessage(); // the copy here is not active yet (a rebalance): a standby copy may answer
+                notActiveHere = e; // the copy here is not active yet (a rebalance): a standby copy may answer
             }
         } else if (ctx.header(FORWARDED) != null) {
             // Asked on behalf of another instance, which thought this one holds it: a rebalance is moving it.
@@ -267,6 +268,9 @@ final class QueryServer implements AutoCloseable {
             } catch (ConnectException | HttpTimeoutException e) {
                 // that one is gone too: the next
             }
+        }
+        if (notActiveHere != null) {
+            throw notActiveHere; // Kafka's reason, as it gave it
         }
         throw new NotReady(why + (where.standbys().isEmpty() ? "; there is no standby copy (--standbys)"
                 : "; no standby copy answers") + ". Partitions move after a rebalance: retry");
