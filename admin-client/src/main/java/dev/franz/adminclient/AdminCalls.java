@@ -38,10 +38,21 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 
 import dev.franz.common.UserFacingException;
 
@@ -348,6 +359,88 @@ final class AdminCalls {
         } catch (ExecutionException e) {
             throw new UserFacingException("Could not describe share group " + what + ": " + e.getCause().getMessage(),
                     e.getCause());
+        }
+    }
+
+    // ---- ACLs ----
+
+    /**
+     * One rule: {@code principal} may do {@code operation} on the resource. {@code PREFIXED} matches every
+     * name that starts with the resource name (each instance's transactional id: payment-service-1, -2, ...).
+     */
+    static AclBinding allow(String principal, ResourceType type, String name, PatternType pattern,
+                            AclOperation operation) {
+        // Host "*": from any address. DENY rules exist too; the lesson needs none, as no ACL already means no.
+        return new AclBinding(new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+    }
+
+    /**
+     * Level 3's least privilege: each service may do what it does and nothing else. Names come from the
+     * configuration (topics) and the services' defaults (groups, transactional ids).
+     */
+    static List<AclBinding> levelThreeAcls(String orders, String payments, String ordersDlt, String notifications) {
+        String producer = "User:order-producer";
+        String payment = "User:payment-service";
+        String notification = "User:notification-service";
+        return List.of(
+                // WRITE on a topic is enough for an idempotent producer (Kafka's default) since Kafka 3.0;
+                // the cluster-wide IDEMPOTENT_WRITE it once needed is not granted.
+                allow(producer, ResourceType.TOPIC, orders, PatternType.LITERAL, AclOperation.WRITE),
+                // A consumer needs READ on the topic and READ on its group (join, fetch and commit offsets).
+                allow(payment, ResourceType.TOPIC, orders, PatternType.LITERAL, AclOperation.READ),
+                allow(payment, ResourceType.GROUP, "payment_service", PatternType.LITERAL, AclOperation.READ),
+                allow(payment, ResourceType.TOPIC, payments, PatternType.LITERAL, AclOperation.WRITE),
+                allow(payment, ResourceType.TOPIC, ordersDlt, PatternType.LITERAL, AclOperation.WRITE),
+                // A transactional producer needs WRITE on its transactional id (payment-service-1, -2, ...).
+                allow(payment, ResourceType.TRANSACTIONAL_ID, "payment-service-", PatternType.PREFIXED,
+                        AclOperation.WRITE),
+                allow(notification, ResourceType.TOPIC, orders, PatternType.LITERAL, AclOperation.READ),
+                allow(notification, ResourceType.TOPIC, payments, PatternType.LITERAL, AclOperation.READ),
+                // It reads its own notifications back at start, to know what it already sent.
+                allow(notification, ResourceType.TOPIC, notifications, PatternType.LITERAL, AclOperation.READ),
+                allow(notification, ResourceType.TOPIC, notifications, PatternType.LITERAL, AclOperation.WRITE),
+                allow(notification, ResourceType.GROUP, "notification_service", PatternType.LITERAL,
+                        AclOperation.READ),
+                allow(notification, ResourceType.TRANSACTIONAL_ID, "notification-service-", PatternType.PREFIXED,
+                        AclOperation.WRITE));
+    }
+
+    /** Adds these rules (adding one that exists changes nothing). */
+    void createAcls(List<AclBinding> acls) throws InterruptedException {
+        try {
+            admin.createAcls(acls).all().get();
+        } catch (ExecutionException e) {
+            throw failure("add the ACLs", e);
+        }
+    }
+
+    /** Removes the rules that match these exactly; returns those removed. */
+    List<AclBinding> deleteAcls(List<AclBinding> acls) throws InterruptedException {
+        try {
+            return new ArrayList<>(admin.deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get());
+        } catch (ExecutionException e) {
+            throw failure("remove the ACLs", e);
+        }
+    }
+
+    /** Every rule the cluster has, or only {@code principal}'s. */
+    List<AclBinding> describeAcls(Optional<String> principal) throws InterruptedException {
+        AclBindingFilter filter = new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(
+                principal.orElse(null), null, AclOperation.ANY, AclPermissionType.ANY));
+        try {
+            return admin.describeAcls(filter).values().get().stream()
+                    .sorted(Comparator.comparing((AclBinding b) -> b.entry().principal())
+                            .thenComparing(b -> b.pattern().resourceType().toString())
+                            .thenComparing(b -> b.pattern().name())
+                            .thenComparing(b -> b.entry().operation().toString()))
+                    .toList();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SecurityDisabledException) {
+                throw new UserFacingException("This cluster has no authorizer, so no ACLs: every client may do"
+                        + " everything. Start the secured local broker: local-kafka --secure (docs/security.md).");
+            }
+            throw failure("list the ACLs", e);
         }
     }
 }

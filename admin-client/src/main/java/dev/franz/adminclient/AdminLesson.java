@@ -2,22 +2,34 @@ package dev.franz.adminclient;
 
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * The admin lesson: the Admin API that kafka-topics and kafka-consumer-groups are built on.
@@ -29,7 +41,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "admin-client", mixinStandardHelpOptions = true, version = "admin-client (Franz)",
         description = "Manage topics and consumer groups with Kafka's Admin API.",
         subcommands = {AdminLesson.TopicsCommand.class, AdminLesson.GroupsCommand.class,
-                AdminLesson.ShareGroupsCommand.class})
+                AdminLesson.ShareGroupsCommand.class, AdminLesson.AclsCommand.class})
 public final class AdminLesson {
 
     @Mixin
@@ -222,6 +234,141 @@ public final class AdminLesson {
                         p.lag() == null ? "-" : p.lag());
             }
             return 0;
+        }
+    }
+
+    @Command(name = "acls", description = "Who may do what: list, add and remove ACLs; level-3 gives each Level 3"
+            + " service only what it needs. Needs a cluster with an authorizer (local-kafka --secure).",
+            mixinStandardHelpOptions = true)
+    static final class AclsCommand {
+        @ParentCommand
+        AdminLesson lesson;
+
+        /** The operations an ACL of the lesson can allow (Kafka's AclOperation, less ANY and UNKNOWN). */
+        enum Operation { ALL, READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS,
+            IDEMPOTENT_WRITE }
+
+        /** One resource: exactly one of these. */
+        static final class Resource {
+            @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "A topic.")
+            String topic;
+
+            @Option(names = "--group", paramLabel = "GROUP", required = true, description = "A consumer group.")
+            String group;
+
+            @Option(names = "--transactional-id", paramLabel = "ID", required = true,
+                    description = "A producer's transactional.id.")
+            String transactionalId;
+
+            @Option(names = "--cluster", required = true, description = "The cluster itself.")
+            boolean cluster;
+
+            ResourceType type() {
+                return topic != null ? ResourceType.TOPIC : group != null ? ResourceType.GROUP
+                        : transactionalId != null ? ResourceType.TRANSACTIONAL_ID : ResourceType.CLUSTER;
+            }
+
+            String name() {
+                return topic != null ? topic : group != null ? group : transactionalId != null ? transactionalId
+                        : "kafka-cluster";
+            }
+        }
+
+        static final class Rule {
+            @Option(names = "--principal", paramLabel = "User:NAME", required = true,
+                    description = "Who, e.g. User:payment-service (a SCRAM user name after User:).")
+            String principal;
+
+            @Option(names = "--operation", paramLabel = "OPERATION", required = true,
+                    description = "What: ${COMPLETION-CANDIDATES}.")
+            Operation operation;
+
+            @ArgGroup(exclusive = true, multiplicity = "1")
+            Resource resource;
+
+            @Option(names = "--prefixed", description = "Every resource whose name starts with the one given.")
+            boolean prefixed;
+
+            AclBinding binding(CommandLine commandLine) {
+                if (!principal.startsWith("User:") || principal.length() == 5) {
+                    throw new ParameterException(commandLine, "Invalid value for option '--principal': '" + principal
+                            + "' is not allowed, it must be User:NAME, e.g. User:payment-service");
+                }
+                return AdminCalls.allow(principal, resource.type(), resource.name(),
+                        prefixed ? PatternType.PREFIXED : PatternType.LITERAL, AclOperation.valueOf(operation.name()));
+            }
+        }
+
+        @Spec
+        CommandSpec spec;
+
+        @Command(name = "list", description = "Every ACL of the cluster, or one principal's.")
+        int list(@Option(names = "--principal", paramLabel = "User:NAME", description = "Only this principal's.")
+                 String principal) throws InterruptedException {
+            List<AclBinding> acls;
+            try (Admin admin = lesson.connect()) {
+                acls = new AdminCalls(admin).describeAcls(Optional.ofNullable(principal));
+            }
+            if (acls.isEmpty()) {
+                lesson.out.println("No ACLs" + (principal == null ? "" : " for " + principal)
+                        + ": only super users may do anything.");
+            }
+            acls.forEach(acl -> lesson.out.println(shown(acl)));
+            return 0;
+        }
+
+        @Command(name = "add", description = "Allow a principal an operation on a resource.")
+        int add(@Mixin Rule rule) throws InterruptedException {
+            AclBinding acl = rule.binding(spec.commandLine().getSubcommands().get("add"));
+            try (Admin admin = lesson.connect()) {
+                new AdminCalls(admin).createAcls(List.of(acl));
+            }
+            lesson.out.println("Added: " + shown(acl).strip());
+            return 0;
+        }
+
+        @Command(name = "remove", description = "Remove an ACL added with add (the same options).")
+        int remove(@Mixin Rule rule) throws InterruptedException {
+            AclBinding acl = rule.binding(spec.commandLine().getSubcommands().get("remove"));
+            List<AclBinding> removed;
+            try (Admin admin = lesson.connect()) {
+                removed = new AdminCalls(admin).deleteAcls(List.of(acl));
+            }
+            lesson.out.println(removed.isEmpty() ? "No such ACL: " + shown(acl).strip() + " (admin-client acls list shows them)"
+                    : "Removed: " + shown(acl).strip());
+            return 0;
+        }
+
+        @Command(name = "level-3", description = "Create Level 3's topics (as the admin: the services may not) and"
+                + " allow each service what it does, nothing more.")
+        int levelThree() throws InterruptedException {
+            FranzConfig config = lesson.config();
+            List<String> topics = List.of(config.topic(ConfigKey.TOPIC_ORDERS), config.topic(ConfigKey.TOPIC_PAYMENTS),
+                    config.topic(ConfigKey.TOPIC_ORDERS_DLT), config.topic(ConfigKey.TOPIC_NOTIFICATIONS));
+            List<AclBinding> acls = AdminCalls.levelThreeAcls(topics.get(0), topics.get(1), topics.get(2), topics.get(3));
+            try (Admin admin = lesson.connect()) {
+                AdminCalls calls = new AdminCalls(admin);
+                List<String> existing = calls.listTopics();
+                for (String topic : topics) {
+                    if (!existing.contains(topic)) {
+                        calls.createTopic(topic, config.topicPartitions(), config.topicReplicationFactor());
+                        lesson.out.println("Created topic " + topic);
+                    }
+                }
+                calls.createAcls(acls);
+            }
+            lesson.out.println("Allowed (any other request of these users is refused):");
+            acls.forEach(acl -> lesson.out.println(shown(acl)));
+            return 0;
+        }
+
+        /** "  User:payment-service   READ        topic orders". */
+        static String shown(AclBinding acl) {
+            String resource = acl.pattern().resourceType().toString().toLowerCase(Locale.ROOT).replace('_', '-') + " "
+                    + acl.pattern().name() + (acl.pattern().patternType() == PatternType.PREFIXED ? "*" : "");
+            String operation = (acl.entry().permissionType() == AclPermissionType.ALLOW ? "" : "DENY ")
+                    + acl.entry().operation();
+            return String.format("  %-26s %-16s %s", acl.entry().principal(), operation, resource);
         }
     }
 }

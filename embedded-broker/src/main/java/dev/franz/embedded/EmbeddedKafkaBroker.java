@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,13 +41,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final boolean formattedNow;
+    private final LocalSecurity security;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean formattedNow) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean formattedNow,
+                                LocalSecurity security) {
         this.server = server;
         this.port = port;
         this.dataDir = dataDir;
         this.formattedNow = formattedNow;
+        this.security = security;
     }
 
     /**
@@ -60,11 +64,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         requirePortFree(port, "client port");
         requirePortFree(controllerPort, "controller port");
         Path absoluteDataDir = dataDir.toAbsolutePath().normalize();
+        if (LocalSecurity.isSecured(absoluteDataDir)) {
+            throw new BrokerStartException("The data directory " + absoluteDataDir + " belongs to a secured broker"
+                    + " (local-kafka --secure): start it with --secure, or add --reset to wipe it.");
+        }
         Properties props = serverProperties(port, controllerPort, absoluteDataDir);
         props.putAll(extraProperties);
         // A single node with a dynamic quorum of one voter: itself.
-        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, Uuid.randomUuid().toString(), true);
-        return startServer(props, port, controllerPort, absoluteDataDir, formattedNow);
+        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, Uuid.randomUuid().toString(), true, List.of());
+        return startServer(props, port, controllerPort, absoluteDataDir, formattedNow, null);
+    }
+
+    /**
+     * Like {@link #start}, secured: TLS and SCRAM for clients, ACLs with deny by default (see
+     * {@link LocalSecurity}). The certificates, users and client files are made in {@code dataDir} on the
+     * first start and kept.
+     *
+     * @throws BrokerStartException also when {@code dataDir} holds a broker formatted without security
+     */
+    public static EmbeddedKafkaBroker startSecure(int port, int controllerPort, Path dataDir,
+                                                  Map<String, String> extraProperties) {
+        requirePortFree(port, "client port");
+        requirePortFree(controllerPort, "controller port");
+        Path absoluteDataDir = dataDir.toAbsolutePath().normalize();
+        if (Files.exists(absoluteDataDir.resolve("meta.properties")) && !LocalSecurity.isSecured(absoluteDataDir)) {
+            // Its users would be missing: SCRAM credentials are written when the storage is formatted.
+            throw new BrokerStartException("The data directory " + absoluteDataDir + " was formatted without"
+                    + " --secure, so it has no users. Add --reset to wipe it and start a secured broker there, or"
+                    + " use another --data-dir.");
+        }
+        LocalSecurity security = LocalSecurity.prepare(absoluteDataDir);
+        Properties props = serverProperties(port, controllerPort, absoluteDataDir);
+        props.putAll(security.brokerProperties(HOST, port, controllerPort));
+        props.putAll(extraProperties);
+        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, Uuid.randomUuid().toString(), true,
+                security.scramFormatArguments());
+        return startServer(props, port, controllerPort, absoluteDataDir, formattedNow, security);
+    }
+
+    /** Starts a secured node on two ports nothing else uses: for tests. */
+    public static EmbeddedKafkaBroker startSecureOnFreePorts(Path dataDir, Map<String, String> extraProperties) {
+        return startSecure(freePort(), freePort(), dataDir, extraProperties);
     }
 
     /**
@@ -79,12 +119,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path absoluteDataDir = node.dataDir().toAbsolutePath().normalize();
         Properties props = node.serverProperties(absoluteDataDir);
         props.putAll(extraProperties);
-        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, node.clusterId(), false);
-        return startServer(props, port, port, absoluteDataDir, formattedNow);
+        boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, node.clusterId(), false, List.of());
+        return startServer(props, port, port, absoluteDataDir, formattedNow, null);
     }
 
     private static EmbeddedKafkaBroker startServer(Properties props, int port, int controllerPort, Path dataDir,
-                                                   boolean formattedNow) {
+                                                   boolean formattedNow, LocalSecurity security) {
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         try {
             server.startup();
@@ -93,7 +133,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.awaitShutdown();
             throw startFailure(e, port, controllerPort, dataDir);
         }
-        return new EmbeddedKafkaBroker(server, port, dataDir, formattedNow);
+        return new EmbeddedKafkaBroker(server, port, dataDir, formattedNow, security);
     }
 
     /** Starts on two ports nothing else uses: for tests and benchmarks that run beside other brokers. */
@@ -108,6 +148,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The users, passwords and client files of a secured broker; empty for a plaintext one. */
+    public Optional<LocalSecurity> security() {
+        return Optional.ofNullable(security);
     }
 
     /** True if this start formatted a new data directory; false if it found earlier data. */
@@ -159,7 +204,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * What {@code kafka-storage.sh format --ignore-formatted} does; {@code --standalone} for a single
      * node with a dynamic quorum, without it where {@code controller.quorum.voters} lists the quorum.
      */
-    private static boolean formatStorageIfNew(Properties props, Path dataDir, String clusterId, boolean standalone) {
+    private static boolean formatStorageIfNew(Properties props, Path dataDir, String clusterId, boolean standalone,
+                                              List<String> extraArguments) {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return false;
         }
@@ -176,6 +222,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (standalone) {
                 args.add("--standalone");
             }
+            args.addAll(extraArguments);
             int exitCode = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
             if (exitCode != 0) {
                 throw new BrokerStartException("Could not format Kafka storage in " + dataDir + ":\n"

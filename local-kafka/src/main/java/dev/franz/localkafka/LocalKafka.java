@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import dev.franz.embedded.BrokerStartException;
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.embedded.KafkaVersion;
+import dev.franz.embedded.LocalSecurity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +61,11 @@ public final class LocalKafka implements Callable<Integer> {
             + " (default: the folder .kafka-data at the repository root; .kafka-cluster with --brokers).")
     Path dataDir;
 
+    @Option(names = "--secure", description = "A secured broker: TLS and SCRAM-SHA-512 for clients, ACLs with deny by"
+            + " default, an admin user and one user per Level 3 program, each with a client properties file"
+            + " (default data dir: .kafka-secure). See docs/security.md.")
+    boolean secure;
+
     @Option(names = "--reset", description = "Delete all topics, records and offsets first (wipes the data directory).")
     boolean reset;
 
@@ -77,7 +83,12 @@ public final class LocalKafka implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = dataDir != null ? dataDir : defaultDataDir(brokers == 1 ? ".kafka-data" : ".kafka-cluster");
+        Path dir = dataDir != null ? dataDir
+                : defaultDataDir(secure ? ".kafka-secure" : brokers == 1 ? ".kafka-data" : ".kafka-cluster");
+        if (secure && brokers != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Option '--secure' runs one node: it cannot be"
+                    + " combined with --brokers " + brokers);
+        }
         if (brokers == 1 && controllers != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Option '--controllers' needs --brokers 2 or"
                     + " more: a single node is its own controller");
@@ -114,8 +125,9 @@ public final class LocalKafka implements Callable<Integer> {
                     + " down): it checks its logs before it starts (log recovery), which takes longer than usual.");
         }
         long startedAt = System.nanoTime();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, controllerPort != null ? controllerPort : 9093,
-                dir, Map.of());
+        int controller = controllerPort != null ? controllerPort : 9093;
+        EmbeddedKafkaBroker broker = secure ? EmbeddedKafkaBroker.startSecure(port, controller, dir, Map.of())
+                : EmbeddedKafkaBroker.start(port, controller, dir, Map.of());
         double seconds = (System.nanoTime() - startedAt) / 1e9;
         printBanner(broker, seconds);
 
@@ -238,9 +250,35 @@ public final class LocalKafka implements Callable<Integer> {
                 broker.formattedNow() ? "new: storage formatted now" : "kept from earlier runs");
         out.println("  stop              : Ctrl-C (data is kept; --reset wipes it)");
         out.println();
+        if (broker.security().isPresent()) {
+            printSecurity(broker, broker.security().get());
+            return;
+        }
         out.println("Next, in another terminal at the repository root:");
         out.println("  bin/kafka-topics --bootstrap-server " + broker.bootstrapServers() + " --list   # Kafka's own tools are in bin/");
         out.println("  ./mvnw -q compile exec:java -pl basic-consumer   # Level 1: docs/level-1.md");
+        out.println();
+    }
+
+    private void printSecurity(EmbeddedKafkaBroker broker, LocalSecurity security) {
+        out.println("Secured: clients connect with SASL_SSL (TLS, then SCRAM-SHA-512); the broker's certificate is"
+                + " signed by a local CA,");
+        out.println("  " + shown(security.caCertificate()) + ", made for the name localhost. ACLs decide the rest:"
+                + " no ACL, no access.");
+        out.println("  users and their client files (each has the user's password; keep them out of git):");
+        for (String user : LocalSecurity.USERS) {
+            out.printf("    %-21s %s%s%n", user, shown(security.clientConfig(user)),
+                    user.equals(LocalSecurity.ADMIN_USER) ? "   (super user: allowed everything)"
+                            : user.equals("guest") ? "   (no ACLs: may do nothing)" : "");
+        }
+        out.println();
+        out.println("Next, in another terminal at the repository root:");
+        out.println("  export KAFKA_CLIENT_CONFIG=" + shown(security.clientConfig(LocalSecurity.ADMIN_USER))
+                + "   # Franz's programs, as admin");
+        out.println("  ./mvnw -q compile exec:java -pl admin-client -Dexec.args=\"acls level-3\"   # each Level 3"
+                + " service's ACLs");
+        out.println("  bin/kafka-topics --bootstrap-server " + broker.bootstrapServers() + " --command-config "
+                + shown(security.clientConfig(LocalSecurity.ADMIN_USER)) + " --list");
         out.println();
     }
 

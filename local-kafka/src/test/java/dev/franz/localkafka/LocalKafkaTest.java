@@ -72,6 +72,8 @@ class LocalKafkaTest {
                 .startsWith("Invalid value for option '--controllers': '2' is not allowed, it must be 1 or 3");
         assertThat(refusal("--controllers", "3"))
                 .startsWith("Option '--controllers' needs --brokers 2 or more");
+        assertThat(refusal("--secure", "--brokers", "3"))
+                .startsWith("Option '--secure' runs one node: it cannot be combined with --brokers 3");
         assertThat(refusal("--brokers", "3", "--controllers", "3", "--data-dir", dir.toString()))
                 .contains("has 1 controller").contains("start it with --controllers 1, or add --reset");
         assertThat(refusal("--brokers", "3", "--port", "20000", "--controller-port", "19999", "--data-dir",

@@ -5,14 +5,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.franz.common.UserFacingException;
+import dev.franz.common.config.FranzConfig;
+import dev.franz.common.kafka.SecurityFailures;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -57,13 +61,19 @@ public final class Cli {
      * one of: none, gzip, snappy, lz4, zstd".
      */
     static void registerEnumConverters(CommandLine commandLine) {
-        List<ArgSpec> arguments = new ArrayList<>(commandLine.getCommandSpec().args());
-        commandLine.getSubcommands().values().forEach(sub -> arguments.addAll(sub.getCommandSpec().args()));
+        List<ArgSpec> arguments = new ArrayList<>();
+        collectArguments(commandLine, arguments);
         for (ArgSpec argument : arguments) {
             if (argument.type().isEnum()) {
                 registerEnum(commandLine, argument.type());
             }
         }
+    }
+
+    /** The command's options and parameters, and those of its subcommands at every depth. */
+    private static void collectArguments(CommandLine commandLine, List<ArgSpec> arguments) {
+        arguments.addAll(commandLine.getCommandSpec().args());
+        commandLine.getSubcommands().values().forEach(sub -> collectArguments(sub, arguments));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -97,8 +107,25 @@ public final class Cli {
         return optionValue != null ? optionValue : positionalValue != null ? positionalValue : defaultValue;
     }
 
+    /** The configuration the command (or a command it belongs to) loaded with its ConfigOptions. */
+    private static Optional<FranzConfig> loadedConfig(CommandSpec spec) {
+        for (CommandSpec command = spec; command != null; command = command.parent()) {
+            for (CommandSpec mixin : command.mixins().values()) {
+                if (mixin.userObject() instanceof ConfigOptions options && options.loaded().isPresent()) {
+                    return options.loaded();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private static int handleFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-        if (e instanceof UserFacingException) {
+        // Refused by a secured broker (authentication, ACLs): fatal, and the learner's to fix.
+        Optional<String> refused = loadedConfig(commandLine.getCommandSpec())
+                .flatMap(config -> SecurityFailures.explain(e, config));
+        if (refused.isPresent()) {
+            commandLine.getErr().println(refused.get());
+        } else if (e instanceof UserFacingException) {
             commandLine.getErr().println(e.getMessage());
         } else {
             log.error("{} failed unexpectedly", commandLine.getCommandName(), e);

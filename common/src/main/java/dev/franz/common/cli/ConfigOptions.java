@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
@@ -32,16 +33,25 @@ public final class ConfigOptions {
             description = "Any Franz setting from .env.example, e.g. --set TOPIC_PARTITIONS=6 (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    private FranzConfig loaded;
+
     /** Defaults, .env, environment, then these options: validated, or a FranzConfigException. */
     public FranzConfig load() {
-        return FranzConfig.load(commandLineValues());
+        loaded = FranzConfig.load(commandLineValues());
+        return loaded;
     }
 
     /** Like {@link #load()}, with other bootstrap servers (a broker started for the run). */
     public FranzConfig load(String bootstrapServersOverride) {
         Map<String, String> values = commandLineValues();
         values.put(ConfigKey.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServersOverride);
-        return FranzConfig.load(values);
+        loaded = FranzConfig.load(values);
+        return loaded;
+    }
+
+    /** The configuration last loaded, if any: what a failure's message can name (the user, the file). */
+    Optional<FranzConfig> loaded() {
+        return Optional.ofNullable(loaded);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -36,6 +37,10 @@ public final class FranzConfig {
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,]+:(\\d{1,5})");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final int MAX_PARTITIONS = 10_000;
+    private static final Pattern JAAS_USERNAME = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
+    private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "GSSAPI",
+            "OAUTHBEARER");
+    private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
     private final String bootstrapServers;
     private final Properties clientConfig;
@@ -44,12 +49,14 @@ public final class FranzConfig {
     private final Optional<Short> topicReplicationFactor;
     private final URI schemaRegistryUrl;
     private final String schemaRegistryBasicAuth;
+    private final Optional<Path> clientConfigFile;
 
-    private FranzConfig(String bootstrapServers, Properties clientConfig, Map<ConfigKey, String> topics,
-                        int topicPartitions, Optional<Short> topicReplicationFactor, URI schemaRegistryUrl,
-                        String schemaRegistryBasicAuth) {
+    private FranzConfig(String bootstrapServers, Properties clientConfig, Optional<Path> clientConfigFile,
+                        Map<ConfigKey, String> topics, int topicPartitions, Optional<Short> topicReplicationFactor,
+                        URI schemaRegistryUrl, String schemaRegistryBasicAuth) {
         this.bootstrapServers = bootstrapServers;
         this.clientConfig = clientConfig;
+        this.clientConfigFile = clientConfigFile;
         this.topics = topics;
         this.topicPartitions = topicPartitions;
         this.topicReplicationFactor = topicReplicationFactor;
@@ -140,6 +147,25 @@ public final class FranzConfig {
         return props;
     }
 
+    /** The client properties file (KAFKA_CLIENT_CONFIG), if one is set. */
+    public Optional<Path> clientConfigFile() {
+        return clientConfigFile;
+    }
+
+    /**
+     * Who the broker sees: {@code User:NAME} for a SASL user (the username in sasl.jaas.config), else
+     * {@code User:ANONYMOUS}, which the broker calls a client that did not authenticate.
+     */
+    public String principal() {
+        String jaas = clientConfig.getProperty("sasl.jaas.config", "");
+        var matcher = JAAS_USERNAME.matcher(jaas);
+        if (matcher.find()) {
+            return "User:" + matcher.group(1);
+        }
+        return clientConfig.getProperty("ssl.keystore.location") != null ? "the subject of this client's certificate"
+                : "User:ANONYMOUS";
+    }
+
     /** A topic name, e.g. {@code topic(ConfigKey.TOPIC_ORDERS)}. */
     public String topic(ConfigKey topicKey) {
         String name = topics.get(topicKey);
@@ -208,7 +234,7 @@ public final class FranzConfig {
             if (!problems.isEmpty()) {
                 throw new FranzConfigException(problems);
             }
-            return new FranzConfig(bootstrap, clientConfig, topics, partitions, replicationFactor, registry,
+            return new FranzConfig(bootstrap, clientConfig, clientFile, topics, partitions, replicationFactor, registry,
                     basicAuth);
         }
 
@@ -263,6 +289,24 @@ public final class FranzConfig {
                 props.load(in);
             } catch (IOException | IllegalArgumentException e) {
                 problem(ConfigKey.KAFKA_CLIENT_CONFIG, "could not read " + file + " as a properties file: " + e.getMessage());
+            }
+            String protocol = props.getProperty("security.protocol");
+            if (protocol != null && !PROTOCOLS.contains(protocol.strip().toUpperCase(Locale.ROOT))) {
+                problem(ConfigKey.KAFKA_CLIENT_CONFIG, file + ": security.protocol=" + protocol + " is not one of "
+                        + String.join(", ", PROTOCOLS));
+            }
+            String mechanism = props.getProperty("sasl.mechanism");
+            if (mechanism != null && !MECHANISMS.contains(mechanism.strip())) {
+                problem(ConfigKey.KAFKA_CLIENT_CONFIG, file + ": sasl.mechanism=" + mechanism + " is not one Kafka"
+                        + " knows (" + String.join(", ", MECHANISMS) + ")");
+            }
+            for (String store : List.of("ssl.truststore.location", "ssl.keystore.location")) {
+                String location = props.getProperty(store);
+                if (location != null && !Files.isReadable(Path.of(location.strip()))) {
+                    problem(ConfigKey.KAFKA_CLIENT_CONFIG, file + ": " + store + "=" + location + " is not a readable"
+                            + " file" + (location.contains(".kafka-secure") ? " (start local-kafka --secure: it makes"
+                            + " the local CA's certificate)" : ""));
+                }
             }
             if (props.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
                 // One place for the address, so that what the error messages name is what was tried.

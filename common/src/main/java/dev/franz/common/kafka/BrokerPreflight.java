@@ -67,12 +67,12 @@ public final class BrokerPreflight {
             Collection<Node> nodes = cluster.nodes().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
             return new ClusterSummary(clusterId, nodes.size());
         } catch (ExecutionException e) {
-            throw unreachable(noAnswer(bootstrap, timeout), e.getCause());
+            throw unreachable(noAnswer(bootstrap, timeout, props), e.getCause());
         } catch (TimeoutException | KafkaException e) {
-            throw unreachable(noAnswer(bootstrap, timeout), e);
+            throw unreachable(noAnswer(bootstrap, timeout, props), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unreachable(noAnswer(bootstrap, timeout), e);
+            throw unreachable(noAnswer(bootstrap, timeout, props), e);
         }
     }
 
@@ -94,8 +94,12 @@ public final class BrokerPreflight {
         return failure;
     }
 
-    private static String noAnswer(String bootstrap, Duration timeout) {
-        return "No Kafka broker answered at " + bootstrap + " within " + timeout.toSeconds() + " s";
+    private static String noAnswer(String bootstrap, Duration timeout, Properties props) {
+        // Measured with Kafka 4.4.0: a plaintext client at a TLS listener gets no error, only no answer.
+        String secured = props.containsKey(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG) ? ""
+                : "; if that listener is secured (TLS, SASL), a client without security settings gets no answer:"
+                + " set them in KAFKA_CLIENT_CONFIG, docs/security.md";
+        return "No Kafka broker answered at " + bootstrap + " within " + timeout.toSeconds() + " s" + secured;
     }
 
     private static BrokerUnreachableException unreachable(String what, Throwable cause) {

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import dev.franz.common.UserFacingException;
@@ -85,11 +86,17 @@ public final class Topics {
     static String missingLine(FranzConfig config, List<String> missing, Set<String> existing) {
         String others = existing.stream().filter(name -> !name.startsWith("__")).sorted()
                 .collect(Collectors.joining(", "));
-        return String.format("Topic %s does not exist (yet). Existing topics: %s. Waiting for it: start the"
+        String line = String.format("Topic %s does not exist (yet). Existing topics: %s. Waiting for it: start the"
                         + " producer, or create it with bin/kafka-topics --bootstrap-server %s --create --topic %s"
                         + " --partitions %d. Ctrl-C to stop.", String.join(", ", missing),
                 others.isEmpty() ? "none" : others, config.bootstrapServers(), missing.get(0),
                 config.topicPartitions());
+        if (config.clientProperties().getProperty("security.protocol", "PLAINTEXT").toUpperCase(java.util.Locale.ROOT).startsWith("SASL")) {
+            // A secured cluster lists only the topics the user has an ACL for: a missing READ looks like this.
+            line += "\nOr it exists and " + config.principal() + " may not see it: a secured cluster shows a user only"
+                    + " the topics an ACL lets it use (READ to consume, WRITE to produce).";
+        }
+        return line;
     }
 
     private static <T> T get(KafkaFuture<T> future, String what) throws InterruptedException {
@@ -149,8 +156,19 @@ public final class Topics {
                 created.add(new Created(topic.name(), result.numPartitions(topic.name()).get(),
                         result.replicationFactor(topic.name()).get()));
             } catch (ExecutionException e) {
+                // TopicAuthorizationException: not allowed to create it (a secured cluster) and not allowed to
+                // see it either, if it exists; the program's failure line names the user (SecurityFailures).
                 if (e.getCause() instanceof TopicExistsException) {
                     continue;
+                }
+                if (e.getCause() instanceof TopicAuthorizationException && visible(admin, topic.name(), timeout)) {
+                    // Not allowed to create topics, but this one exists and may be used: nothing to create.
+                    continue;
+                }
+                if (e.getCause() instanceof TopicAuthorizationException refused) {
+                    // The broker's answer to CreateTopics does not name the topic: name it for the failure line.
+                    throw new UserFacingException("Cannot create topic " + topic.name() + ": " + refused.getMessage(),
+                            new TopicAuthorizationException(refused.getMessage(), Set.of(topic.name())));
                 }
                 if (e.getCause() instanceof InvalidReplicationFactorException) {
                     throw new UserFacingException("Cannot create topic " + topic.name() + " with replication factor "
@@ -168,5 +186,17 @@ public final class Topics {
             }
         }
         return created;
+    }
+
+    /** True if {@code topic} exists and this client may see it (a DESCRIBE, READ or WRITE ACL). */
+    private static boolean visible(Admin admin, String topic, Duration timeout) {
+        try {
+            return admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

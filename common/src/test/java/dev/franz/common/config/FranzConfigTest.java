@@ -106,6 +106,32 @@ class FranzConfigTest {
     }
 
     @Test
+    void aClientFileWithAMissingTruststoreOrAnUnknownMechanismIsOneLineNamingTheSettingAndTheFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("secure.properties"), """
+                security.protocol=SASL_SSL
+                sasl.mechanism=SCRAM-SHA-1
+                ssl.truststore.location=/no/such/ca.pem
+                """);
+
+        assertThatThrownBy(() -> resolve(new ConfigSource(".env", Map.of("KAFKA_CLIENT_CONFIG", "secure.properties"))))
+                .isInstanceOf(FranzConfigException.class)
+                .hasMessageContaining(file + ": sasl.mechanism=SCRAM-SHA-1 is not one Kafka knows (PLAIN, SCRAM-SHA-256,"
+                        + " SCRAM-SHA-512, GSSAPI, OAUTHBEARER)")
+                .hasMessageContaining(file + ": ssl.truststore.location=/no/such/ca.pem is not a readable file");
+    }
+
+    @Test
+    void thePrincipalIsTheSaslUserOrAnonymous() throws IOException {
+        Files.writeString(dir.resolve("user.properties"), "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"payment-service\" password=\"secret\";\n");
+
+        assertThat(resolve(new ConfigSource(".env", Map.of("KAFKA_CLIENT_CONFIG", "user.properties"))).principal())
+                .isEqualTo("User:payment-service");
+        assertThat(resolve().principal()).isEqualTo("User:ANONYMOUS");
+    }
+
+    @Test
     void bootstrapServersBelongInTheirOwnKeyNotTheClientFile() throws IOException {
         Files.writeString(dir.resolve("client.properties"), "bootstrap.servers=elsewhere:9092\n");
 
