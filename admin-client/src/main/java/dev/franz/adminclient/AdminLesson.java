@@ -76,9 +76,17 @@ public final class AdminLesson {
 
         @Command(name = "list", description = "Names of all topics.")
         int list() throws InterruptedException {
+            List<String> topics;
             try (Admin admin = lesson.connect()) {
-                new AdminCalls(admin).listTopics().forEach(lesson.out::println);
+                topics = new AdminCalls(admin).listTopics();
             }
+            if (topics.isEmpty()) {
+                // On a secured cluster, a user is shown only the topics an ACL lets it use.
+                lesson.out.println("No topics" + (lesson.config().principal().equals("User:ANONYMOUS") ? "."
+                        : " that " + lesson.config().principal() + " may see (a secured cluster lists only the topics"
+                        + " an ACL lets the user use)."));
+            }
+            topics.forEach(lesson.out::println);
             return 0;
         }
 

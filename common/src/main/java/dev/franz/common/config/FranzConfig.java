@@ -216,7 +216,7 @@ public final class FranzConfig {
         FranzConfig validate(Path baseDir) {
             String bootstrap = bootstrapServers();
             Optional<Path> clientFile = clientConfigFile(baseDir);
-            Properties clientConfig = clientFile.map(this::readClientConfig).orElseGet(Properties::new);
+            Properties clientConfig = clientFile.map(file -> readClientConfig(file, baseDir)).orElseGet(Properties::new);
             Map<ConfigKey, String> topics = new EnumMap<>(ConfigKey.class);
             for (ConfigKey key : ConfigKey.values()) {
                 if (key.isTopicName()) {
@@ -283,27 +283,31 @@ public final class FranzConfig {
             return Optional.of(file);
         }
 
-        private Properties readClientConfig(Path file) {
+        private Properties readClientConfig(Path file, Path baseDir) {
             Properties props = new Properties();
             try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 props.load(in);
             } catch (IOException | IllegalArgumentException e) {
                 problem(ConfigKey.KAFKA_CLIENT_CONFIG, "could not read " + file + " as a properties file: " + e.getMessage());
             }
+            String named = baseDir.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString();
+            if (named.startsWith("..")) {
+                named = file.toString();
+            }
             String protocol = props.getProperty("security.protocol");
             if (protocol != null && !PROTOCOLS.contains(protocol.strip().toUpperCase(Locale.ROOT))) {
-                problem(ConfigKey.KAFKA_CLIENT_CONFIG, file + ": security.protocol=" + protocol + " is not one of "
+                problem(ConfigKey.KAFKA_CLIENT_CONFIG, named + ": security.protocol=" + protocol + " is not one of "
                         + String.join(", ", PROTOCOLS));
             }
             String mechanism = props.getProperty("sasl.mechanism");
             if (mechanism != null && !MECHANISMS.contains(mechanism.strip())) {
-                problem(ConfigKey.KAFKA_CLIENT_CONFIG, file + ": sasl.mechanism=" + mechanism + " is not one Kafka"
+                problem(ConfigKey.KAFKA_CLIENT_CONFIG, named + ": sasl.mechanism=" + mechanism + " is not one Kafka"
                         + " knows (" + String.join(", ", MECHANISMS) + ")");
             }
             for (String store : List.of("ssl.truststore.location", "ssl.keystore.location")) {
                 String location = props.getProperty(store);
                 if (location != null && !Files.isReadable(Path.of(location.strip()))) {
-                    problem(ConfigKey.KAFKA_CLIENT_CONFIG, file + ": " + store + "=" + location + " is not a readable"
+                    problem(ConfigKey.KAFKA_CLIENT_CONFIG, named + ": " + store + "=" + location + " is not a readable"
                             + " file" + (location.contains(".kafka-secure") ? " (start local-kafka --secure: it makes"
                             + " the local CA's certificate)" : ""));
                 }

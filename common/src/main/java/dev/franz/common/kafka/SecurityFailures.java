@@ -90,7 +90,7 @@ public final class SecurityFailures {
     }
 
     static String notAuthenticated(AuthenticationException e, FranzConfig config) {
-        String file = config.clientConfigFile().map(Path::toString).orElse("(no KAFKA_CLIENT_CONFIG set)");
+        String file = config.clientConfigFile().map(SecurityFailures::shown).orElse("(no KAFKA_CLIENT_CONFIG set)");
         if (e instanceof SaslAuthenticationException) {
             return "Kafka refused to authenticate " + config.principal() + " (" + e.getMessage() + "): a wrong"
                     + " password, or no such user (the broker does not say which). Check sasl.jaas.config in " + file
@@ -111,6 +111,13 @@ public final class SecurityFailures {
         }
         return "Kafka refused to authenticate this client (" + e.getMessage() + "). Check the security settings in "
                 + file + ".";
+    }
+
+    /** A path as a learner wrote it: from the repository root when it is inside it. */
+    private static String shown(Path file) {
+        Path root = FranzConfig.repositoryRoot().toAbsolutePath().normalize();
+        Path absolute = file.toAbsolutePath().normalize();
+        return absolute.startsWith(root) ? root.relativize(absolute).toString() : absolute.toString();
     }
 
     private static String rootMessage(Throwable e) {
