@@ -42,7 +42,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
             + " ${COMPLETION-CANDIDATES} (comma-separated; default: all).")
     List<Group> only = new ArrayList<>();
 
-    enum Group { level1, level2, level3, share, schemas, liveview, startup }
+    enum Group { level1, level2, level3, share, schemas, liveview, security, startup }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkHarness()).execute(args));
@@ -117,6 +117,11 @@ public final class BenchmarkHarness implements Callable<Integer> {
             if (runs(Group.liveview)) {
                 new LiveViewScenarios(broker.bootstrapServers(), quick ? 5_000 : 200_000, roundsPerScenario, quick,
                         new ChildJvm("256m")).measure().forEach(m -> results.add(progress(m, Group.liveview)));
+            }
+            if (runs(Group.security)) {
+                new SecurityScenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
+                        new ChildJvm("256m")).tlsAndScramAgainstPlaintext()
+                        .forEach(m -> results.add(progress(m, Group.security)));
             }
             if (runs(Group.share)) {
                 results.add(progress(new ShareGroupScenarios(broker.bootstrapServers(), quick ? 5_000 : 200_000,

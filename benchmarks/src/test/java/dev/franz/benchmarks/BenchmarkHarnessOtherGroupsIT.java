@@ -19,7 +19,7 @@ class BenchmarkHarnessOtherGroupsIT {
     @Test
     void quickModeMeasuresEveryOtherScenarioAndWritesTheReport() throws Exception {
         int exitCode = new CommandLine(new BenchmarkHarness()).execute("--quick", "--records", "5000", "--out",
-                out.toString(), "--only", "share,schemas,liveview,startup");
+                out.toString(), "--only", "share,schemas,liveview,security,startup");
 
         assertThat(exitCode).isZero();
         String report = Files.readString(out.resolve("benchmarks.md"));
@@ -30,6 +30,8 @@ class BenchmarkHarnessOtherGroupsIT {
                 .contains("| record acknowledged -> on the live view's page (Chromium), p99 |")
                 .contains("| basic-producer with the live view open | basic-producer alone |")
                 .contains("| share group of 3 workers on 1 partition | consumer group of 3 on 3 partitions |")
+                .contains("| basic-producer over TLS + SCRAM-SHA-512 | basic-producer, plaintext |")
+                .contains("| basic-consumer over TLS + SCRAM-SHA-512 | basic-consumer, plaintext |")
                 .doesNotContain("NaN");
         assertThat(Files.size(out.resolve("benchmarks.png"))).isGreaterThan(1000);
     }

@@ -162,7 +162,16 @@ class SecureFlowIT {
         assertThat(lastLine(noRead)).isEqualTo("Kafka refused User:guest on topic notifications: no ACL allows what"
                 + " this program does there (READ to consume, WRITE to produce). Allow it with admin-client acls add"
                 + " (as an admin), or use a user that has it (docs/security.md).");
-        for (TestProcesses refused : List.of(noWrite, noTransactionalId, noGroup, noRead)) {
+        // A producer that may write a topic (payments, so it may be idempotent) but not this one: it stops at
+        // the first refused order, rather than fail every order the same way.
+        // (Orders 0.2 s apart: all sent at once, they would all be in flight before the first refusal came back.)
+        TestProcesses noWriteHere = program("guest", OrderProducer.class, "--count", "20", "--interval", "0.2",
+                "--set", "TOPIC_ORDERS=notifications");
+        assertThat(lastLine(noWriteHere)).isEqualTo("Kafka refused User:guest on topic notifications: no ACL allows"
+                + " what this program does there (READ to consume, WRITE to produce). Allow it with admin-client acls"
+                + " add (as an admin), or use a user that has it (docs/security.md).");
+        assertThat(noWriteHere.lines().stream().filter(line -> line.contains(" FAILED: "))).isNotEmpty().hasSizeLessThan(20);
+        for (TestProcesses refused : List.of(noWrite, noTransactionalId, noGroup, noRead, noWriteHere)) {
             assertThat(refused.process().exitValue()).as("%s", refused.lines()).isEqualTo(1);
             assertThat(refused.lines()).noneMatch(line -> line.startsWith("\tat "));
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.cli.Cli;
@@ -137,6 +138,7 @@ public final class OrderProducer implements Callable<Integer> {
             // A producer has no poll() to wake up: the loop checks shutdown.requested() between sends.
             shutdown.onExit(() -> { });
             OrderSender.Summary summary;
+            KafkaException refused;
             try (Producer<String, Order> producer = new KafkaProducer<>(producerProperties(config),
                     new StringSerializer(), new JsonSerializer<>());
                  // One line when the broker goes and one when it is back: a send waits for it meanwhile.
@@ -145,7 +147,8 @@ public final class OrderProducer implements Callable<Integer> {
                 OrderSender sender = new OrderSender(producer, topic, out, printEvery.value());
                 // A fixed rate: order i is due at start + i x interval, however long each send took.
                 long startedAt = System.nanoTime();
-                for (long i = 0; i < orders && !shutdown.requested(); i++) {
+                // A refusal by a secured broker (a missing ACL) is final: stop at the first one.
+                for (long i = 0; i < orders && !shutdown.requested() && sender.refusal() == null; i++) {
                     long dueIn = startedAt + i * intervalNanos - System.nanoTime();
                     if (dueIn > 0) {
                         TimeUnit.NANOSECONDS.sleep(dueIn);
@@ -154,12 +157,16 @@ public final class OrderProducer implements Callable<Integer> {
                 }
                 sender.flush();
                 summary = sender.summary();
+                refused = sender.refusal();
             }
             new RunSummary("order-producer", "placed", summary.sent(), "orders", summary.elapsed())
                     .detail("topic", topic)
                     .count("acknowledged", summary.acknowledged())
                     .count("failed", summary.failed())
                     .report(out, summaryOption.file());
+            if (refused != null) {
+                throw refused; // the program's last line names the user, the topic and the operation
+            }
             return summary.failed() == 0 ? 0 : 1;
         }
     }

@@ -3,9 +3,13 @@ package dev.franz.orderproducer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.events.Order;
@@ -29,6 +33,7 @@ final class OrderSender {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<KafkaException> refused = new AtomicReference<>();
 
     /** @param printEvery as {@code --print-every}: the first order, then every Nth; 0 prints none */
     OrderSender(Producer<String, Order> producer, String topic, PrintStream out, long printEvery) {
@@ -45,6 +50,10 @@ final class OrderSender {
                 // Retriable errors were already retried until delivery.timeout.ms: this one is final.
                 failed.incrementAndGet();
                 out.printf("order %s FAILED: %s%n", order.orderId(), error);
+                if (error instanceof AuthorizationException || error instanceof AuthenticationException) {
+                    // The broker refused this user: every next order would fail the same way. Stop sending.
+                    refused.compareAndSet(null, (KafkaException) error);
+                }
                 return;
             }
             long number = acknowledged.incrementAndGet();
@@ -58,6 +67,11 @@ final class OrderSender {
 
     void flush() {
         producer.flush();
+    }
+
+    /** The broker's refusal of this user (a missing ACL, ...), if a send met one: no point sending more. */
+    KafkaException refusal() {
+        return refused.get();
     }
 
     Summary summary() {
