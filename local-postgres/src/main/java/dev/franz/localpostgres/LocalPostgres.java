@@ -1,0 +1,376 @@
+package dev.franz.localpostgres;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./mvnw -q compile exec:java -pl local-postgres}: a real PostgreSQL on localhost:5432 until
+ * Ctrl-C, from the PostgreSQL programs this machine has (found, not downloaded), its data in a folder
+ * of the repository, with logical decoding on ({@code wal_level=logical}), which change data capture
+ * (Debezium) reads.
+ *
+ * <p>The server is PostgreSQL's own {@code postgres} process, a child of this one. It stops when this
+ * program stops (Ctrl-C: a fast shutdown, every committed transaction kept) and also when this program
+ * is killed: a small shell between the two reads this program's end of a pipe and stops the server at
+ * its end (the same trick as Franz's other child processes).
+ */
+@Command(name = "local-postgres", mixinStandardHelpOptions = true, version = "local-postgres (Franz)",
+        description = "Starts a real PostgreSQL server (logical decoding on) from the PostgreSQL installed on this"
+                + " machine and keeps it running until Ctrl-C. Data survives restarts.")
+public final class LocalPostgres implements Callable<Integer> {
+
+    /** The role and database the lessons use; the server trusts connections from this machine only. */
+    static final String USER = "franz";
+    static final String DATABASE = "franz";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "5432", converter = PortConverter.class,
+            description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the server keeps its data (default: the"
+            + " folder .postgres-data at the repository root).")
+    Path dataDir;
+
+    @Option(names = "--bin", paramLabel = "DIR", description = "The folder with PostgreSQL's initdb and postgres"
+            + " (default: POSTGRES_BIN, else what pg_config --bindir says, else /usr/lib/postgresql/N/bin).")
+    Path binDir;
+
+    @Option(names = "--reset", description = "Delete every database first (wipes the data directory).")
+    boolean reset;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LocalPostgres())
+                .setExecutionExceptionHandler(LocalPostgres::reportFailure)
+                .execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = (dataDir != null ? dataDir : Path.of(System.getProperty("franz.root", ".")).resolve(".postgres-data"))
+                .toAbsolutePath().normalize();
+        Path bin = findPostgres();
+        requirePortFree(port);
+        // initdb and the server refuse to run as root: as root (a CI machine), they run as the postgres user.
+        Optional<String> runAs = isRoot() ? Optional.of("postgres") : Optional.empty();
+        if (reset) {
+            wipe(dir);
+        }
+        long startedAt = System.nanoTime();
+        boolean created = !Files.exists(dir.resolve("PG_VERSION"));
+        if (created) {
+            initdb(bin, dir, runAs);
+        }
+        Process server = startServer(bin, dir, runAs);
+        Thread serverLines = printLines(server);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            out.println("Stopping PostgreSQL...");
+            long stopAt = System.nanoTime();
+            try {
+                // The shell between this JVM and the server reads its standard input: at its end, it asks the
+                // server for a fast shutdown and waits for it. The same happens when this JVM is killed.
+                server.getOutputStream().close();
+                if (!server.waitFor(8, TimeUnit.SECONDS)) {
+                    server.destroyForcibly();
+                }
+                serverLines.join(1000); // its last lines: the shutdown
+            } catch (IOException e) {
+                server.destroy();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.printf("PostgreSQL stopped in %.1f s. Data kept in %s%n", (System.nanoTime() - stopAt) / 1e9,
+                    shown(dir));
+            stopped.countDown();
+        }, "local-postgres-shutdown"));
+        String version = awaitReady(server, dir);
+        out.printf("%nPostgreSQL %s is running, ready in %.1f s%n", version, (System.nanoTime() - startedAt) / 1e9);
+        out.printf("  JDBC URL          : %s (user %s, no password: only this machine may connect)%n", url(port), USER);
+        out.printf("  wal_level         : logical (change data capture can read every committed change)%n");
+        out.printf("  data              : %s (%s)%n", shown(dir), created ? "new: initdb ran now" : "kept from earlier runs");
+        out.printf("  programs          : %s%s%n", bin, runAs.map(user -> ", run as the " + user + " user").orElse(""));
+        out.println("  stop              : Ctrl-C (data is kept; --reset wipes it)");
+        out.println();
+        out.println("In another terminal:  psql -h localhost -p " + port + " -U " + USER + " " + DATABASE);
+        out.println();
+        server.onExit().thenRun(() -> {
+            if (!stopping.get()) {
+                out.println("The PostgreSQL server ended on its own (exit " + server.exitValue() + "): see its lines"
+                        + " above. Start local-postgres again.");
+                stopped.countDown();
+            }
+        });
+        stopped.await();
+        return 0;
+    }
+
+    static String url(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
+    }
+
+    /** --bin, POSTGRES_BIN, pg_config --bindir, then Debian's and Homebrew's usual folders. */
+    private Path findPostgres() throws IOException, InterruptedException {
+        List<Path> tried = new ArrayList<>();
+        List<Path> candidates = new ArrayList<>();
+        if (binDir != null) {
+            candidates.add(binDir);
+        } else {
+            String env = System.getenv("POSTGRES_BIN");
+            if (env != null && !env.isBlank()) {
+                candidates.add(Path.of(env.strip()));
+            }
+            pgConfigBinDir().ifPresent(candidates::add);
+            for (Path parent : List.of(Path.of("/usr/lib/postgresql"), Path.of("/opt/homebrew/opt"),
+                    Path.of("/usr/local/opt"))) {
+                if (Files.isDirectory(parent)) {
+                    try (Stream<Path> versions = Files.list(parent)) {
+                        versions.filter(p -> p.getFileName().toString().matches("(postgresql@)?\\d+(\\.\\d+)?"))
+                                .sorted(Comparator.comparing((Path p) -> Double.parseDouble(
+                                        p.getFileName().toString().replace("postgresql@", ""))).reversed())
+                                .map(p -> p.resolve("bin")).forEach(candidates::add);
+                    }
+                }
+            }
+            candidates.add(Path.of("/usr/local/pgsql/bin"));
+        }
+        for (Path candidate : candidates) {
+            tried.add(candidate);
+            if (Files.isExecutable(candidate.resolve("initdb")) && Files.isExecutable(candidate.resolve("postgres"))) {
+                return candidate.toAbsolutePath();
+            }
+        }
+        throw new StartException("No PostgreSQL server programs (initdb, postgres) found; looked in " + tried + ".\n"
+                + "  - Install PostgreSQL: Debian/Ubuntu  sudo apt-get install postgresql   macOS  brew install"
+                + " postgresql@16\n"
+                + "  - or name the folder: --bin DIR (or POSTGRES_BIN=DIR), the one with initdb and postgres");
+    }
+
+    private static Optional<Path> pgConfigBinDir() throws InterruptedException {
+        try {
+            Process process = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return process.waitFor() == 0 && !output.isEmpty() ? Optional.of(Path.of(output)) : Optional.empty();
+        } catch (IOException notInstalled) {
+            return Optional.empty();
+        }
+    }
+
+    private void initdb(Path bin, Path dir, Optional<String> runAs) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        if (runAs.isPresent()) {
+            run(List.of("chown", runAs.get() + ":", dir.toString()), "give " + dir + " to the " + runAs.get() + " user");
+            Process reach = new ProcessBuilder(asUser(runAs, List.of("test", "-w", dir.toString()))).start();
+            if (reach.waitFor() != 0) {
+                throw new StartException("The " + runAs.get() + " user, which runs the server here (initdb refuses"
+                        + " root), cannot reach " + dir + ": a folder above it is closed to other users. Use --data-dir"
+                        + " with a folder it can reach, e.g. /tmp/franz-postgres.");
+            }
+        }
+        // -A trust: no password, for connections the server accepts at all (listen_addresses below: this
+        // machine only). A server others can reach needs passwords (scram-sha-256) instead.
+        List<String> command = new ArrayList<>(List.of(bin.resolve("initdb").toString(), "-D", dir.toString(), "-U", USER,
+                "-A", "trust", "-E", "UTF8", "--locale=C"));
+        out.println("Creating a PostgreSQL data directory in " + shown(dir) + " (initdb)...");
+        run(asUser(runAs, command), "create the data directory (initdb)");
+    }
+
+    /**
+     * {@code postgres} with the lesson's settings, behind a shell that stops it with a fast shutdown
+     * (SIGINT: open transactions are rolled back, committed ones kept) when this JVM's end of its
+     * standard input closes: on Ctrl-C (the shutdown hook closes it) and however else this JVM ends.
+     */
+    private Process startServer(Path bin, Path dir, Optional<String> runAs) throws IOException {
+        String postgres = String.join(" ", List.of(quoted(bin.resolve("postgres").toString()), "-D", quoted(dir.toString()),
+                "-p", String.valueOf(port),
+                // Only this machine: the server trusts every local connection (initdb -A trust).
+                "-c", "listen_addresses=localhost",
+                // TCP only, no Unix socket file: clients connect to localhost:PORT.
+                "-c", "unix_socket_directories=''",
+                // Logical decoding: what Debezium's PostgreSQL connector reads (PostgreSQL's default is replica).
+                "-c", "wal_level=logical"));
+        // trap '' INT: Ctrl-C in a terminal reaches every process of the group; the shell, cat and the server
+        // (started in the background, which ignores it too) leave it to this JVM, which stops them in order.
+        String watch = "trap '' INT; " + postgres + " & server=$!; cat >/dev/null; kill -INT $server 2>/dev/null;"
+                + " wait $server";
+        List<String> command = asUser(runAs, List.of("sh", "-c", watch));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** The server's own log lines (start, shutdown, errors), as PostgreSQL writes them. */
+    private Thread printLines(Process server) {
+        Thread lines = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    out.println("  postgres | " + line);
+                }
+            } catch (IOException closed) {
+                // the server ended
+            }
+        }, "postgres-output");
+        lines.setDaemon(true);
+        lines.start();
+        return lines;
+    }
+
+    /** Waits until the server answers a query, then makes the lessons' database if it is missing. */
+    private String awaitReady(Process server, Path dir) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline && server.isAlive()) {
+            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres",
+                    USER, "")) {
+                try (Statement statement = connection.createStatement()) {
+                    ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+                    if (!exists.next()) {
+                        statement.execute("CREATE DATABASE " + DATABASE);
+                    }
+                    ResultSet version = statement.executeQuery("SHOW server_version");
+                    version.next();
+                    return version.getString(1);
+                }
+            } catch (SQLException e) {
+                last = e; // not accepting connections yet
+                Thread.sleep(200);
+            }
+        }
+        throw new StartException("PostgreSQL did not start " + (server.isAlive() ? "within " + START_TIMEOUT.toSeconds()
+                + " s" : "(it ended, exit " + server.exitValue() + ")") + ": its lines above say why"
+                + (last == null ? "" : " (last: " + last.getMessage() + ")") + ". Data directory: " + shown(dir));
+    }
+
+    private static List<String> asUser(Optional<String> user, List<String> command) {
+        if (user.isEmpty()) {
+            return command;
+        }
+        List<String> as = new ArrayList<>(List.of("runuser", "-u", user.get(), "--"));
+        as.addAll(command);
+        return as;
+    }
+
+    private void run(List<String> command, String what) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new StartException("Could not " + what + ":\n" + output.strip());
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    /** Fails at once with what to do, instead of the server's "could not bind" among its lines. */
+    static void requirePortFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName("localhost"), port));
+        } catch (IOException e) {
+            throw new StartException("Port " + port + " is already in use on localhost: probably a PostgreSQL already"
+                    + " runs there (this machine's own service, or a local-postgres in another terminal).\n"
+                    + "Find it with:  ss -ltnp | grep ':" + port + " '   Stop it, use it as it is, or pick another port"
+                    + " with --port.");
+        }
+    }
+
+    /** Deletes a PostgreSQL data directory, refusing anything that does not look like one. */
+    private void wipe(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            if (!Files.exists(dir.resolve("PG_VERSION")) && entries.findAny().isPresent()) {
+                throw new StartException("Refusing to --reset " + shown(dir) + ": it is not empty and has no PG_VERSION,"
+                        + " so it is not a PostgreSQL data directory.");
+            }
+        }
+        if (Files.exists(dir.resolve("postmaster.pid"))) {
+            throw new StartException("Refusing to --reset " + shown(dir) + ": it has a postmaster.pid, so a server may"
+                    + " still use it. Stop that server first; nothing was deleted.");
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        out.println("Wiped " + shown(dir) + ": starting with no databases.");
+    }
+
+    /** A path as a learner typed it: relative to the current folder when it is inside it. */
+    static String shown(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return absolute.startsWith(here) && !absolute.equals(here) ? here.relativize(absolute).toString()
+                : absolute.toString();
+    }
+
+    /** A start failure is the learner's to fix: print the reason, not a stack trace. */
+    private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult)
+            throws Exception {
+        if (e instanceof StartException) {
+            commandLine.getErr().println(e.getMessage());
+            return 1;
+        }
+        throw e;
+    }
+
+    /** A problem the learner can fix: printed alone. */
+    static final class StartException extends RuntimeException {
+        StartException(String message) {
+            super(message);
+        }
+    }
+
+    /** A TCP port: 1 to 65535. */
+    static final class PortConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int number = Integer.parseInt(value.strip());
+                if (number >= 1 && number <= 65_535) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not allowed, it must be a whole number"
+                    + " from 1 to 65535");
+        }
+    }
+}
