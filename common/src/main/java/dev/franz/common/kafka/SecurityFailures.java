@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -25,6 +27,8 @@ import dev.franz.common.config.FranzConfig;
  * program that meets one stops with this line (exit 1).
  */
 public final class SecurityFailures {
+
+    private static final Pattern NEEDS_PERMISSION = Pattern.compile("needs ([A-Z_]+) permission");
 
     private SecurityFailures() {
     }
@@ -66,6 +70,11 @@ public final class SecurityFailures {
                     + " no ACL allows it, so it cannot start transactions." + fix;
         }
         if (e instanceof ClusterAuthorizationException) {
+            // An admin request's refusal names the operation ("... needs DESCRIBE permission.").
+            Matcher needs = NEEDS_PERMISSION.matcher(String.valueOf(e.getMessage()));
+            if (needs.find()) {
+                return "Kafka refused " + principal + " " + needs.group(1) + " on the cluster: no ACL allows it." + fix;
+            }
             // Measured with Kafka 4.4.0: what a producer meets when it may write no topic at all.
             return "Kafka refused " + principal + " an operation on the cluster (" + e.getMessage() + "): for a"
                     + " producer, starting idempotence (Kafka's default), which WRITE on any topic allows (or"
