@@ -220,8 +220,9 @@ public final class LocalPostgres implements Callable<Integer> {
                 "-c", "unix_socket_directories=''",
                 // Logical decoding: what Debezium's PostgreSQL connector reads (PostgreSQL's default is replica).
                 "-c", "wal_level=logical"));
-        // trap '' INT: Ctrl-C in a terminal reaches every process of the group; the shell, cat and the server
-        // (started in the background, which ignores it too) leave it to this JVM, which stops them in order.
+        // trap '' INT: Ctrl-C in a terminal reaches every process of the group. The shell and cat ignore it, so
+        // they are still there to stop the server when this JVM's end of the pipe closes; the server sets its
+        // own SIGINT handler and takes it as a fast shutdown at once (its log lines show it).
         String watch = "trap '' INT; " + postgres + " & server=$!; cat >/dev/null; kill -INT $server 2>/dev/null;"
                 + " wait $server";
         List<String> command = asUser(runAs, List.of("sh", "-c", watch));
