@@ -56,7 +56,8 @@ public final class Cli {
     }
 
     /**
-     * Enumerated options accept any case (--compression LZ4, lz4) and a wrong value is refused with
+     * Enumerated options accept any case (--compression LZ4, lz4), two-word values with a hyphen
+     * (--via dual-write), and a wrong value is refused with
      * the allowed values in lower case, as the help shows them: "'brotli' is not allowed, it must be
      * one of: none, gzip, snappy, lz4, zstd".
      */
@@ -84,12 +85,13 @@ public final class Cli {
 
     static <E extends Enum<E>> E lowerCaseEnum(Class<E> type, String value) {
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value.strip())) {
+            if (constant.name().equalsIgnoreCase(value.strip().replace('-', '_'))) {
                 return constant;
             }
         }
+        // A constant of two words (DUAL_WRITE) is written as on the command line: dual-write.
         throw new TypeConversionException("'" + value + "' is not allowed, it must be one of: "
-                + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .collect(Collectors.joining(", ")));
     }
 

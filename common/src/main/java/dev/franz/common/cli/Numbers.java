@@ -40,6 +40,22 @@ public final class Numbers {
         }
     }
 
+    /** Seconds, fractions allowed: 0 or more (an interval between records). */
+    public static final class NotNegativeSeconds implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double seconds = Double.parseDouble(value.strip());
+                if (seconds >= 0 && Double.isFinite(seconds)) {
+                    return seconds;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new TypeConversionException("'" + value + "' is not allowed, it must be a number of seconds, 0 or more");
+        }
+    }
+
     /** A TCP port: 1 to 65535. */
     public static final class Port implements ITypeConverter<Integer> {
         @Override

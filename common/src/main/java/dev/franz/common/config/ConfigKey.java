@@ -30,6 +30,16 @@ public enum ConfigKey {
     SCHEMA_REGISTRY_URL("http://localhost:8081/apis/ccompat/v7", false),
     /** Optional user:password (Confluent Cloud: API key:secret) sent with HTTP basic authentication. */
     SCHEMA_REGISTRY_BASIC_AUTH("", false),
+    /**
+     * Level 5: the PostgreSQL database of the order service and the payments sink, as a JDBC URL
+     * (jdbc:postgresql://HOST:PORT/DATABASE); local-postgres serves this one.
+     */
+    POSTGRES_URL("jdbc:postgresql://localhost:5432/franz", false),
+    POSTGRES_USER("franz", false),
+    /** Empty for local-postgres (it trusts local connections); keep a real one in .env. */
+    POSTGRES_PASSWORD("", false),
+    /** Level 5: the Kafka Connect worker's REST API; local-connect serves this one. */
+    CONNECT_URL("http://localhost:8083", false),
     /** Partitions of the topics the programs create (an existing topic is left as it is). */
     TOPIC_PARTITIONS("3", false),
     /**

@@ -50,10 +50,25 @@ public final class FranzConfig {
     private final URI schemaRegistryUrl;
     private final String schemaRegistryBasicAuth;
     private final Optional<Path> clientConfigFile;
+    private final Postgres postgres;
+    private final URI connectUrl;
+
+    /**
+     * Level 5's database: the JDBC URL and its parts (Debezium's connector takes host, port and database
+     * apart), and who logs in.
+     */
+    public record Postgres(String jdbcUrl, String host, int port, String database, String user, String password) {
+        @Override
+        public String toString() { // never the password
+            return jdbcUrl + " as " + user;
+        }
+    }
 
     private FranzConfig(String bootstrapServers, Properties clientConfig, Optional<Path> clientConfigFile,
                         Map<ConfigKey, String> topics, int topicPartitions, Optional<Short> topicReplicationFactor,
-                        URI schemaRegistryUrl, String schemaRegistryBasicAuth) {
+                        URI schemaRegistryUrl, String schemaRegistryBasicAuth, Postgres postgres, URI connectUrl) {
+        this.postgres = postgres;
+        this.connectUrl = connectUrl;
         this.bootstrapServers = bootstrapServers;
         this.clientConfig = clientConfig;
         this.clientConfigFile = clientConfigFile;
@@ -189,6 +204,16 @@ public final class FranzConfig {
         return schemaRegistryUrl;
     }
 
+    /** Level 5's PostgreSQL database (POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD). */
+    public Postgres postgres() {
+        return postgres;
+    }
+
+    /** The Kafka Connect worker's REST API (CONNECT_URL), without a trailing slash. */
+    public URI connectUrl() {
+        return connectUrl;
+    }
+
     /** {@code user:password} for the registry's basic authentication, if set. */
     public Optional<String> schemaRegistryBasicAuth() {
         return schemaRegistryBasicAuth.isEmpty() ? Optional.empty() : Optional.of(schemaRegistryBasicAuth);
@@ -227,6 +252,8 @@ public final class FranzConfig {
             Optional<Short> replicationFactor = value(ConfigKey.TOPIC_REPLICATION_FACTOR).isBlank() ? Optional.empty()
                     : Optional.of((short) wholeNumber(ConfigKey.TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE));
             URI registry = schemaRegistryUrl();
+            Postgres postgres = postgres();
+            URI connect = httpUrl(ConfigKey.CONNECT_URL, "e.g. http://localhost:8083");
             String basicAuth = value(ConfigKey.SCHEMA_REGISTRY_BASIC_AUTH);
             if (!basicAuth.isEmpty() && basicAuth.indexOf(':') < 1) {
                 problem(ConfigKey.SCHEMA_REGISTRY_BASIC_AUTH, "expected user:password (Confluent Cloud: API key:secret)");
@@ -235,7 +262,40 @@ public final class FranzConfig {
                 throw new FranzConfigException(problems);
             }
             return new FranzConfig(bootstrap, clientConfig, clientFile, topics, partitions, replicationFactor, registry,
-                    basicAuth);
+                    basicAuth, postgres, connect);
+        }
+
+        private static final Pattern JDBC_POSTGRES = Pattern.compile(
+                "jdbc:postgresql://([^/:?\\s]+)(?::(\\d{1,5}))?/([^/?\\s]+)(\\?.*)?");
+
+        private Postgres postgres() {
+            ConfigKey key = ConfigKey.POSTGRES_URL;
+            String url = value(key);
+            var matcher = JDBC_POSTGRES.matcher(url);
+            if (!matcher.matches() || (matcher.group(2) != null && Integer.parseInt(matcher.group(2)) > 65_535)) {
+                problem(key, "expected jdbc:postgresql://HOST[:PORT]/DATABASE, e.g. jdbc:postgresql://localhost:5432/franz");
+                return new Postgres(url, "localhost", 5432, "franz", value(ConfigKey.POSTGRES_USER),
+                        value(ConfigKey.POSTGRES_PASSWORD));
+            }
+            if (value(ConfigKey.POSTGRES_USER).isBlank()) {
+                problem(ConfigKey.POSTGRES_USER, "expected the database user, e.g. franz");
+            }
+            return new Postgres(url, matcher.group(1), matcher.group(2) == null ? 5432 : Integer.parseInt(matcher.group(2)),
+                    matcher.group(3), value(ConfigKey.POSTGRES_USER), value(ConfigKey.POSTGRES_PASSWORD));
+        }
+
+        private URI httpUrl(ConfigKey key, String example) {
+            String value = value(key);
+            try {
+                URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            problem(key, "expected an http:// or https:// URL, " + example);
+            return URI.create(key.defaultValue());
         }
 
         private URI schemaRegistryUrl() {
