@@ -8,8 +8,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -19,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.franz.common.UserFacingException;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
+import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -232,7 +237,7 @@ final class ConnectRest {
 
     @Command(name = "connectors", mixinStandardHelpOptions = true,
             description = "Level 5's connectors through Kafka Connect's REST API (CONNECT_URL): register, status,"
-                    + " pause, resume, restart, offsets, delete.")
+                    + " pause, resume, restart, reset-offsets, offsets, delete.")
     static final class ConnectorsCommand {
         @ParentCommand
         OrderService service;
@@ -250,9 +255,21 @@ final class ConnectRest {
             Map<String, Map<String, String>> connectors = new LinkedHashMap<>();
             if (only == null || only == Which.OUTBOX) {
                 connectors.put(outboxConnectorName(config), outboxConnector(config));
+                // Debezium publishes the outbox table's rows: the table must exist for its publication.
+                try (Connection db = OrderService.connect(config)) {
+                    OrderService.createTables(db);
+                } catch (SQLException e) {
+                    throw new UserFacingException("Cannot create the outbox table in " + config.postgres() + ": "
+                            + e.getMessage(), e);
+                }
             }
             if (only == null || only == Which.PAYMENTS_SINK) {
                 connectors.put(paymentsSinkName(config), paymentsSink(config));
+                // A sink does not create the topic it reads; the worker would create the dead-letter topic at the
+                // first bad record, with an ERROR line in its log. Both made here, as Level 3's programs do.
+                BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
+                String payments = config.topic(ConfigKey.TOPIC_PAYMENTS);
+                Topics.createIfMissing(config, List.of(payments, payments + ".DLT"), service.out);
             }
             connectors.forEach((name, settings) -> service.out.printf("%s: %s%n", name,
                     rest.putConfig(name, settings) ? "created" : "updated"));
@@ -290,6 +307,25 @@ final class ConnectRest {
         int restart(@Parameters(paramLabel = "NAME") String name) throws InterruptedException {
             ConnectRest rest = rest();
             rest.restart(name);
+            printStatus(service.out, rest.awaitTasks(name, Duration.ofSeconds(30)));
+            return 0;
+        }
+
+        @Command(name = "reset-offsets", description = "Stop a connector, forget its offsets and resume it: a sink"
+                + " reads its topics again from the beginning (a replay; the payments sink changes no row).")
+        int resetOffsets(@Parameters(paramLabel = "NAME") String name) throws InterruptedException {
+            ConnectRest rest = rest();
+            rest.put(name, "stop"); // offsets can be changed only while the connector is STOPPED
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!"STOPPED".equals(rest.status(name).path("connector").path("state").asText())) {
+                if (System.nanoTime() > deadline) {
+                    throw new UserFacingException(name + " did not stop within 30 s: its offsets are unchanged");
+                }
+                Thread.sleep(250);
+            }
+            rest.resetOffsets(name);
+            rest.put(name, "resume");
+            service.out.printf("%s: offsets reset, resumed from the beginning%n", name);
             printStatus(service.out, rest.awaitTasks(name, Duration.ofSeconds(30)));
             return 0;
         }

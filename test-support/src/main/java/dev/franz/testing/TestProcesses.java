@@ -22,11 +22,20 @@ public record TestProcesses(Process process, List<String> lines) {
 
     /** Like {@link #java(Class, String...)}, with JVM options such as {@code -Dfranz.root=...}. */
     public static TestProcesses java(List<String> jvmOptions, Class<?> mainClass, String... args) throws IOException {
+        return java(System.getProperty("java.class.path"), jvmOptions, mainClass.getName(), args);
+    }
+
+    /**
+     * A program with a class path of its own, not the test's: Level 5's Connect worker runs another Kafka
+     * version than the tests (local-connect writes its class path to target/worker-classpath.txt).
+     */
+    public static TestProcesses java(String classPath, List<String> jvmOptions, String mainClass, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // The client compiler only, as bin/run starts a program: a short run starts sooner.
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+                "-XX:TieredStopAtLevel=1", "-cp", classPath));
         command.addAll(jvmOptions);
-        command.add(mainClass.getName());
+        command.add(mainClass);
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -40,7 +49,7 @@ public record TestProcesses(Process process, List<String> lines) {
             } catch (IOException e) {
                 lines.add("(output lost: " + e.getMessage() + ")");
             }
-        }, "output of " + mainClass.getSimpleName());
+        }, "output of " + mainClass.substring(mainClass.lastIndexOf('.') + 1));
         reader.setDaemon(true);
         reader.start();
         return new TestProcesses(process, lines);
