@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.connect.cli.ConnectDistributed;
@@ -56,9 +57,9 @@ public final class LocalConnect implements Callable<Integer> {
             description = "Port of the REST API, on localhost only (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--group", paramLabel = "ID", defaultValue = "franz-connect",
+    @Option(names = "--group", paramLabel = "GROUP", defaultValue = "franz-connect",
             description = "The Connect cluster this worker joins (group.id); its topics are named after it:"
-                    + " ID-configs, ID-offsets, ID-status (default: ${DEFAULT-VALUE}).")
+                    + " GROUP-configs, GROUP-offsets, GROUP-status (default: ${DEFAULT-VALUE}).")
     String group;
 
     /** For the tests and the benchmark that start the worker as a child JVM: it ends with them. */
@@ -91,7 +92,7 @@ public final class LocalConnect implements Callable<Integer> {
         // shutdown hook that stops both: Ctrl-C stops the tasks (each gets a few seconds to finish) and leaves.
         Connect<?> connect = new ConnectDistributed().startConnect(workerConfig(franz, port, group));
         URI rest = URI.create("http://localhost:" + port);
-        JsonNode plugins = awaitReady(rest, connect);
+        JsonNode plugins = awaitReady(rest, connect.herderTask());
         out.printf("%nKafka Connect worker %s is running, ready in %.1f s%n", AppInfoParser.getVersion(),
                 (System.nanoTime() - startedAt) / 1e9);
         out.printf("  REST API : %s (only this machine may connect)%n", rest);
@@ -163,14 +164,15 @@ public final class LocalConnect implements Callable<Integer> {
     }
 
     /**
+     * (No Connect type in a signature of this class: docs-check reads its options without Connect 4.3.1.)
      * Until the worker has joined its group and read its topics, its REST API answers 409 or 503 for
      * connectors; then it lists its plugins.
      */
-    private static JsonNode awaitReady(URI rest, Connect<?> connect) throws IOException, InterruptedException {
+    private static JsonNode awaitReady(URI rest, Future<?> herder) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         ObjectMapper json = new ObjectMapper();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && (connect.herderTask() == null || !connect.herderTask().isDone())) {
+        while (System.nanoTime() < deadline && (herder == null || !herder.isDone())) {
             try {
                 HttpResponse<String> connectors = http.send(HttpRequest.newBuilder(rest.resolve("/connectors"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());

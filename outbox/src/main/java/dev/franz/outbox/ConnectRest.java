@@ -209,7 +209,7 @@ final class ConnectRest {
     static String message(String body) {
         try {
             String message = JSON.readTree(body).path("message").asText(body);
-            return message.strip().replaceAll("\\s*\\n\\s*", "; ");
+            return message.strip().replaceAll(":\\s*\\n\\s*", ": ").replaceAll("\\s*\\n\\s*", "; ");
         } catch (IOException notJson) {
             return body.strip();
         }

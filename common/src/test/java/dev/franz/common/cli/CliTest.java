@@ -15,6 +15,19 @@ class CliTest {
 
     enum Compression { NONE, LZ4, ZSTD }
 
+    enum Via { DUAL_WRITE, OUTBOX }
+
+    @Command(name = "two-words")
+    static final class TwoWords implements Callable<Integer> {
+        @Option(names = "--via", required = true)
+        Via via;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
     @Command(name = "demo-program")
     static final class Program implements Callable<Integer> {
         @Option(names = "--compression", defaultValue = "none")
@@ -56,5 +69,15 @@ class CliTest {
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString().lines().findFirst())
                 .contains("Invalid value for option '--count': '-5' is not allowed, it must be 0 or more");
+    }
+
+    @Test
+    void aTwoWordValueIsWrittenWithAHyphenAndListedSo() {
+        TwoWords program = new TwoWords();
+        assertThat(Cli.run(program, new PrintWriter(err), "--via", "Dual-Write")).isZero();
+        assertThat(program.via).isEqualTo(Via.DUAL_WRITE);
+
+        assertThat(Cli.run(new TwoWords(), new PrintWriter(err), "--via", "both")).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst().orElseThrow()).contains("'both' is not allowed, it must be one of: dual-write, outbox");
     }
 }

@@ -67,6 +67,31 @@ class FranzConfigTest {
     }
 
     @Test
+    void levelFivesDatabaseAndConnectWorkerHaveLocalDefaultsAndAreCheckedWhenSet() {
+        FranzConfig config = resolve();
+        assertThat(config.postgres()).isEqualTo(new FranzConfig.Postgres("jdbc:postgresql://localhost:5432/franz",
+                "localhost", 5432, "franz", "franz", ""));
+        assertThat(config.connectUrl()).hasToString("http://localhost:8083");
+
+        FranzConfig elsewhere = resolve(new ConfigSource(".env", Map.of("POSTGRES_URL",
+                "jdbc:postgresql://db.example.com/shop?sslmode=require", "POSTGRES_PASSWORD", "secret",
+                "CONNECT_URL", "https://connect.example.com/")));
+        assertThat(elsewhere.postgres().host()).isEqualTo("db.example.com");
+        assertThat(elsewhere.postgres().port()).isEqualTo(5432);
+        assertThat(elsewhere.postgres().database()).isEqualTo("shop");
+        assertThat(elsewhere.postgres().toString()).doesNotContain("secret");
+        assertThat(elsewhere.connectUrl()).hasToString("https://connect.example.com");
+
+        assertThatThrownBy(() -> resolve(new ConfigSource("environment", Map.of("POSTGRES_URL", "postgres://localhost/franz",
+                "CONNECT_URL", "localhost:8083"))))
+                .isInstanceOfSatisfying(FranzConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "POSTGRES_URL='postgres://localhost/franz' (from environment): expected"
+                                + " jdbc:postgresql://HOST[:PORT]/DATABASE, e.g. jdbc:postgresql://localhost:5432/franz",
+                        "CONNECT_URL='localhost:8083' (from environment): expected an http:// or https:// URL,"
+                                + " e.g. http://localhost:8083"));
+    }
+
+    @Test
     void acceptsSeveralBrokers() {
         FranzConfig config = resolve(new ConfigSource("environment",
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", "b1.example.com:9092, b2.example.com:9093")));
