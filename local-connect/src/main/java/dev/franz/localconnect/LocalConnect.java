@@ -102,10 +102,11 @@ public final class LocalConnect implements Callable<Integer> {
             out.printf("  Plugin   : %s (%s, %s)%n", plugin.path("class").asText(), plugin.path("type").asText(),
                     plugin.path("version").asText());
         }
-        out.printf("  Why %s : Debezium 3.6 is built for Kafka 4.3; a worker is a client, and talks to a newer broker%n",
-                AppInfoParser.getVersion());
-        out.println("Register Level 5's connectors: ./mvnw -q compile exec:java -pl outbox -Dexec.args=\"connectors"
-                + " register\"   (Ctrl-C to stop)");
+        out.printf("  Version  : Kafka Connect %s, one behind the broker: Debezium 3.6 is built for Kafka 4.3, and a"
+                + " worker is a client%n", AppInfoParser.getVersion());
+        out.println("Register Level 5's connectors:  ./mvnw -q compile exec:java -pl outbox -Dexec.args=\"connectors"
+                + " register\"");
+        out.println("Ctrl-C to stop.");
         connect.awaitStop();
         out.println("Kafka Connect worker stopped. Connectors, offsets and status stay in Kafka.");
         return 0;

@@ -342,6 +342,10 @@ public final class OrderService {
             db.setAutoCommit(false);
             return db;
         } catch (SQLException e) {
+            if (!"08001".equals(e.getSQLState())) { // it answered, and said no: no such database, user, password
+                throw new UserFacingException("PostgreSQL at " + postgres + " refused the connection: " + e.getMessage()
+                        + ". Check POSTGRES_URL, POSTGRES_USER and POSTGRES_PASSWORD.", e);
+            }
             throw new UserFacingException("No PostgreSQL at " + postgres + " (" + e.getMessage() + ").\n"
                     + "  - Start the local one in another terminal:  ./mvnw -q compile exec:java -pl local-postgres\n"
                     + "  - or point Franz at yours:                  POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD"

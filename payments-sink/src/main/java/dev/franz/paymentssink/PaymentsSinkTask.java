@@ -48,7 +48,7 @@ public class PaymentsSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(PaymentsSinkTask.class);
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /** How long the worker waits before it calls put again with a batch the database did not take. */
-    private static final long RETRY_AFTER_MS = 2_000;
+    private static final long RETRY_AFTER_MS = 5_000;
 
     private String url;
     private String user;
