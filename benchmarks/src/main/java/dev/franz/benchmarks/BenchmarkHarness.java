@@ -42,7 +42,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
             + " ${COMPLETION-CANDIDATES} (comma-separated; default: all).")
     List<Group> only = new ArrayList<>();
 
-    enum Group { level1, level2, level3, share, schemas, liveview, security, startup }
+    enum Group { level1, level2, level3, share, schemas, liveview, security, connect, startup }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkHarness()).execute(args));
@@ -122,6 +122,11 @@ public final class BenchmarkHarness implements Callable<Integer> {
                 new SecurityScenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
                         new ChildJvm("256m")).tlsAndScramAgainstPlaintext()
                         .forEach(m -> results.add(progress(m, Group.security)));
+            }
+            if (runs(Group.connect)) {
+                new ConnectScenarios(broker.bootstrapServers(), quick ? 500 : 20_000, quick ? 100 : 1_000,
+                        roundsPerScenario, new ChildJvm("256m")).outboxAgainstOrderProducer()
+                        .forEach(m -> results.add(progress(m, Group.connect)));
             }
             if (runs(Group.share)) {
                 results.add(progress(new ShareGroupScenarios(broker.bootstrapServers(), quick ? 5_000 : 200_000,

@@ -133,6 +133,13 @@ class OutboxIT {
         assertThat(check.exitCode()).as(check.output()).isZero();
         assertThat(check.output()).contains("120 orders in the database, 120 distinct order ids on " + s.orders);
 
+        // A malformed outbox row (an order without items or amount) is published like any other: payment-service
+        // sends it to its dead-letter topic with the reason, and pays the rest.
+        s.execute("INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES (gen_random_uuid(),"
+                + " 'order', 'ord-malformed', 'OrderPlaced', '{\"order_id\": \"ord-malformed\", \"items\": \"none\"}')");
+        await("the malformed row published").atMost(Duration.ofSeconds(30))
+                .until(() -> s.orderIdsOnTopic().contains("ord-malformed"));
+
         // Level 3's payment-service, unchanged, pays orders that came from a database; the sink writes the results.
         // (Registered now, not before the kill: a sink on a killed worker holds its partitions in its consumer
         // group until the group's session timeout, 45 s, has passed.)
@@ -145,7 +152,11 @@ class OutboxIT {
         assertThat(payments.process().exitValue()).as("payment-service: %s", payments.lines()).isZero();
         List<ConsumerRecord<String, String>> results = CommittedRecords.readAll(kafka.clientProperties(), s.payments,
                 new StringDeserializer(), new StringDeserializer(), Duration.ofSeconds(30));
-        assertThat(results).hasSize(120);
+        assertThat(results).hasSize(120).extracting(ConsumerRecord::key).doesNotContain("ord-malformed");
+        List<ConsumerRecord<String, String>> deadLetters = CommittedRecords.readAll(kafka.clientProperties(),
+                s.orders + ".DLT", new StringDeserializer(), new StringDeserializer(), Duration.ofSeconds(30));
+        assertThat(deadLetters).extracting(ConsumerRecord::key).containsExactly("ord-malformed");
+        assertThat(header(deadLetters.get(0), "dlt.reason")).isNotBlank();
         await("one row per payment").atMost(Duration.ofSeconds(60))
                 .until(() -> s.query("SELECT order_id FROM payments").size() == 120);
         assertThat(s.query("SELECT order_id FROM payments"))
@@ -176,20 +187,23 @@ class OutboxIT {
         }
         await("ten rows").atMost(Duration.ofSeconds(60)).until(() -> s.query("SELECT order_id FROM payments").size() == 10);
         await("three dead letters").atMost(Duration.ofSeconds(30)).until(() -> s.deadLetters().size() == 3);
-        assertThat(s.deadLetters()).extracting(r -> header(r, "__connect.errors.exception.message")).containsExactly(
+        assertThat(s.deadLetters()).extracting(r -> header(r, "__connect.errors.exception.message")).containsExactlyInAnyOrder(
                 "Converting byte[] to Kafka Connect data failed due to serialization error: ",
                 "status: 'lost' is neither approved nor declined", "order_id: missing");
         List<String> rows = s.query("SELECT order_id || ' ' || status || ' ' || amount || ' ' || kafka_offset"
                 + " FROM payments ORDER BY order_id");
 
         // A replay: the sink reads the whole topic again. Every upsert finds its row as it is: nothing changes.
+        int linesBefore = worker.lines().size();
         Run reset = run(s.args("connectors", "reset-offsets", sink));
         assertThat(reset.exitCode()).as(reset.output()).isZero();
         await("the replay reached the bad records again").atMost(Duration.ofSeconds(60))
                 .until(() -> s.deadLetters().size() == 6);
         assertThat(s.query("SELECT order_id || ' ' || status || ' ' || amount || ' ' || kafka_offset"
                 + " FROM payments ORDER BY order_id")).isEqualTo(rows);
-        assertThat(worker.lines()).anyMatch(l -> l.contains("payments-sink: ") && l.contains("0 row(s) written, 10 unchanged"));
+        // The task's own count, summed over the batches of the replay: ten unchanged, none written.
+        await("the task counted the replay").atMost(Duration.ofSeconds(30)).until(() -> replayed(linesBefore, "unchanged") == 10);
+        assertThat(replayed(linesBefore, "row(s) written")).isZero();
 
         // The database goes away: the task keeps running and retries; the database comes back: it catches up.
         postgres.process().toHandle().destroy();
@@ -209,6 +223,14 @@ class OutboxIT {
         postgres = startPostgres();
         await("caught up").atMost(Duration.ofSeconds(60)).until(() -> s.query("SELECT order_id FROM payments").size() == 15);
         assertThat(run(s.args("connectors", "delete", sink)).exitCode()).isZero();
+    }
+
+    /** The sum of the sink's "N WHAT" counts in the worker's lines since {@code from}. */
+    private static int replayed(int from, String what) {
+        java.util.regex.Pattern count = java.util.regex.Pattern.compile("(\\d+) " + java.util.regex.Pattern.quote(what));
+        List<String> lines = worker.lines();
+        return lines.subList(from, lines.size()).stream().filter(l -> l.contains("payments-sink: "))
+                .map(count::matcher).filter(java.util.regex.Matcher::find).mapToInt(m -> Integer.parseInt(m.group(1))).sum();
     }
 
     private static String payment(String orderId) {
@@ -245,6 +267,13 @@ class OutboxIT {
             List<String> all = new ArrayList<>(List.of(command));
             all.addAll(settings);
             return all.toArray(String[]::new);
+        }
+
+        void execute(String sql) throws SQLException {
+            try (Connection db = DriverManager.getConnection(url(database), "franz", "");
+                 Statement statement = db.createStatement()) {
+                statement.execute(sql);
+            }
         }
 
         List<String> query(String sql) throws SQLException {

@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,6 +33,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.franz.common.UserFacingException;
@@ -318,7 +318,7 @@ public final class OrderService {
         db.commit();
     }
 
-    static void insertOrder(Connection db, Order order) throws SQLException, ExecutionException {
+    static void insertOrder(Connection db, Order order) throws SQLException, JsonProcessingException {
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO orders (order_id, customer_id, items, amount,"
                 + " currency, created_at) VALUES (?, ?, ?::jsonb, ?, ?, ?)")) {
             insert.setString(1, order.orderId());
@@ -328,8 +328,6 @@ public final class OrderService {
             insert.setString(5, order.currency());
             insert.setTimestamp(6, Timestamp.from(order.createdAt()));
             insert.executeUpdate();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ExecutionException(e);
         }
     }
 
