@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -162,7 +163,7 @@ public final class OrderService {
             Topics.createIfMissing(config, List.of(topic), service.out);
             Properties props = config.clientProperties();
             props.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-dual-write");
-            props.put(ProducerConfig.ACKS_CONFIG, "all"); // as order-producer: an order counts once replicated
+            // acks=all and idempotence are Kafka's defaults: the send itself is as safe as order-producer's.
             ObjectMapper json = Json.mapper();
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                     new StringSerializer())) {
@@ -173,8 +174,16 @@ public final class OrderService {
                     crashIfAsked(number, order, "before it is sent to Kafka");
                     // 2. Kafka gets the event. Waiting for the acknowledgement keeps the demo plain: the
                     //    fault is the gap between the commit above and this line, however short.
-                    RecordMetadata sent = producer.send(new ProducerRecord<>(topic, order.orderId(),
-                            json.writeValueAsString(order))).get();
+                    RecordMetadata sent;
+                    try {
+                        sent = producer.send(new ProducerRecord<>(topic, order.orderId(),
+                                json.writeValueAsString(order))).get();
+                    } catch (ExecutionException e) {
+                        // The same gap, without a crash: the database keeps the order, Kafka never gets it.
+                        throw new UserFacingException("order " + order.orderId() + " is committed to the database, but"
+                                + " its send failed: " + e.getCause().getMessage() + ". That is the dual-write problem:"
+                                + " outbox check lists it.", e.getCause());
+                    }
                     printOrder(number, order, "committed, then sent to " + sent.topic() + " partition "
                             + sent.partition() + " offset " + sent.offset());
                 });
