@@ -1,7 +1,6 @@
 package dev.franz.benchmarks;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.embedded.TemporaryDirectory;
 
 /**
@@ -73,7 +73,7 @@ final class ConnectScenarios {
         try (TemporaryDirectory dir = TemporaryDirectory.create("franz-bench-connect")) {
             // As root the server runs as the postgres user, which must reach the folder.
             Files.setPosixFilePermissions(dir.path(), PosixFilePermissions.fromString("rwxr-xr-x"));
-            int postgresPort = freePort();
+            int postgresPort = EmbeddedKafkaBroker.freePort();
             Process postgres = jvm.start("dev.franz.localpostgres.LocalPostgres", List.of("--port",
                     String.valueOf(postgresPort), "--data-dir", dir.path().resolve("pg").toString()));
             try {
@@ -130,7 +130,7 @@ final class ConnectScenarios {
                 "franz", ""); Statement create = db.createStatement()) {
             create.execute("CREATE DATABASE " + database);
         }
-        int workerPort = freePort();
+        int workerPort = EmbeddedKafkaBroker.freePort();
         String topic = "bench-connect-outbox-" + run;
         List<String> settings = List.of("--bootstrap-servers", bootstrap, "--set", "POSTGRES_URL=jdbc:postgresql://"
                 + "localhost:" + postgresPort + "/" + database, "--set", "CONNECT_URL=http://localhost:" + workerPort,
@@ -247,11 +247,6 @@ final class ConnectScenarios {
         return all;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /**
      * A read_committed consumer of one topic (which may not exist yet), from its beginning or from its

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.franz.common.cli.Cli;
+import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.localpostgres.LocalPostgres;
 import dev.franz.outbox.OrderService;
 import dev.franz.paymentservice.PaymentService;
@@ -68,9 +68,9 @@ class OutboxIT {
     static void startPostgresAndWorker() throws Exception {
         // As root (CI), the server runs as the postgres user, which must reach the folder: JUnit's is closed.
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        postgresPort = freePort();
+        postgresPort = EmbeddedKafkaBroker.freePort();
         postgres = startPostgres();
-        workerPort = freePort();
+        workerPort = EmbeddedKafkaBroker.freePort();
         workerGroup = TestNames.unique("connect");
         worker = startWorker();
     }
@@ -346,9 +346,4 @@ class OutboxIT {
         return started;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

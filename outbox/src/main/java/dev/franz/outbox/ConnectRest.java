@@ -226,10 +226,12 @@ final class ConnectRest {
     /** One line per connector and per task: {@code NAME  TYPE  STATE  task 0 RUNNING on WORKER}. */
     static void printStatus(PrintStream out, JsonNode status) {
         JsonNode connector = status.path("connector");
-        out.printf("%-28s %-6s connector %-10s on %s%n", status.path("name").asText(), status.path("type").asText(),
+        String name = status.path("name").asText();
+        String nameColumn = "%-" + Math.max(28, name.length()) + "s"; // a longer name: its tasks still under it
+        out.printf(nameColumn + " %-6s connector %-10s on %s%n", name, status.path("type").asText(),
                 connector.path("state").asText(), connector.path("worker_id").asText());
         for (JsonNode task : status.path("tasks")) {
-            out.printf("%-28s %-6s task %-2s %-10s on %s%s%n", "", "", task.path("id").asText(), task.path("state").asText(),
+            out.printf(nameColumn + " %-6s task %-2s %-10s on %s%s%n", "", "", task.path("id").asText(), task.path("state").asText(),
                     task.path("worker_id").asText(), task.has("trace")
                             ? "  " + task.path("trace").asText().lines().findFirst().orElse("") : "");
         }

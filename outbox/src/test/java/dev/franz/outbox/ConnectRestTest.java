@@ -2,9 +2,14 @@ package dev.franz.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.franz.common.config.FranzConfig;
 
@@ -35,6 +40,23 @@ class ConnectRestTest {
         assertThat(c).containsEntry("topics", "payments").containsEntry("errors.tolerance", "all")
                 .containsEntry("errors.deadletterqueue.topic.name", "payments.DLT")
                 .containsEntry("connection.url", "jdbc:postgresql://db.example.com:6543/shop");
+    }
+
+    @Test
+    void aTaskLineStandsUnderItsConnectorsStateWhateverTheNameLength() throws Exception {
+        for (String name : new String[] {"orders-outbox", "orders-5f0c2d9a1b7e4c3f8a6d-outbox"}) {
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            ConnectRest.printStatus(new PrintStream(printed, true, StandardCharsets.UTF_8), new ObjectMapper().readTree(
+                    "{\"name\":\"" + name + "\",\"type\":\"source\",\"connector\":{\"state\":\"RUNNING\","
+                            + "\"worker_id\":\"localhost:8083\"},\"tasks\":[{\"id\":0,\"state\":\"RUNNING\","
+                            + "\"worker_id\":\"localhost:8083\"}]}"));
+            String[] lines = printed.toString(StandardCharsets.UTF_8).split("\n");
+
+            assertThat(lines).hasSize(2);
+            assertThat(lines[0]).startsWith(name + " ").contains(" source connector RUNNING    on localhost:8083");
+            assertThat(lines[1]).endsWith("task 0  RUNNING    on localhost:8083");
+            assertThat(lines[1].indexOf("task 0")).isEqualTo(lines[0].indexOf("connector"));
+        }
     }
 
     @Test
