@@ -3,10 +3,12 @@ package dev.franz.paymentssink;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -29,13 +31,27 @@ public class PaymentsSinkConnector extends SinkConnector {
     static final String USER = "connection.user";
     static final String PASSWORD = "connection.password";
     static final String TABLE = "table";
+    private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
+    // Validators run when the connector is registered: Connect refuses a wrong value there (HTTP 400,
+    // each setting's reason), before any task starts.
     static final ConfigDef CONFIG = new ConfigDef()
-            .define(URL, Type.STRING, Importance.HIGH, "JDBC URL of the PostgreSQL database, e.g."
-                    + " jdbc:postgresql://localhost:5432/franz")
+            .define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.LambdaValidator.with((name, value) -> {
+                if (value != null && !value.toString().startsWith("jdbc:postgresql://")) {
+                    throw new ConfigException(name, value, "this sink writes with PostgreSQL's INSERT ... ON CONFLICT,"
+                            + " so it takes a PostgreSQL URL: jdbc:postgresql://HOST:PORT/DATABASE");
+                }
+            }, () -> "jdbc:postgresql://HOST:PORT/DATABASE"), Importance.HIGH, "JDBC URL of the PostgreSQL database,"
+                    + " e.g. jdbc:postgresql://localhost:5432/franz")
             .define(USER, Type.STRING, "franz", Importance.HIGH, "Database user")
             .define(PASSWORD, Type.PASSWORD, "", Importance.HIGH, "Database password (none for local-postgres)")
-            .define(TABLE, Type.STRING, "payments", Importance.MEDIUM,
+            // The name goes into the SQL the task writes: a plain lower-case name only, never quoting to get wrong.
+            .define(TABLE, Type.STRING, "payments", ConfigDef.LambdaValidator.with((name, value) -> {
+                if (value != null && !TABLE_NAME.matcher(value.toString()).matches()) {
+                    throw new ConfigException(name, value, "a plain lower-case table name: a to z, 0 to 9 and _,"
+                            + " up to 63 characters, not starting with a digit");
+                }
+            }, () -> "[a-z_][a-z0-9_]{0,62}"), Importance.MEDIUM,
                     "Table of payment results, one row per order id; created when missing");
 
     private Map<String, String> settings;

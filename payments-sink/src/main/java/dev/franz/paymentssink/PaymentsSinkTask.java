@@ -12,7 +12,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.connect.errors.DataException;
@@ -46,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public class PaymentsSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentsSinkTask.class);
-    private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /** How long the worker waits before it calls put again with a batch the database did not take. */
     private static final long RETRY_AFTER_MS = 5_000;
 
@@ -59,14 +57,11 @@ public class PaymentsSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        AbstractConfig config = new AbstractConfig(PaymentsSinkConnector.CONFIG, props);
+        AbstractConfig config = new AbstractConfig(PaymentsSinkConnector.CONFIG, props); // its validators too
         url = config.getString(PaymentsSinkConnector.URL);
         user = config.getString(PaymentsSinkConnector.USER);
         password = config.getPassword(PaymentsSinkConnector.PASSWORD).value();
         table = config.getString(PaymentsSinkConnector.TABLE);
-        if (!TABLE_NAME.matcher(table).matches()) {
-            throw new DataException("table: '" + table + "' is not a plain lower-case table name");
-        }
     }
 
     @Override
