@@ -44,8 +44,8 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
-                // The client compiler only: each service starts quicker and costs less CPU, four JVMs on a
-                // laptop at a demo's pace. A lesson you run yourself gets the JVM's defaults.
+                // The client compiler only, as bin/run and ./mvnw (.mvn/jvm.config) run every lesson: each
+                // service starts quicker and costs less CPU, four JVMs on a laptop at a demo's pace.
                 "-XX:TieredStopAtLevel=1",
                 "-Dfranz.root=" + FranzConfig.repositoryRoot(),
                 // The services' own lines are the show; Kafka's client logs only when something is wrong.
