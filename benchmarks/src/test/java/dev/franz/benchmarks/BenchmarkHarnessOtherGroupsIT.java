@@ -13,7 +13,7 @@ import picocli.CommandLine;
 /**
  * {@link BenchmarkHarnessIT}'s twin for the other groups: share groups, schemas, the live view, start-up.
  * Not {@code connect} nor {@code security}: this module builds last, so its time is the build's, and the
- * two cost about a minute and 40 s of it (a PostgreSQL and a Connect worker per round; a secured broker's
+ * two cost about a minute and a half of it (a PostgreSQL and a Connect worker per round; a secured broker's
  * first start). connect-tests' OutboxIT and demo's SecureFlowIT run the same programs on the same parts;
  * {@code bin/benchmark --quick --only connect,security} checks the two groups themselves.
  */
