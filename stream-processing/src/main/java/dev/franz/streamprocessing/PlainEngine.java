@@ -3,22 +3,28 @@ package dev.franz.streamprocessing;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.kafka.ConnectionLines;
+import dev.franz.common.kafka.DeadLetters;
 import dev.franz.common.events.UserEvent;
 import dev.franz.common.json.JsonDeserializer;
 
@@ -26,29 +32,48 @@ import dev.franz.common.json.JsonDeserializer;
  * The plain-clients engine, as the original Python course does it: poll, update in-memory state,
  * send the results, then commit. At-least-once: the offsets are committed only after the results
  * are acknowledged, so a crash repeats some output rather than losing it.
+ *
+ * <p>Its rule for a record it cannot use (not JSON, no event type, an amount that is no amount, a
+ * result too large to publish): one {@code SKIPPED} line, counted, and a copy to the dead-letter topic
+ * with the reason in its headers; the records around it go on. Anything else that goes wrong in
+ * processing is a bug: the run stops, naming the record, and nothing of that poll is committed.
  */
 final class PlainEngine {
 
     private static final Logger log = LoggerFactory.getLogger(PlainEngine.class);
 
+    /** Room kept in a record for its key, headers and framing, beside its value. */
+    private static final int FRAMING_BYTES = 1024;
+
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final PlainProcessor processor;
+    private final String deadLetterTopic;
+    private final int maxRecordBytes;
     private final PrintStream out;
     private final Duration reportInterval;
     private final JsonDeserializer<UserEvent> reader = new JsonDeserializer<>(UserEvent.class);
+    /** What may be committed: per partition, the offset after the last record whose results are published. */
+    private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     private long processed;
     private long skipped;
     private volatile Exception sendError;
 
     private final ConnectionLines connection;
 
+    /**
+     * @param maxRecordBytes the producer's {@code max.request.size}: a result larger than this cannot be
+     *                       published, so the event that made it is a bad record
+     */
     PlainEngine(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, PlainProcessor processor,
-                PrintStream out, Duration reportInterval, ConnectionLines connection) {
+                String deadLetterTopic, int maxRecordBytes, PrintStream out, Duration reportInterval,
+                ConnectionLines connection) {
         this.connection = connection;
         this.consumer = consumer;
         this.producer = producer;
         this.processor = processor;
+        this.deadLetterTopic = deadLetterTopic;
+        this.maxRecordBytes = maxRecordBytes;
         this.out = out;
         this.reportInterval = reportInterval;
     }
@@ -61,12 +86,31 @@ final class PlainEngine {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // Runs inside poll(), or in close() after a failure: commit what is done in these
+                // partitions, synchronously, so the next owner starts where we stopped. Not the
+                // consumer's position: after a failure it is past records whose results were never sent.
+                Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+                for (TopicPartition partition : partitions) {
+                    OffsetAndMetadata offset = done.remove(partition);
+                    if (offset != null) {
+                        handled.put(partition, offset);
+                    }
+                }
+                if (!handled.isEmpty()) {
+                    consumer.commitSync(handled);
+                }
                 if (!partitions.isEmpty()) {
-                    // Every batch is published and its commit sent before the next poll, and this runs
-                    // inside poll(): commit synchronously so the next owner starts where we stopped.
-                    consumer.commitSync();
                     out.println(ConsoleLines.revoked(partitions));
                 }
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                // The group went on without this member (it polled too late, or lost the broker): other
+                // members may own these partitions already, so commit nothing. (Kafka's default calls
+                // onPartitionsRevoked, whose commit would fail and end the run.)
+                done.keySet().removeAll(partitions);
+                out.println(ConsoleLines.lost(partitions));
             }
 
             @Override
@@ -91,12 +135,14 @@ final class PlainEngine {
                     // Results first, offsets second: what is committed has been published.
                     producer.flush();
                     if (sendError != null) {
-                        throw new IllegalStateException("Could not publish results, so their events stay"
-                                + " uncommitted and are read again on restart", sendError);
+                        throw new UserFacingException("Could not publish the results of the events read since the"
+                                + " last commit (" + sendError + "): they stay uncommitted and are read again at the"
+                                + " next start", sendError);
                     }
+                    done.putAll(records.nextOffsets());
                     // Asynchronous: the next poll's records are processed while the commit travels. A
                     // failed one is harmless, the next commit covers the same partitions further on.
-                    consumer.commitAsync((offsets, error) -> {
+                    consumer.commitAsync(Map.copyOf(done), (offsets, error) -> {
                         if (error != null) {
                             log.warn("Commit failed, the next one will cover it: {}", error.toString());
                         }
@@ -120,15 +166,15 @@ final class PlainEngine {
         }
         // Synchronous on the way out, so the last batch's offsets are surely recorded before close.
         try {
-            consumer.commitSync();
+            consumer.commitSync(done);
         } catch (WakeupException e) {
-            consumer.commitSync(); // Ctrl-C arrived during this very commit: the wake-up is spent, commit.
+            consumer.commitSync(done); // Ctrl-C arrived during this very commit: the wake-up is spent, commit.
         }
         processor.report(out);
         return processed;
     }
 
-    /** Records that were not readable events, each reported in one line and skipped. */
+    /** Records that were not events Level 2 can use, each reported in one line, dead-lettered and skipped. */
     long skipped() {
         return skipped;
     }
@@ -136,22 +182,40 @@ final class PlainEngine {
     private void process(ConsumerRecord<String, byte[]> record) {
         UserEvent event;
         try {
-            event = reader.deserialize(record.topic(), record.value());
+            event = BadEvent.check(record.key(), reader.deserialize(record.topic(), record.value()));
         } catch (SerializationException e) {
-            skip(record, e.getMessage());
+            skip(record, "malformed", e);
+            return;
+        } catch (BadEvent e) {
+            skip(record, "invalid", e);
             return;
         }
-        if (event == null) {
-            skip(record, "no value");
-            return;
+        List<ProducerRecord<String, byte[]>> outputs;
+        try {
+            outputs = processor.process(record.key(), event, record.timestamp());
+        } catch (RuntimeException e) {
+            // Not a bad record (those are checked above) but a bug: stop here rather than skip or guess.
+            throw new UserFacingException("Stopped at " + record.topic() + "-" + record.partition() + " offset "
+                    + record.offset() + ": " + e + ". Nothing read since the last commit is committed: the next"
+                    + " start reads it again.", e);
+        }
+        for (ProducerRecord<String, byte[]> output : outputs) {
+            int size = output.value() == null ? 0 : output.value().length;
+            if (size > maxRecordBytes - FRAMING_BYTES) {
+                skip(record, "invalid", new RecordTooLargeException("its result for " + output.topic() + " would be "
+                        + size + " bytes: over max.request.size (" + maxRecordBytes + ") with its key and framing"));
+                return;
+            }
         }
         processed++;
-        processor.process(record.key(), event, record.timestamp()).forEach(this::send);
+        outputs.forEach(this::send);
     }
 
-    private void skip(ConsumerRecord<String, byte[]> record, String reason) {
+    private void skip(ConsumerRecord<String, byte[]> record, String reason, Exception error) {
         skipped++;
-        out.println(ConsoleLines.skipped(record.topic(), record.partition(), record.offset(), reason));
+        out.println(ConsoleLines.skipped(record.topic(), record.partition(), record.offset(), error.getMessage()));
+        // Published and flushed with the batch's results, before its offsets are committed.
+        send(DeadLetters.of(record, deadLetterTopic, reason, error, 1));
     }
 
     private void send(ProducerRecord<String, byte[]> output) {

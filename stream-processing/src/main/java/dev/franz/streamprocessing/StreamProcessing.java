@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
@@ -201,7 +202,7 @@ public final class StreamProcessing implements Callable<Integer> {
         // It creates the topics it writes, and waits for the one it reads (never creating it: a typo
         // would make a new, empty topic).
         Topics.createIfMissing(config, List.of(topics.typeCounts(), topics.userTotals(), topics.enriched(),
-                topics.windowedCounts()), out);
+                topics.windowedCounts(), topics.deadLetters()), out);
         Topics.awaitExisting(config, List.of(topics.events()), out);
         if (mode == Mode.ENRICHMENT) {
             ensureProfiles(config, topics.profiles(), out);
@@ -242,16 +243,23 @@ public final class StreamProcessing implements Callable<Integer> {
                 // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
                 // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
                 shutdown.onExit(consumer::wakeup);
-                plain = new PlainEngine(consumer, producer, processor, out, Duration.ofSeconds(reportSeconds),
-                        new ConnectionLines(out, config.bootstrapServers()));
+                plain = new PlainEngine(consumer, producer, processor, topics.deadLetters(), maxRequestSize(config),
+                        out, Duration.ofSeconds(reportSeconds), new ConnectionLines(out, config.bootstrapServers()));
                 processed = plain.run(topics.events(), idleTimeout.value());
             }
             new RunSummary(group, "processed", processed, "events", Duration.ofNanos(System.nanoTime() - startedAt))
-                    .count("unreadable records skipped", plain.skipped())
+                    .count("bad records skipped (dead-lettered to " + topics.deadLetters() + ")", plain.skipped())
                     .detail("state", "in this JVM's memory: it is gone now")
                     .report(out, summaryOption.file());
         }
         return 0;
+    }
+
+    /** The producer's max.request.size: Kafka's default unless the client config sets one. */
+    private static int maxRequestSize(FranzConfig config) {
+        Object set = config.clientProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return Integer.parseInt(String.valueOf(set != null ? set
+                : ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)).trim());
     }
 
     /** Where --serve answers: this machine only. */
@@ -585,9 +593,11 @@ public final class StreamProcessing implements Callable<Integer> {
             if (failure.get() != null) {
                 out.printf("%nKafka Streams stopped because of an error: %s%n", failure.get());
             }
-            new RunSummary(applicationId, "processed", Math.round(processed), "events",
+            // The consumers' count includes the bad records the handlers skipped: the events are the rest.
+            new RunSummary(applicationId, "processed", Math.round(processed) - SkipAndDeadLetter.skipped(), "events",
                     Duration.ofNanos(System.nanoTime() - startedAt))
-                    .count("unreadable records skipped", SkipUnreadableRecords.skipped())
+                    .count("bad records skipped (dead-lettered to " + topics.deadLetters() + ")",
+                            SkipAndDeadLetter.skipped())
                     .detail("state", "in local stores backed by changelog topics: the next start with application"
                             + " id " + applicationId + " continues from it")
                     .report(out, summaryOption.file());

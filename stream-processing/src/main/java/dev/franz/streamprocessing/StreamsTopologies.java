@@ -17,12 +17,14 @@ import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
+import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.EnrichedUserEvent;
 import dev.franz.common.events.UserEvent;
@@ -62,7 +64,7 @@ final class StreamsTopologies {
 
     static Topology stateful(StreamTopics topics) {
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, UserEvent> events = builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS));
+        KStream<String, UserEvent> events = checked(builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS)));
         // Re-keying by event type makes Streams repartition through an internal topic, so that all
         // events of one type meet in one task, whatever user (partition) they came from. Counting
         // needs only the type, so only the type crosses that topic, not the whole event.
@@ -94,7 +96,7 @@ final class StreamsTopologies {
                 Consumed.with(STRINGS, JsonSerdes.of(UserProfile.class)),
                 Materialized.<String, UserProfile, KeyValueStore<Bytes, byte[]>>as(PROFILES_STORE)
                         .withKeySerde(STRINGS).withValueSerde(JsonSerdes.of(UserProfile.class)));
-        builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS))
+        checked(builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS)))
                 // A left join keeps events without a profile (profile = null) instead of dropping them.
                 .leftJoin(profiles, (userId, event) -> userId, EnrichedUserEvent::of)
                 .to(topics.enriched(), Produced.with(STRINGS, JsonSerdes.of(EnrichedUserEvent.class)));
@@ -104,7 +106,7 @@ final class StreamsTopologies {
     /** @param out where each closed window is printed, as the plain engine does */
     static Topology windowed(StreamTopics topics, Duration windowSize, Duration grace, PrintStream out) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS))
+        checked(builder.stream(topics.events(), Consumed.with(STRINGS, EVENTS)))
                 // The record's timestamp travels with it through the repartition: the type is enough.
                 .mapValues(UserEvent::eventType)
                 .groupBy((userId, eventType) -> eventType, Grouped.with("by-event-type", STRINGS, STRINGS))
@@ -124,6 +126,15 @@ final class StreamsTopologies {
                 .peek((eventType, window) -> out.println(WindowLine.of(window)))
                 .to(topics.windowedCounts(), Produced.with(STRINGS, JsonSerdes.of(WindowCount.class)));
         return builder.build();
+    }
+
+    /**
+     * Every event checked first: one Level 2 cannot use throws {@link BadEvent}, and the processing
+     * exception handler ({@link SkipAndDeadLetter}) reports, counts and dead-letters it, so nothing
+     * after this step ever sees a null value, a missing type or an amount that is no number.
+     */
+    private static KStream<String, UserEvent> checked(KStream<String, UserEvent> events) {
+        return events.mapValues(BadEvent::check, Named.as("check-event"));
     }
 
     /** How long the windows store keeps a window: an hour, or size + grace if that is longer. */
@@ -151,9 +162,14 @@ final class StreamsTopologies {
         // Internal topics (repartition, changelog) get the replication factor of the lesson's topics
         // when TOPIC_REPLICATION_FACTOR is set; else Streams' default, -1: the cluster's default.
         config.topicReplicationFactor().ifPresent(copies -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) copies));
-        // A record that is not valid JSON is reported in one line and skipped, like the plain engine
-        // does, instead of stopping the application.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnreadableRecords.class);
+        // A record the topology cannot use (not JSON, or an event it cannot compute with, or a result too
+        // large to write) is reported in one line, counted and dead-lettered, like the plain engine does,
+        // instead of stopping the application: Kafka 4's three handlers (KIP-1033) and its dead-letter
+        // topic (KIP-1034), written in the same transaction as the results.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(ConfigKey.TOPIC_USER_EVENTS_DLT));
         // The local stores live here, beside the project (git-ignored), not in /tmp: they are a cache
         // of the changelog topics that saves rebuilding the state at each start.
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);

@@ -226,7 +226,8 @@ class EnginesIT {
     private StreamTopics topics(String prefix, int partitions) {
         StreamTopics topics = new StreamTopics(TestNames.unique(prefix + "-events"), TestNames.unique("profiles"),
                 TestNames.unique(prefix + "-type-counts"), TestNames.unique(prefix + "-user-totals"),
-                TestNames.unique(prefix + "-enriched"), TestNames.unique(prefix + "-windowed"));
+                TestNames.unique(prefix + "-enriched"), TestNames.unique(prefix + "-windowed"),
+                TestNames.unique(prefix + "-dead-letters"));
         Topics.createIfMissing(FranzConfig.defaultsWith(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "TOPIC_PARTITIONS", Integer.toString(partitions))), List.of(topics.events(), topics.typeCounts(), topics.userTotals(),
                 topics.enriched(), topics.windowedCounts()));
@@ -256,7 +257,8 @@ class EnginesIT {
                 "--set", "TOPIC_USER_EVENTS=" + topics.events(), "--set", "TOPIC_EVENT_TYPE_COUNTS=" + topics.typeCounts(),
                 "--set", "TOPIC_USER_TOTALS=" + topics.userTotals(), "--set", "TOPIC_ENRICHED_EVENTS=" + topics.enriched(),
                 "--set", "TOPIC_USER_PROFILES=" + topics.profiles(),
-                "--set", "TOPIC_WINDOWED_COUNTS=" + topics.windowedCounts());
+                "--set", "TOPIC_WINDOWED_COUNTS=" + topics.windowedCounts(),
+                "--set", "TOPIC_USER_EVENTS_DLT=" + topics.deadLetters());
     }
 
     private void runStreams(Topology topology, String applicationId, Callable<Boolean> done) {

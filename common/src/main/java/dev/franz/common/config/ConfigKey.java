@@ -19,6 +19,8 @@ public enum ConfigKey {
     TOPIC_USER_TOTALS("user_totals", true),
     TOPIC_ENRICHED_EVENTS("enriched_user_events", true),
     TOPIC_WINDOWED_COUNTS("windowed_event_counts", true),
+    /** Level 2: the events neither engine could use, each with the reason in its headers. */
+    TOPIC_USER_EVENTS_DLT("user_events.DLT", true),
     /** Share groups: the one-partition topic of jobs the workers share; its dead-letter topic is dlq.jobs. */
     TOPIC_JOBS("jobs", true),
     /** Level 4: orders in Avro; its dead-letter topic is orders_avro.DLT. */
