@@ -215,7 +215,7 @@ final class PlainEngine {
         skipped++;
         out.println(ConsoleLines.skipped(record.topic(), record.partition(), record.offset(), error.getMessage()));
         // Published and flushed with the batch's results, before its offsets are committed.
-        send(DeadLetters.of(record, deadLetterTopic, reason, error, 1));
+        send(DeadLetters.of(record, deadLetterTopic, reason, error, 1, maxRecordBytes));
     }
 
     private void send(ProducerRecord<String, byte[]> output) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
@@ -40,11 +41,16 @@ public final class SkipAndDeadLetter implements DeserializationExceptionHandler,
     private static final AtomicLong SKIPPED = new AtomicLong();
 
     private String deadLetterTopic;
+    private int maxRequestSize;
 
     @Override
     public void configure(Map<String, ?> configs) {
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         deadLetterTopic = topic == null ? null : topic.toString();
+        // The dead letters go through Streams' producer: cut to fit its max.request.size.
+        Object size = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        size = size != null ? size : configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        maxRequestSize = size == null ? DeadLetters.DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(size.toString().strip());
     }
 
     /** A record that is not readable JSON. */
@@ -93,6 +99,6 @@ public final class SkipAndDeadLetter implements DeserializationExceptionHandler,
         ConsumerRecord<byte[], byte[]> source = new ConsumerRecord<>(context.topic(), context.partition(),
                 context.offset(), context.timestamp(), TimestampType.CREATE_TIME, -1, -1, context.sourceRawKey(),
                 context.sourceRawValue(), context.headers(), Optional.empty());
-        return List.of(DeadLetters.of(source, deadLetterTopic, reason, exception, 1));
+        return List.of(DeadLetters.of(source, deadLetterTopic, reason, exception, 1, maxRequestSize));
     }
 }

@@ -30,7 +30,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
@@ -82,6 +81,7 @@ import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.ConnectionLines;
+import dev.franz.common.kafka.DeadLetters;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
@@ -243,7 +243,8 @@ public final class StreamProcessing implements Callable<Integer> {
                 // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
                 // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
                 shutdown.onExit(consumer::wakeup);
-                plain = new PlainEngine(consumer, producer, processor, topics.deadLetters(), maxRequestSize(config),
+                plain = new PlainEngine(consumer, producer, processor, topics.deadLetters(),
+                        DeadLetters.maxRequestSize(config.clientProperties()),
                         out, Duration.ofSeconds(reportSeconds), new ConnectionLines(out, config.bootstrapServers()));
                 processed = plain.run(topics.events(), idleTimeout.value());
             }
@@ -253,13 +254,6 @@ public final class StreamProcessing implements Callable<Integer> {
                     .report(out, summaryOption.file());
         }
         return 0;
-    }
-
-    /** The producer's max.request.size: Kafka's default unless the client config sets one. */
-    private static int maxRequestSize(FranzConfig config) {
-        Object set = config.clientProperties().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        return Integer.parseInt(String.valueOf(set != null ? set
-                : ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)).trim());
     }
 
     /** Where --serve answers: this machine only. */
