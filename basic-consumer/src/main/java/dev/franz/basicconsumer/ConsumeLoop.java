@@ -57,6 +57,9 @@ final class ConsumeLoop {
         }
     }
 
+    /** Values larger than this are printed as their size. */
+    private static final int MAX_PRINTED_BYTES = 500;
+
     private final Consumer<String, JsonNode> consumer;
     private final Settings settings;
     private final PrintStream out;
@@ -153,8 +156,11 @@ final class ConsumeLoop {
 
     private void print(ConsumerRecord<String, JsonNode> record) {
         if (ConsoleLines.printThis(records + 1, settings.printEvery())) {
+            // A large value is shown by its size: a megabyte of JSON in the terminal shows nothing.
+            Object value = record.serializedValueSize() > MAX_PRINTED_BYTES
+                    ? "(a value of " + record.serializedValueSize() + " bytes)" : record.value();
             out.printf("partition %d  offset %-5d key %-8s %s  %s%n", record.partition(), record.offset(), record.key(),
-                    TIME.format(Instant.ofEpochMilli(record.timestamp())), record.value());
+                    TIME.format(Instant.ofEpochMilli(record.timestamp())), value);
         }
     }
 

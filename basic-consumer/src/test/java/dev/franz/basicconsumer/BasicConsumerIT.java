@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import dev.franz.common.config.FranzConfig;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.Topics;
+import dev.franz.testing.BadRecords;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
 
@@ -174,6 +176,59 @@ class BasicConsumerIT {
 
         assertThat(exitCode).isZero();
         assertThat(committedOffsets(group).values()).extracting(OffsetAndMetadata::offset).containsOnly(2L);
+    }
+
+    /**
+     * The corpus of bad records between good ones: basic-consumer prints any JSON (a JSON null, [] and
+     * a tombstone included), and skips with one line each record that is not JSON (not UTF-8, a number
+     * too long for Jackson to read); every record is committed once, and the good ones are all printed.
+     */
+    @Test
+    void recordsThatAreNotJsonAreSkippedInOneLineAndEveryOtherIsPrintedAndCommitted() throws Exception {
+        String topic = createTopic("corpus", 1);
+        String group = TestNames.unique("corpus-group");
+        List<BadRecords.BadRecord> corpus = BadRecords.corpus("{\"good\":\"markup\"}",
+                number -> "{\"amount\":" + number + "}");
+        List<Long> notJson = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "key-1", "{\"good\":1}".getBytes(StandardCharsets.UTF_8))).get();
+            for (BadRecords.BadRecord bad : corpus) {
+                long offset = producer.send(new ProducerRecord<>(topic, 0, null, "key-1", bad.value(), bad.headers()))
+                        .get().offset();
+                if (!isJson(bad.value())) {
+                    notJson.add(offset);
+                }
+            }
+            producer.send(new ProducerRecord<>(topic, "key-1", "{\"good\":2}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ConsumeLoop.Settings everyRecord = new ConsumeLoop.Settings(true, StartPosition.committed(), 0,
+                Duration.ofSeconds(3), 1);
+        RunningConsumer running = RunningConsumer.start(group, topic, everyRecord,
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        ConsumeSummary summary = running.result().get(90, TimeUnit.SECONDS);
+        String lines = printed.toString(StandardCharsets.UTF_8);
+
+        assertThat(notJson).hasSize(4); // not JSON, not UTF-8, {"amount":abc}, a number of 10,000 digits
+        for (long offset : notJson) {
+            assertThat(lines).contains("SKIPPED " + topic + "-0 offset " + offset + ": ");
+        }
+        assertThat(summary.poisonRecords()).isEqualTo(notJson.size());
+        assertThat(summary.records()).isEqualTo(corpus.size() + 2 - notJson.size());
+        assertThat(lines).contains("{\"good\":1}").contains("{\"good\":2}");
+        // A value of 1 MB is printed as its size, not as a megabyte of text in the terminal.
+        assertThat(lines.lines().mapToInt(String::length).max().orElse(0)).isLessThan(1_000);
+        assertThat(committedOffsets(group).get(new TopicPartition(topic, 0)).offset()).isEqualTo(corpus.size() + 2);
+    }
+
+    private static boolean isJson(byte[] value) {
+        try {
+            new JsonDeserializer<>(JsonNode.class).deserialize("t", value);
+            return true;
+        } catch (org.apache.kafka.common.errors.SerializationException e) {
+            return false;
+        }
     }
 
     private static ConsumeLoop.Settings settings(boolean manualCommit, long maxMessages) {
