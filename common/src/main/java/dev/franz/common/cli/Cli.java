@@ -39,6 +39,7 @@ public final class Cli {
 
     /** Parses {@code args}, runs the command and returns its exit code; never calls System.exit. */
     public static int run(Object command, String... args) {
+        StaleClasses.warn(command.getClass(), System.err);
         return commandLine(command).execute(args);
     }
 
