@@ -177,7 +177,10 @@ final class ConsumeLoop {
         processed.put(partition, new OffsetAndMetadata(poison.offset() + 1));
     }
 
-    /** Manual-commit mode: commit what was processed, synchronously, so nothing is read twice after a crash. */
+    /**
+     * Manual-commit mode: commit what was processed, synchronously. At least once: a crash between
+     * processing and this commit means those records are read again at the next start, never lost.
+     */
     private void commitProcessed() {
         if (!settings.manualCommit() || settings.replaying() || processed.isEmpty()) {
             return;
