@@ -19,6 +19,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +34,7 @@ import dev.franz.common.cli.Cli;
 import dev.franz.common.kafka.DeadLetters;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestConsumers;
+import dev.franz.testing.BadRecords;
 import dev.franz.testing.TestNames;
 
 /** The Level 4 lesson on a real broker and a real schema registry (Apicurio, started once for the module). */
@@ -146,6 +151,44 @@ class SchemaEvolutionIT {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
             assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isEqualTo(6);
+        }
+    }
+
+    /**
+     * The course's corpus of bad records between good orders: every one that is not in the wire format
+     * (not JSON, JSON, not UTF-8, a value of 1 MB) is dead-lettered, cut to fit if it must be; a
+     * tombstone is read as a null order; the good orders are all read and the group commits past all.
+     */
+    @Test
+    void theCorpusOfBadRecordsIsDeadLetteredAndTheGoodOrdersAreAllRead() throws Exception {
+        String group = TestNames.unique("corpus-readers");
+        run("produce", "--schema", "v1", "-n", "2", "--print-every", "0");
+        List<BadRecords.BadRecord> corpus = BadRecords.generic();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (BadRecords.BadRecord bad : corpus) {
+                producer.send(new ProducerRecord<>(topic, null, "bad-" + corpus.indexOf(bad), bad.value(),
+                        bad.headers())).get();
+            }
+        }
+        run("produce", "--schema", "v1", "-n", "2", "--print-every", "0");
+        int total = 4 + corpus.size();
+
+        JsonNode consumed = run("consume", "--max-messages", Integer.toString(total), "--print-every", "0",
+                "--group", group);
+
+        long tombstones = corpus.stream().filter(bad -> bad.value() == null).count();
+        assertThat(consumed.path("counts").path("dead letters").asLong()).isEqualTo(corpus.size() - tombstones);
+        assertThat(consumed.path("count").asLong()).as("orders read, the tombstone as null").isEqualTo(4 + tombstones);
+        List<ConsumerRecord<String, byte[]>> deadLetters = TestConsumers.readFromStart(kafka.clientProperties(),
+                topic + ".DLT", new StringDeserializer(), new ByteArrayDeserializer(), (int) (corpus.size() - tombstones));
+        assertThat(deadLetters).allSatisfy(letter -> assertThat(letter.serializedValueSize()).isLessThan(1_048_576));
+        assertThat(deadLetters).anySatisfy(letter -> assertThat(DeadLetters.header(letter.headers(),
+                DeadLetters.VALUE_TRUNCATED)).isEqualTo("true"));
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isEqualTo(total);
         }
     }
 
