@@ -39,6 +39,28 @@ class OrderValidationTest {
                 .hasMessageContaining("amount must be positive");
     }
 
+    @Test
+    void anAmountPastTheBoundsIsRejectedWithoutWritingItOut() {
+        List<OrderItem> huge = List.of(new OrderItem("MUG-7", 1, new BigDecimal("1e999999999")));
+        assertThatThrownBy(() -> OrderValidation.check(order("1e999999999", "EUR", huge)))
+                .isInstanceOf(InvalidOrderException.class)
+                .hasMessage("item MUG-7's unit_price must be at most 1000000000 with at most 2 decimal places;"
+                        + " amount must be at most 1000000000 with at most 2 decimal places");
+        String longNumber = "9".repeat(999); // Jackson reads numbers of up to 1,000 digits
+        assertThatThrownBy(() -> OrderValidation.check(order(longNumber, "EUR", TWO_MUGS)))
+                .hasMessage("amount must be at most 1000000000 with at most 2 decimal places");
+    }
+
+    @Test
+    void anAmountWithFractionsOfACentIsRejectedAndTrailingZerosAreFine() {
+        List<OrderItem> mug = List.of(new OrderItem("MUG-7", 1, new BigDecimal("8.905")));
+        assertThatThrownBy(() -> OrderValidation.check(order("8.905", "EUR", mug)))
+                .hasMessageContaining("amount must be at most 1000000000 with at most 2 decimal places");
+        assertThatCode(() -> OrderValidation.check(order("17.8000", "EUR", TWO_MUGS))).doesNotThrowAnyException();
+        assertThatCode(() -> OrderValidation.check(order("1000000000", "EUR",
+                List.of(new OrderItem("DESK-2", 1, new BigDecimal("1000000000")))))).doesNotThrowAnyException();
+    }
+
     private static Order order(String amount, String currency, List<OrderItem> items) {
         return new Order("ord-1", "cust-1", items, new BigDecimal(amount), currency, Instant.EPOCH);
     }
