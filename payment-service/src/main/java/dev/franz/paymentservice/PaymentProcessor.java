@@ -27,8 +27,12 @@ import dev.franz.common.kafka.DeadLetters;
  */
 final class PaymentProcessor {
 
-    /** Where results go and how much to print. */
-    record Settings(String paymentsTopic, String deadLetterTopic, long printEvery, Duration statsInterval) {
+    /**
+     * Where results go and how much to print. {@code maxRequestSize} is the producer's
+     * {@code max.request.size}: no dead letter is made bigger than that (DeadLetters cuts the value).
+     */
+    record Settings(String paymentsTopic, String deadLetterTopic, long printEvery, Duration statsInterval,
+                    int maxRequestSize) {
     }
 
     private final RetryingGateway gateway;
@@ -103,7 +107,7 @@ final class PaymentProcessor {
                                                       Exception error, int attempts, String source) {
         batchDeadLettered++;
         printSampled(String.format("%s -> %s (%s): %s", source, settings.deadLetterTopic(), reason, error.getMessage()));
-        return DeadLetters.of(record, settings.deadLetterTopic(), reason, error, attempts);
+        return DeadLetters.of(record, settings.deadLetterTopic(), reason, error, attempts, settings.maxRequestSize());
     }
 
     private void printSampled(String line) {
@@ -120,10 +124,10 @@ final class PaymentProcessor {
         clearBatch();
     }
 
-    /** The batch was aborted and will be read again: forget its effects. */
-    void aborted() {
-        out.printf("Aborted a transaction of %d orders: none of its results are visible; they will be processed"
-                + " again.%n", batchApproved + batchDeclined + batchDeadLettered);
+    /** The batch was aborted (for the reason given) and will be read again: forget its effects. */
+    void aborted(String why) {
+        out.printf("Aborted a transaction of %d orders (%s): none of its results are visible; they will be"
+                + " processed again.%n", batchApproved + batchDeclined + batchDeadLettered, why);
         clearBatch();
     }
 

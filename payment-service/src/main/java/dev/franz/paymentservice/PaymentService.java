@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -30,6 +34,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -50,6 +55,7 @@ import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.ConnectionLines;
+import dev.franz.common.kafka.DeadLetters;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
@@ -87,6 +93,11 @@ public final class PaymentService implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     private static final int COMMIT_ATTEMPTS = 3;
+    /**
+     * The same order failing its transaction for the same reason this many times in a row is not
+     * transient: stop, and say which order and why, instead of aborting and retrying it for ever.
+     */
+    static final int MAX_SAME_FAILURES = 3;
 
     @Option(names = "--group", paramLabel = "GROUP", defaultValue = DEFAULT_GROUP,
             description = "Consumer group (default: ${DEFAULT-VALUE}).")
@@ -136,6 +147,9 @@ public final class PaymentService implements Callable<Integer> {
     private long committedTransactions;
     private long abortedTransactions;
     private long committedRecords;
+    /** The last aborted transaction's failure, and how many aborts in a row it caused. */
+    private TransactionFailure lastFailure;
+    private int sameFailures;
 
     public static void main(String[] args) {
         System.exit(Cli.run(new PaymentService(), args));
@@ -238,9 +252,10 @@ public final class PaymentService implements Callable<Integer> {
         RetryingGateway gateway = new RetryingGateway(new SimulatedPaymentGateway(
                 new SimulatedPaymentGateway.Settings(limit, blockedCustomers, failureRate, latency),
                 new SplittableRandom()), policy);
+        Properties producerProperties = producerProperties(config, instanceName);
         PaymentProcessor processor = new PaymentProcessor(gateway, new PaymentProcessor.Settings(paymentsTopic,
-                deadLetterTopic, serviceOptions.printEvery().value(), Duration.ofSeconds(statsIntervalSeconds)),
-                Clock.systemUTC(), out);
+                deadLetterTopic, serviceOptions.printEvery().value(), Duration.ofSeconds(statsIntervalSeconds),
+                DeadLetters.maxRequestSize(producerProperties)), Clock.systemUTC(), out);
         GracefulShutdown shutdown = new GracefulShutdown();
         // The shutdown hook waits until this block is done: the batch in hand committed, the clients
         // closed, the summary printed.
@@ -251,8 +266,8 @@ public final class PaymentService implements Callable<Integer> {
             // group.instance.id) stays a member until its session timeout, waiting for its restart.
             try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config, group,
                     instanceName, maxPollRecords), new StringDeserializer(), new ByteArrayDeserializer());
-                 Producer<String, byte[]> producer = new KafkaProducer<>(producerProperties(config, instanceName),
-                         new StringSerializer(), new ByteArraySerializer())) {
+                 Producer<String, byte[]> producer = new KafkaProducer<>(producerProperties, new StringSerializer(),
+                         new ByteArraySerializer())) {
                 // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
                 // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
                 shutdown.onExit(consumer::wakeup);
@@ -324,12 +339,14 @@ public final class PaymentService implements Callable<Integer> {
      */
     void processInTransaction(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
                               PaymentProcessor processor, ConsumerRecords<String, byte[]> records) {
+        // Each order with its send's future: if the transaction fails, they say which order's send failed and why.
+        List<Sent> sends = new ArrayList<>(records.count());
         producer.beginTransaction();
         try {
             for (ConsumerRecord<String, byte[]> order : records) {
                 // A result on payments, or the order itself on the dead letter topic. A failed send
-                // makes commitTransaction() below throw.
-                producer.send(processor.process(order));
+                // makes the transaction fail: sendOffsetsToTransaction() or commitTransaction() below throws.
+                sends.add(new Sent(order, producer.send(processor.process(order))));
             }
             // The consumer's offsets become part of the transaction: committed if and only if the
             // results are. groupMetadata() lets the broker reject a member that was rebalanced out.
@@ -337,6 +354,8 @@ public final class PaymentService implements Callable<Integer> {
             commit(producer);
             committedTransactions++;
             committedRecords += records.count();
+            lastFailure = null;
+            sameFailures = 0;
             processor.committed();
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
             // A newer instance with our transactional id (or group instance id) took over: stop. Closing
@@ -345,14 +364,92 @@ public final class PaymentService implements Callable<Integer> {
         } catch (InvalidConfigurationException e) {
             throw e; // fatal (authentication, authorization, unsupported version, ...): retrying cannot help
         } catch (WakeupException e) {
-            abort(producer, processor, e);
+            abort(producer, processor, "stopping");
             throw e;
         } catch (KafkaException e) {
             // Abortable (a failed send, a timeout, a rebalance that moved on to a new generation):
             // throw this batch's results away and read its orders again. If even the abort fails,
             // that error propagates and the service stops.
-            abort(producer, processor, e);
+            abort(producer, processor, null);
+            // The exception itself often says only "we are in an error state": the failed send's own
+            // exception (after the abort every future is done) names the order and the real cause.
+            TransactionFailure failure = TransactionFailure.of(e, sends);
+            processor.aborted(failure.toString());
+            stopIfStuck(failure);
             rewindToCommittedOffsets(consumer);
+        }
+    }
+
+    /**
+     * Aborting and reading the orders again helps when the cause was passing (a rebalance, a broker that
+     * came back). The same order failing the same way {@link #MAX_SAME_FAILURES} times in a row will
+     * not: stop, naming it. Nothing of its transaction is committed, so no order is skipped; the next
+     * start reads it again, once its cause is fixed.
+     */
+    private void stopIfStuck(TransactionFailure failure) {
+        sameFailures = failure.equals(lastFailure) ? sameFailures + 1 : 1;
+        lastFailure = failure;
+        if (sameFailures >= MAX_SAME_FAILURES) {
+            throw new UserFacingException("The same failure aborted " + sameFailures + " transactions in a row ("
+                    + failure + "); stopping, with that transaction's orders not committed, so none is skipped."
+                    + " Start again once the cause is fixed.");
+        }
+    }
+
+    /** An order and its send's future. */
+    private record Sent(ConsumerRecord<String, byte[]> order, Future<RecordMetadata> result) {
+    }
+
+    /**
+     * Why a transaction failed, in one line: the order whose send failed (topic-partition@offset), or
+     * none when no send did (the offsets or the commit failed), and the root cause's class and message.
+     */
+    record TransactionFailure(String order, String cause) {
+
+        static TransactionFailure of(KafkaException failed, List<Sent> sends) {
+            for (Sent sent : sends) {
+                Throwable sendError = errorOf(sent.result());
+                // The other sends of an aborted transaction fail with TransactionAbortedException: not a cause.
+                if (sendError != null && !(sendError instanceof TransactionAbortedException)) {
+                    ConsumerRecord<String, byte[]> order = sent.order();
+                    return new TransactionFailure(order.topic() + "-" + order.partition() + "@" + order.offset(),
+                            describe(sendError));
+                }
+            }
+            return new TransactionFailure(null, describe(rootCause(failed)));
+        }
+
+        /** The error a finished send failed with, or null (succeeded, or not finished). */
+        private static Throwable errorOf(Future<RecordMetadata> result) {
+            if (!result.isDone()) {
+                return null;
+            }
+            try {
+                result.get(); // done: returns or throws at once
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        private static Throwable rootCause(Throwable error) {
+            Throwable cause = error;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            return cause;
+        }
+
+        private static String describe(Throwable error) {
+            return error.getClass().getSimpleName() + ": " + error.getMessage();
+        }
+
+        @Override
+        public String toString() {
+            return order == null ? cause : order + ": " + cause;
         }
     }
 
@@ -377,9 +474,9 @@ public final class PaymentService implements Callable<Integer> {
         }
     }
 
-    private void abort(Producer<String, byte[]> producer, PaymentProcessor processor, KafkaException cause) {
+    /** Aborts the open transaction; {@code why} (if not null) is printed, else the caller prints it. */
+    private void abort(Producer<String, byte[]> producer, PaymentProcessor processor, String why) {
         abortedTransactions++;
-        log.warn("Transaction aborted, its orders will be processed again: {}", cause.toString());
         try {
             producer.abortTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
@@ -387,7 +484,9 @@ public final class PaymentService implements Callable<Integer> {
         } catch (TimeoutException e) {
             throw brokerAway("abort the transaction", e);
         }
-        processor.aborted();
+        if (why != null) {
+            processor.aborted(why);
+        }
     }
 
     /** After an abort the consumer's position is past orders whose results were thrown away: go back. */

@@ -47,7 +47,8 @@ class PaymentProcessorTest {
         return (Charge) next;
     };
     private final PaymentProcessor processor = new PaymentProcessor(new RetryingGateway(scriptedGateway, NO_WAIT),
-            new PaymentProcessor.Settings("payments", "orders.DLT", 1, Duration.ofSeconds(5)),
+            new PaymentProcessor.Settings("payments", "orders.DLT", 1, Duration.ofSeconds(5),
+                    DeadLetters.DEFAULT_MAX_REQUEST_SIZE),
             Clock.fixed(NOW, ZoneOffset.UTC), out);
 
     @Test
@@ -129,7 +130,7 @@ class PaymentProcessorTest {
     @Test
     void onlyCommittedBatchesAreCountedAndPrinted() {
         processAll(batch(json(order("ord-1", "cust-1"))));
-        processor.aborted();
+        processor.aborted("a test");
         processAll(batch(json(order("ord-1", "cust-1"))));
         processor.committed();
 

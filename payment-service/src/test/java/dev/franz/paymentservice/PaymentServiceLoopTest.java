@@ -12,18 +12,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -33,6 +38,7 @@ import dev.franz.common.UserFacingException;
 import dev.franz.common.events.Order;
 import dev.franz.common.events.OrderItem;
 import dev.franz.common.json.JsonSerializer;
+import dev.franz.common.kafka.DeadLetters;
 import picocli.CommandLine;
 
 /** PaymentService's transaction loop, on MockConsumer and MockProducer. */
@@ -46,7 +52,8 @@ class PaymentServiceLoopTest {
     private final PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
     private final PaymentProcessor processor = new PaymentProcessor(
             new RetryingGateway(order -> Charge.approved(), RetryingGateway.Policy.of(1, Duration.ofMillis(1))),
-            new PaymentProcessor.Settings("payments", "orders.DLT", 1, Duration.ofHours(1)), Clock.systemUTC(), out);
+            new PaymentProcessor.Settings("payments", "orders.DLT", 1, Duration.ofHours(1),
+                    DeadLetters.DEFAULT_MAX_REQUEST_SIZE), Clock.systemUTC(), out);
     private final PaymentService service = service();
 
     @Test
@@ -87,6 +94,62 @@ class PaymentServiceLoopTest {
         assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("ord-1", "ord-2");
         assertThat(processor.stats().processed()).isEqualTo(2);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("Aborted a transaction of 2 orders");
+    }
+
+    @Test
+    void anOrderWhoseSendFailsTheSameWayEveryTimeIsNamedWithItsCauseAndStopsTheServiceUncommitted() {
+        MockProducer<String, byte[]> refusing = new MockProducer<>(false, new RoundRobinPartitioner(),
+                new StringSerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
+                // What KafkaProducer does with a record over max.request.size: a failed future, no exception.
+                return "ord-2".equals(record.key()) ? CompletableFuture.failedFuture(new RecordTooLargeException(
+                        "The message is 1048700 bytes when serialized which is larger than 1048576"))
+                        : super.send(record, callback);
+            }
+        };
+        // ... and the transaction's next call says only this, with the real cause inside.
+        refusing.sendOffsetsToTransactionException = new KafkaException(
+                "Cannot execute transactional method because we are in an error state",
+                new RecordTooLargeException("The message is 1048700 bytes"));
+        for (int poll = 1; poll <= PaymentService.MAX_SAME_FAILURES; poll++) {
+            consumer.schedulePollTask(() -> {
+                assign();
+                addOrders("ord-1", "ord-2");
+            });
+        }
+
+        assertThatThrownBy(() -> service.run(consumer, refusing, processor, ORDERS.topic()))
+                .isInstanceOf(UserFacingException.class)
+                .hasMessageStartingWith("The same failure aborted 3 transactions in a row (orders-0@1:"
+                        + " RecordTooLargeException: The message is 1048700 bytes when serialized")
+                .hasMessageContaining("not committed, so none is skipped");
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("Aborted a transaction of 2 orders (orders-0@1: RecordTooLargeException: The message is")
+                .doesNotContain("error state");
+        assertThat(refusing.consumerGroupOffsetsHistory()).isEmpty();
+        assertThat(processor.stats().processed()).isZero();
+    }
+
+    @Test
+    void aFailureWithNoFailedSendIsNamedByItsRootCause() {
+        producer.sendOffsetsToTransactionException = new KafkaException("wrapped",
+                new TimeoutException("Timeout expired after 60000ms"));
+        consumer.schedulePollTask(() -> {
+            assign();
+            addOrders("ord-1");
+        });
+        consumer.schedulePollTask(() -> {
+            producer.sendOffsetsToTransactionException = null;
+            addOrders("ord-1");
+        });
+        consumer.schedulePollTask(consumer::wakeup);
+
+        service.run(consumer, producer, processor, ORDERS.topic());
+
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("Aborted a transaction of 1 orders (TimeoutException: Timeout expired after 60000ms)");
+        assertThat(processor.stats().processed()).isEqualTo(1);
     }
 
     @Test
