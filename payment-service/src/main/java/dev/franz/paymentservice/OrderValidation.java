@@ -18,6 +18,11 @@ final class OrderValidation {
     static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
     /** Cents: no currency of the course has smaller units. */
     static final int MAX_DECIMALS = 2;
+    /**
+     * Ids are short: an order id of a megabyte would make its payment result (keyed by it, and holding
+     * it) too large to write, and every later order of its partition would wait behind it.
+     */
+    static final int MAX_ID_LENGTH = 100;
 
     private OrderValidation() {
     }
@@ -27,9 +32,13 @@ final class OrderValidation {
         List<String> problems = new ArrayList<>();
         if (isBlank(order.orderId())) {
             problems.add("order_id is missing");
+        } else if (order.orderId().length() > MAX_ID_LENGTH) {
+            problems.add("order_id is longer than " + MAX_ID_LENGTH + " characters");
         }
         if (isBlank(order.customerId())) {
             problems.add("customer_id is missing");
+        } else if (order.customerId().length() > MAX_ID_LENGTH) {
+            problems.add("customer_id is longer than " + MAX_ID_LENGTH + " characters");
         }
         if (order.currency() == null || !order.currency().matches("[A-Z]{3}")) {
             problems.add("currency must be a 3-letter code, was " + order.currency());

@@ -61,6 +61,14 @@ class OrderValidationTest {
                 List.of(new OrderItem("DESK-2", 1, new BigDecimal("1000000000")))))).doesNotThrowAnyException();
     }
 
+    @Test
+    void idsLongerThanTheLimitAreRejected() {
+        String longId = "x".repeat(OrderValidation.MAX_ID_LENGTH + 1);
+        assertThatThrownBy(() -> OrderValidation.check(new Order(longId, longId, TWO_MUGS, new BigDecimal("17.80"),
+                "EUR", Instant.EPOCH)))
+                .hasMessage("order_id is longer than 100 characters; customer_id is longer than 100 characters");
+    }
+
     private static Order order(String amount, String currency, List<OrderItem> items) {
         return new Order("ord-1", "cust-1", items, new BigDecimal(amount), currency, Instant.EPOCH);
     }
