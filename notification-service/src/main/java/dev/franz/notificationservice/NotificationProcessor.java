@@ -31,6 +31,16 @@ final class NotificationProcessor {
     record Counts(long sent, long duplicates, long unreadable) {
     }
 
+    /**
+     * The largest amount a notification states, and its decimals: past them the record is skipped as
+     * unreadable. Without bounds, an amount of {@code 1e999999999} is a number, and written out in full
+     * it is a billion digits (payment-service refuses such orders; this service reads orders directly).
+     */
+    static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
+    static final int MAX_DECIMALS = 2;
+    /** Ids are short: a megabyte id would make a notification (keyed by it, holding it) too large to write. */
+    static final int MAX_ID_LENGTH = 100;
+
     private final String ordersTopic;
     private final String notificationsTopic;
     private final SentNotifications sent;
@@ -75,6 +85,12 @@ final class NotificationProcessor {
                     "no value or no order id"));
             return null;
         }
+        String unusable = unusable(notification);
+        if (unusable != null) {
+            batchUnreadable++;
+            out.println(ConsoleLines.skipped(record.topic(), record.partition(), record.offset(), unusable));
+            return null;
+        }
         if (sent.wasSent(notification.orderId(), notification.kind()) || inBatch(notification)) {
             batchDuplicates++;
             return null;
@@ -89,6 +105,7 @@ final class NotificationProcessor {
         if (order == null || order.orderId() == null) {
             return null;
         }
+        checkAmount(order.amount());
         return new Notification(order.orderId(), order.customerId(), NotificationKind.ORDER_RECEIVED,
                 "We received your order " + order.orderId() + " of " + money(order.amount(), order.currency()) + ".",
                 clock.instant());
@@ -99,6 +116,7 @@ final class NotificationProcessor {
         if (payment == null || payment.orderId() == null) {
             return null;
         }
+        checkAmount(payment.amount());
         boolean approved = payment.status() == PaymentStatus.APPROVED;
         String message = approved
                 ? "Your payment of " + money(payment.amount(), payment.currency()) + " was approved."
@@ -107,6 +125,26 @@ final class NotificationProcessor {
         return new Notification(payment.orderId(), payment.customerId(),
                 approved ? NotificationKind.PAYMENT_APPROVED : NotificationKind.PAYMENT_DECLINED, message,
                 clock.instant());
+    }
+
+    /** An amount past the bounds makes the record unreadable: checked before it is written out. */
+    private static void checkAmount(BigDecimal amount) {
+        if (amount != null && (amount.abs().compareTo(MAX_AMOUNT) > 0
+                || amount.stripTrailingZeros().scale() > MAX_DECIMALS)) {
+            throw new SerializationException("amount must be at most " + MAX_AMOUNT.toPlainString() + " with at most "
+                    + MAX_DECIMALS + " decimal places");
+        }
+    }
+
+    /** Why a notification cannot be sent (an id too long), or null. */
+    private static String unusable(Notification notification) {
+        if (notification.orderId().length() > MAX_ID_LENGTH) {
+            return "order_id is longer than " + MAX_ID_LENGTH + " characters";
+        }
+        if (notification.customerId() != null && notification.customerId().length() > MAX_ID_LENGTH) {
+            return "customer_id is longer than " + MAX_ID_LENGTH + " characters";
+        }
+        return null;
     }
 
     private boolean inBatch(Notification candidate) {

@@ -5,11 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -29,6 +33,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionAbortedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -77,6 +82,8 @@ public final class NotificationService implements Callable<Integer> {
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     private static final int COMMIT_ATTEMPTS = 3;
+    /** As payment-service: the same failure aborting this many transactions in a row stops the service. */
+    static final int MAX_SAME_FAILURES = 3;
     private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
 
     @Option(names = "--group", paramLabel = "GROUP", defaultValue = DEFAULT_GROUP,
@@ -96,6 +103,9 @@ public final class NotificationService implements Callable<Integer> {
     private long committedTransactions;
     private long abortedTransactions;
     private long committedRecords;
+    /** The last aborted transaction's failure, and how many aborts in a row it caused. */
+    private String lastFailure;
+    private int sameFailures;
     /** What was notified already; read again from the topic when partitions move here. */
     private SentNotifications sent = new SentNotifications();
 
@@ -220,18 +230,22 @@ public final class NotificationService implements Callable<Integer> {
     /** One poll's notifications and offsets in one transaction, errors handled as in payment-service. */
     void processInTransaction(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
                               NotificationProcessor processor, ConsumerRecords<String, byte[]> records) {
+        // Each record with its notification's send, to name the record whose send failed (see payment-service).
+        Map<ConsumerRecord<String, byte[]>, Future<RecordMetadata>> sends = new LinkedHashMap<>();
         producer.beginTransaction();
         try {
             for (ConsumerRecord<String, byte[]> record : records) {
                 ProducerRecord<String, byte[]> notification = processor.process(record);
                 if (notification != null) { // null: a duplicate or an unreadable record, nothing to send
-                    producer.send(notification);
+                    sends.put(record, producer.send(notification));
                 }
             }
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
             commit(producer);
             committedTransactions++;
             committedRecords += records.count();
+            lastFailure = null;
+            sameFailures = 0;
             // Printing stands for e-mailing: it happens only after the commit (see the Level 3 docs).
             processor.committed();
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
@@ -239,12 +253,51 @@ public final class NotificationService implements Callable<Integer> {
         } catch (InvalidConfigurationException e) {
             throw e; // fatal: retrying cannot help
         } catch (WakeupException e) {
-            abort(producer, processor, e);
+            abort(producer, processor);
             throw e;
         } catch (KafkaException e) {
-            abort(producer, processor, e);
+            abort(producer, processor);
+            String failure = failure(e, sends);
+            out.printf("Aborted a transaction of %d records (%s): they will be processed again.%n", records.count(),
+                    failure);
+            // The same failure again and again is no passing one: stop, naming it (as payment-service).
+            sameFailures = failure.equals(lastFailure) ? sameFailures + 1 : 1;
+            lastFailure = failure;
+            if (sameFailures >= MAX_SAME_FAILURES) {
+                throw new UserFacingException("The same failure aborted " + sameFailures + " transactions in a row ("
+                        + failure + "); stopping, with that transaction's records not committed, so none is"
+                        + " skipped. Start again once the cause is fixed.");
+            }
             rewindToCommittedOffsets(consumer);
         }
+    }
+
+    /**
+     * Why a transaction failed, in one line: the record whose notification's send failed (after the
+     * abort every send is done) and that send's error, or else the root cause of the exception.
+     */
+    static String failure(KafkaException failed, Map<ConsumerRecord<String, byte[]>, Future<RecordMetadata>> sends) {
+        for (Map.Entry<ConsumerRecord<String, byte[]>, Future<RecordMetadata>> send : sends.entrySet()) {
+            if (send.getValue().isDone()) {
+                try {
+                    send.getValue().get(); // done: returns or throws at once
+                } catch (ExecutionException e) {
+                    // The other sends of an aborted transaction fail with TransactionAbortedException: not a cause.
+                    if (!(e.getCause() instanceof TransactionAbortedException)) {
+                        ConsumerRecord<String, byte[]> record = send.getKey();
+                        return record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
+                                + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        Throwable cause = failed;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     /** A timed-out commit is retried, never aborted (see payment-service). */
@@ -264,9 +317,8 @@ public final class NotificationService implements Callable<Integer> {
         }
     }
 
-    private void abort(Producer<String, byte[]> producer, NotificationProcessor processor, KafkaException cause) {
+    private void abort(Producer<String, byte[]> producer, NotificationProcessor processor) {
         abortedTransactions++;
-        log.warn("Transaction aborted, its records will be processed again: {}", cause.toString());
         try {
             producer.abortTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {

@@ -80,6 +80,23 @@ class NotificationProcessorTest {
         assertThat(processor.counts().unreadable()).isEqualTo(1);
     }
 
+    @Test
+    void anAmountPastTheBoundsOrAnIdTooLongIsSkippedWithItsReasonNeverWrittenOut() {
+        String huge = "{\"order_id\":\"ord-9\",\"customer_id\":\"cust-1\",\"amount\":1e999999999,\"currency\":\"EUR\"}";
+        String longId = "{\"order_id\":\"" + "x".repeat(101) + "\",\"customer_id\":\"cust-1\",\"amount\":1}";
+        List<ProducerRecord<String, byte[]>> outputs = processAll(records(
+                new ConsumerRecord<>("payments", 0, 4, "k", huge.getBytes(StandardCharsets.UTF_8)),
+                new ConsumerRecord<>("orders", 1, 5, "k", longId.getBytes(StandardCharsets.UTF_8)),
+                order("ord-1")));
+        processor.committed();
+
+        assertThat(outputs).extracting(ProducerRecord::key).containsExactly("ord-1");
+        assertThat(processor.counts().unreadable()).isEqualTo(2);
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains(
+                "SKIPPED payments-0 offset 4: amount must be at most 1000000000 with at most 2 decimal places",
+                "SKIPPED orders-1 offset 5: order_id is longer than 100 characters");
+    }
+
     private static ConsumerRecord<String, byte[]> order(String id) {
         Order order = new Order(id, "cust-1", List.of(new OrderItem("MUG-7", 2, new BigDecimal("8.90"))),
                 new BigDecimal("17.80"), "EUR", NOW);

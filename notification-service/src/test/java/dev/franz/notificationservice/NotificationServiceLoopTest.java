@@ -1,6 +1,7 @@
 package dev.franz.notificationservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,19 +11,25 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import dev.franz.common.UserFacingException;
 import dev.franz.common.events.Order;
 import dev.franz.common.events.OrderItem;
 import dev.franz.common.json.JsonSerializer;
@@ -67,6 +74,40 @@ class NotificationServiceLoopTest {
         assertThat(output.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("to ")))
                 .hasSize(2);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("Partitions assigned: [orders-0]");
+    }
+
+    @Test
+    void aRecordWhoseNotificationFailsTheSameWayEveryTimeIsNamedWithItsCauseAndStopsTheServiceUncommitted() {
+        new CommandLine(service).parseArgs();
+        MockProducer<String, byte[]> refusing = new MockProducer<>(false, new RoundRobinPartitioner(),
+                new StringSerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
+                // What KafkaProducer does with a record over max.request.size: a failed future, no exception.
+                return "ord-2".equals(record.key()) ? CompletableFuture.failedFuture(
+                        new RecordTooLargeException("The message is 2097400 bytes when serialized"))
+                        : super.send(record, callback);
+            }
+        };
+        refusing.sendOffsetsToTransactionException = new KafkaException(
+                "Cannot execute transactional method because we are in an error state");
+        for (int poll = 1; poll <= NotificationService.MAX_SAME_FAILURES; poll++) {
+            consumer.schedulePollTask(() -> {
+                consumer.rebalance(List.of(ORDERS));
+                consumer.updateBeginningOffsets(Map.of(ORDERS, 0L));
+                addOrders("ord-1", "ord-2");
+            });
+        }
+
+        assertThatThrownBy(() -> service.run(consumer, refusing, processor, List.of(ORDERS.topic())))
+                .isInstanceOf(UserFacingException.class)
+                .hasMessageStartingWith("The same failure aborted 3 transactions in a row (orders-0@1:"
+                        + " RecordTooLargeException: The message is 2097400 bytes when serialized)");
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("Aborted a transaction of 2 records (orders-0@1: RecordTooLargeException:")
+                .doesNotContain("error state");
+        assertThat(refusing.consumerGroupOffsetsHistory()).isEmpty();
+        assertThat(processor.counts().sent()).isZero();
     }
 
     private void addOrders(String... orderIds) {
