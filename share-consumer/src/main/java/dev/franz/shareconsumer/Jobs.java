@@ -2,19 +2,24 @@ package dev.franz.shareconsumer;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
@@ -68,9 +73,19 @@ final class Jobs implements Callable<Integer> {
         Properties props = config.clientProperties();
         try (Producer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
             for (long n = 1; n <= count; n++) {
                 String job = "job-" + n + kind(n);
-                producer.send(new ProducerRecord<>(topic, "job-" + n, job));
+                sends.add(producer.send(new ProducerRecord<>(topic, "job-" + n, job)));
+            }
+            // Each job written before "Placed" is printed: get() throws the error of a send that failed.
+            for (Future<RecordMetadata> send : sends) {
+                try {
+                    send.get();
+                } catch (ExecutionException e) {
+                    throw new UserFacingException("Could not place the jobs on " + topic + ": "
+                            + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
+                }
             }
         }
         out.printf("Placed %d jobs on %s (partition 0): every %dth flaky, every %dth poison, every %dth malformed.%n",

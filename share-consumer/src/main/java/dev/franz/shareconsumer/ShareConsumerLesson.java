@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -132,6 +134,7 @@ public final class ShareConsumerLesson implements Callable<Integer> {
     private long released;
     private long rejected;
     private long failedAcknowledgements;
+    private long notCommitted;
 
     public static void main(String[] args) {
         System.exit(Cli.run(new ShareConsumerLesson(), args));
@@ -202,12 +205,17 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                     runConsumerGroup(consumer, topic);
                 }
             }
-            new RunSummary(clientId, "handled", handled, "jobs", Duration.ofNanos(System.nanoTime() - startedAt))
-                    .count("accepted", accepted)
-                    .count("released", released)
-                    .count("rejected", rejected)
-                    .count("acknowledgements refused", failedAcknowledgements)
-                    .report(out, summaryOption.file());
+            RunSummary summary = new RunSummary(clientId, "handled", handled, "jobs",
+                    Duration.ofNanos(System.nanoTime() - startedAt));
+            if (membership == Membership.SHARE_GROUP) {
+                summary.count("accepted", accepted)
+                        .count("released", released)
+                        .count("rejected", rejected)
+                        .count("acknowledgements refused", failedAcknowledgements);
+            } else {
+                summary.count("commits refused", notCommitted); // a consumer group acknowledges nothing
+            }
+            summary.report(out, summaryOption.file());
         }
         return 0;
     }
@@ -260,10 +268,20 @@ public final class ShareConsumerLesson implements Callable<Integer> {
 
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // An orderly handover: this member still owns the partitions, so it commits what it
+                // handled (a commit refused during the rebalance, below, gets its second chance here).
                 if (!partitions.isEmpty()) {
                     consumer.commitSync();
                     out.println(ConsoleLines.revoked(partitions));
                 }
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                // The group moved on without this member (it did not poll within max.poll.interval.ms, or
+                // missed its heartbeats): another member may own these already, so commit nothing here.
+                // Without this method Kafka calls onPartitionsRevoked, and a commit there would fail.
+                out.println(ConsoleLines.lost(partitions));
             }
         });
         long lastJobAt = System.nanoTime();
@@ -274,7 +292,7 @@ public final class ShareConsumerLesson implements Callable<Integer> {
                     count(work(job)); // no per-record acknowledgement: a consumer group commits offsets
                 }
                 if (!jobs.isEmpty()) {
-                    consumer.commitSync();
+                    commitHandled(consumer);
                     lastJobAt = System.nanoTime();
                 } else if (!consumer.assignment().isEmpty()
                         && idleTimeout.exceededBy(System.nanoTime() - lastJobAt)) {
@@ -287,6 +305,26 @@ public final class ShareConsumerLesson implements Callable<Integer> {
         } catch (WakeupException e) {
             // Ctrl-C (poll() threw): every job handled was committed after its poll; close() below
             // leaves the group. It commits nothing itself: auto-commit is off.
+        }
+    }
+
+    /**
+     * Commits the jobs of the last poll. If this member was removed from the group while it worked on
+     * them (slower than max.poll.interval.ms), the commit is refused: that is no reason to stop. The
+     * next poll() rejoins the group, and whichever member owns the partition then does these jobs again
+     * (a consumer group delivers at least once). During a rebalance the commit waits for
+     * onPartitionsRevoked, in the next poll().
+     */
+    private void commitHandled(KafkaConsumer<String, String> consumer) {
+        try {
+            consumer.commitSync();
+        } catch (RebalanceInProgressException e) {
+            out.println("Not committed yet: the group is rebalancing; committed when this member hands its"
+                    + " partitions over, in the next poll.");
+        } catch (CommitFailedException e) {
+            notCommitted++;
+            out.println("Not committed: this member left the group while working (slower than max.poll.interval.ms);"
+                    + " the jobs since its last commit will be done again by the partition's next owner.");
         }
     }
 
@@ -350,6 +388,10 @@ public final class ShareConsumerLesson implements Callable<Integer> {
 
     long rejected() {
         return rejected;
+    }
+
+    long notCommitted() {
+        return notCommitted;
     }
 
     /** The classic consumer's settings for the comparison. */
