@@ -328,12 +328,22 @@ public final class ShareConsumerLesson implements Callable<Integer> {
         }
     }
 
+    /** A job as printed: a long one by its start and length, not a megabyte of text in the terminal. */
+    private static String shown(String job) {
+        return job == null || job.length() <= 40 ? String.valueOf(job)
+                : job.substring(0, 40) + "... (" + job.length() + " characters)";
+    }
+
     /** Does one job and decides its acknowledgement. Jobs.java makes some of them fail on purpose. */
     private AcknowledgeType work(ConsumerRecord<String, String> job) {
         int delivery = job.deliveryCount().map(Short::intValue).orElse(1);
         AcknowledgeType outcome;
         String note;
-        if (job.value().endsWith(Jobs.MALFORMED)) {
+        if (job.value() == null) {
+            // A record with no value (a tombstone) is no job: rejected, like a malformed one.
+            outcome = AcknowledgeType.REJECT;
+            note = "no value, cannot be done, rejected";
+        } else if (job.value().endsWith(Jobs.MALFORMED)) {
             outcome = AcknowledgeType.REJECT;
             note = "cannot be done, rejected";
         } else if (job.value().endsWith(Jobs.FLAKY) && delivery < 2) {
@@ -349,12 +359,12 @@ public final class ShareConsumerLesson implements Callable<Integer> {
         boolean hold = holdEvery > 0 && (handled + 1) % holdEvery == 0 && delivery == 1;
         if (hold) {
             out.printf("%s-%d offset %-4d %-18s delivery %d  holding it %d s, past its %d s lock...%n", job.topic(),
-                    job.partition(), job.offset(), job.value(), delivery, lockSeconds + 3, lockSeconds);
+                    job.partition(), job.offset(), shown(job.value()), delivery, lockSeconds + 3, lockSeconds);
         }
         sleep(hold ? Duration.ofSeconds(lockSeconds + 3) : Duration.ofMillis(workMillis));
         if (printEvery.printThis(handled + 1)) {
             out.printf("%s-%d offset %-4d %-18s delivery %d  %s%n", job.topic(), job.partition(), job.offset(),
-                    job.value(), delivery, note);
+                    shown(job.value()), delivery, note);
         }
         return outcome;
     }

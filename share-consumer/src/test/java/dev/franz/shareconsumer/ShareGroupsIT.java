@@ -22,11 +22,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.franz.common.config.FranzConfig;
+import dev.franz.testing.BadRecords;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestConsumers;
 import dev.franz.testing.TestNames;
@@ -93,6 +95,37 @@ class ShareGroupsIT {
         ConsumerRecord<String, String> deadLetter = deadLetters(1).get(0);
         assertThat(deadLetter.value()).isEqualTo("job-2" + Jobs.MALFORMED);
         assertThat(header(deadLetter, "__dlq.errors.message")).isEqualTo("Offset rejected by client.");
+    }
+
+    /**
+     * The course's corpus of bad records among the jobs: a job is any text, so each is done and
+     * accepted (a value of 1 MB printed by its start and length), except the tombstone, which is no
+     * job: rejected, and the broker writes it to the dead-letter topic. The worker goes on to the end.
+     */
+    @Test
+    void theCorpusOfBadRecordsIsWorkedThroughAndATombstoneIsRejected() throws Exception {
+        Jobs.createTopics(config, topic);
+        List<BadRecords.BadRecord> corpus = BadRecords.corpus("job-markup", number -> "job-" + number);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "job-first", "job-first".getBytes(StandardCharsets.UTF_8))).get();
+            for (BadRecords.BadRecord bad : corpus) {
+                producer.send(new ProducerRecord<>(topic, null, "bad", bad.value(), bad.headers())).get();
+            }
+            producer.send(new ProducerRecord<>(topic, "job-last", "job-last".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        ShareConsumerLesson.configureGroup(config, group, topic, Duration.ofSeconds(15), 3);
+
+        Worker worker = Worker.start(config, group, topic, "--work-ms", "0", "--idle-timeout", "5");
+        worker.result.get(90, TimeUnit.SECONDS);
+
+        long tombstones = corpus.stream().filter(bad -> bad.value() == null).count();
+        assertThat(worker.lesson.rejected()).as("the worker printed:%n%s", worker.output()).isEqualTo(tombstones);
+        assertThat(worker.lesson.accepted()).isEqualTo(2 + corpus.size() - tombstones);
+        assertThat(worker.output()).contains("job-first").contains("job-last").contains("no value, cannot be done")
+                .contains("... (" + BadRecords.NEAR_ONE_MB + " characters)");
+        assertThat(worker.output().lines().mapToInt(String::length).max().orElse(0)).isLessThan(500);
+        assertThat(deadLetters((int) tombstones)).extracting(ConsumerRecord::value).containsOnlyNulls();
     }
 
     @Test
