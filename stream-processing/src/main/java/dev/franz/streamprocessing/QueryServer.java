@@ -122,6 +122,9 @@ final class QueryServer implements AutoCloseable {
     /** The range of window start times when none is given: the last hour. */
     static final Duration DEFAULT_RANGE = Duration.ofHours(1);
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** The window start times a query may name: Kafka timestamps, from 1970 to the end of year 9999. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private static final ObjectMapper JSON = Json.mapper();
 
     private final Queries queries;
@@ -301,12 +304,12 @@ final class QueryServer implements AutoCloseable {
      */
     private void all(Context ctx, String path, String field, Supplier<Part<? extends Map<String, ?>>> local)
             throws Exception {
+        boolean scopeLocal = scopeLocal(ctx);
         Part<? extends Map<String, ?>> here = local.get();
         Map<String, Object> merged = new TreeMap<>(here.values());
         Set<Integer> partitions = new TreeSet<>(here.partitions());
         List<String> answeredBy = new ArrayList<>(List.of(queries.self()));
         List<String> missing = new ArrayList<>();
-        boolean scopeLocal = "local".equals(ctx.queryParam("scope"));
         if (!scopeLocal) {
             for (String instance : queries.otherInstances()) {
                 try {
@@ -384,12 +387,32 @@ final class QueryServer implements AutoCloseable {
         if (text == null) {
             return otherwise;
         }
+        Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw new BadQuery("malformed " + parameter + " '" + text + "': an ISO-8601 instant such as "
                     + "2026-12-03T10:15:00Z");
         }
+        // A window starts at a Kafka timestamp (milliseconds since 1970); the store refuses what does not
+        // fit one, with a stack trace for its reason: ask it only what it can answer.
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new BadQuery(parameter + " '" + text + "' is out of range: window start times go from " + EARLIEST
+                    + " to " + LATEST);
+        }
+        return instant;
+    }
+
+    /** ?scope=all (the default: every instance's part) or ?scope=local (this instance's part only). */
+    private static boolean scopeLocal(Context ctx) {
+        String scope = ctx.queryParam("scope");
+        if (scope == null || scope.equals("all")) {
+            return false;
+        }
+        if (scope.equals("local")) {
+            return true;
+        }
+        throw new BadQuery("malformed scope '" + scope + "': all (the default) or local");
     }
 
     private static void passOn(Context ctx, HttpResponse<String> response) {
@@ -407,14 +430,25 @@ final class QueryServer implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * {"error": "..."}: one line. A reason from Kafka Streams can hold a whole stack trace (a store's
+     * failure message does): its first line says what happened, the rest is not for the caller.
+     */
     private static void error(Context ctx, int status, String message) {
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("error", message);
+        answer.put("error", firstLine(message));
         try {
             json(ctx, status, answer);
         } catch (IOException e) {
             ctx.status(status).result(message);
         }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.lines().findFirst().orElse("").strip();
     }
 
     private static void json(Context ctx, int status, Object value) throws IOException {
