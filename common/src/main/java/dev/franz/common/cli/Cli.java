@@ -21,7 +21,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Runs a picocli command the way every Franz program does: {@code --help} and {@code --version},
- * usage and exit code 2 on bad arguments, a plain message and exit code 1 for a problem the user can
+ * usage and exit code 2 on bad arguments (also those found only when used: {@link BadOptionValueException}),
+ * a plain message and exit code 1 for a problem the user can
  * fix ({@link UserFacingException}), and a logged stack trace for anything else.
  *
  * <pre>{@code
@@ -122,7 +123,15 @@ public final class Cli {
         return Optional.empty();
     }
 
-    private static int handleFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    private static int handleFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult)
+            throws Exception {
+        if (e instanceof BadOptionValueException badValue) {
+            // Found when the value was used, not while parsing: reported the same way, with the usage of the
+            // command that ran (admin-client topics create, not admin-client), exit code 2.
+            return commandLine.getParameterExceptionHandler().handleParseException(
+                    new CommandLine.ParameterException(commandLine, badValue.getMessage()),
+                    parseResult.originalArgs().toArray(String[]::new));
+        }
         // Refused by a secured broker (authentication, ACLs): fatal, and the learner's to fix.
         Optional<String> refused = loadedConfig(commandLine.getCommandSpec())
                 .flatMap(config -> SecurityFailures.explain(e, config));

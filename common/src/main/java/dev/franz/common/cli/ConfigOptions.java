@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
@@ -35,9 +36,13 @@ public final class ConfigOptions {
 
     private FranzConfig loaded;
 
-    /** Defaults, .env, environment, then these options: validated, or a FranzConfigException. */
+    /**
+     * Defaults, .env, environment, then these options: validated. A bad value of one of these options is a
+     * {@link BadOptionValueException} (a usage error: exit code 2), any other bad setting (from .env or the
+     * environment) a FranzConfigException.
+     */
     public FranzConfig load() {
-        loaded = FranzConfig.load(commandLineValues());
+        loaded = validated(commandLineValues());
         return loaded;
     }
 
@@ -45,8 +50,42 @@ public final class ConfigOptions {
     public FranzConfig load(String bootstrapServersOverride) {
         Map<String, String> values = commandLineValues();
         values.put(ConfigKey.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServersOverride);
-        loaded = FranzConfig.load(values);
+        loaded = validated(values);
         return loaded;
+    }
+
+    private FranzConfig validated(Map<String, String> values) {
+        try {
+            return FranzConfig.load(values);
+        } catch (FranzConfigException e) {
+            for (FranzConfigException.Problem problem : e.details()) {
+                if (FranzConfig.COMMAND_LINE.equals(problem.origin())) {
+                    Optional<BadOptionValueException> given = givenAs(problem);
+                    if (given.isPresent()) {
+                        throw given.get();
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The problem as a bad value of the option it was given with; none if the program set it itself. */
+    private Optional<BadOptionValueException> givenAs(FranzConfigException.Problem problem) {
+        String key = problem.key();
+        if (key.equals(ConfigKey.KAFKA_BOOTSTRAP_SERVERS.name()) && bootstrapServers != null
+                && bootstrapServers.strip().equals(problem.value())) {
+            return Optional.of(new BadOptionValueException("--bootstrap-servers", bootstrapServers, problem.expected()));
+        }
+        if (key.equals(ConfigKey.KAFKA_CLIENT_CONFIG.name()) && clientConfig != null
+                && clientConfig.strip().equals(problem.value())) {
+            return Optional.of(new BadOptionValueException("--client-config", clientConfig, problem.expected()));
+        }
+        String set = settings.get(key);
+        if (set != null && set.strip().equals(problem.value())) {
+            return Optional.of(new BadOptionValueException("--set", key + "=" + set, problem.expected()));
+        }
+        return Optional.empty();
     }
 
     /** The configuration last loaded, if any: what a failure's message can name (the user, the file). */
@@ -71,8 +110,9 @@ public final class ConfigOptions {
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, String> setting : settings.entrySet()) {
             if (Arrays.stream(ConfigKey.values()).noneMatch(key -> key.name().equals(setting.getKey()))) {
-                throw new FranzConfigException(List.of("--set " + setting.getKey() + ": unknown key; known keys: "
-                        + Arrays.toString(ConfigKey.values())));
+                throw new BadOptionValueException("--set", setting.getKey() + "=" + setting.getValue(),
+                        setting.getKey() + " is not a Franz setting; the settings (each in .env.example): "
+                                + Arrays.stream(ConfigKey.values()).map(ConfigKey::name).collect(Collectors.joining(", ")));
             }
             values.put(setting.getKey(), setting.getValue());
         }

@@ -34,6 +34,9 @@ import io.github.cdimascio.dotenv.DotenvException;
  */
 public final class FranzConfig {
 
+    /** The name of the command line's layer, as a problem's origin names it. */
+    public static final String COMMAND_LINE = "command line";
+
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,]+:(\\d{1,5})");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final int MAX_PARTITIONS = 10_000;
@@ -86,7 +89,7 @@ public final class FranzConfig {
                 defaults(),
                 dotenvFile(root.resolve(".env")),
                 new ConfigSource("environment", System.getenv()),
-                new ConfigSource("command line", commandLine)));
+                new ConfigSource(COMMAND_LINE, commandLine)));
     }
 
     /** The defaults with these values on top, validated: for tests and programs that embed Franz. */
@@ -232,6 +235,7 @@ public final class FranzConfig {
         private final Map<ConfigKey, String> values;
         private final Map<ConfigKey, String> origins;
         private final List<String> problems = new ArrayList<>();
+        private final List<FranzConfigException.Problem> details = new ArrayList<>();
 
         Validator(Map<ConfigKey, String> values, Map<ConfigKey, String> origins) {
             this.values = values;
@@ -259,7 +263,7 @@ public final class FranzConfig {
                 problem(ConfigKey.SCHEMA_REGISTRY_BASIC_AUTH, "expected user:password (Confluent Cloud: API key:secret)");
             }
             if (!problems.isEmpty()) {
-                throw new FranzConfigException(problems);
+                throw new FranzConfigException(problems, details);
             }
             return new FranzConfig(bootstrap, clientConfig, clientFile, topics, partitions, replicationFactor, registry,
                     basicAuth, postgres, connect);
@@ -407,7 +411,10 @@ public final class FranzConfig {
         }
 
         private void problem(ConfigKey key, String expected) {
-            problems.add(key + "='" + value(key) + "' (from " + origins.getOrDefault(key, "default") + "): " + expected);
+            FranzConfigException.Problem problem = new FranzConfigException.Problem(key.name(), value(key),
+                    origins.getOrDefault(key, "default"), expected);
+            problems.add(problem.toString());
+            details.add(problem);
         }
     }
 }

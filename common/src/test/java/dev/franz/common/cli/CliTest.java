@@ -42,7 +42,71 @@ class CliTest {
         }
     }
 
+    @Command(name = "configured", subcommands = Configured.Sub.class)
+    static final class Configured implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ConfigOptions config;
+
+        @Override
+        public Integer call() {
+            config.load();
+            return 0;
+        }
+
+        @Command(name = "sub")
+        static final class Sub implements Callable<Integer> {
+            @picocli.CommandLine.ParentCommand
+            Configured parent;
+
+            @Override
+            public Integer call() {
+                parent.config.load();
+                return 0;
+            }
+        }
+    }
+
     private final StringWriter err = new StringWriter();
+
+    /** The options every program shares are checked when the configuration loads: a bad one is a usage error. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "--bootstrap-servers localhost:notaport | Invalid value for option '--bootstrap-servers': 'localhost:notaport'"
+                    + " is not allowed: expected a comma-separated list of host:port, e.g. localhost:9092",
+            "--client-config /nonexistent | Invalid value for option '--client-config': '/nonexistent' is not allowed:"
+                    + " expected a readable Kafka client properties file, but /nonexistent is not one",
+            "--set NO_SUCH=1 | Invalid value for option '--set': 'NO_SUCH=1' is not allowed: NO_SUCH is not a Franz"
+                    + " setting; the settings (each in .env.example): KAFKA_BOOTSTRAP_SERVERS, ",
+            "--set TOPIC_PARTITIONS=0 | Invalid value for option '--set': 'TOPIC_PARTITIONS=0' is not allowed: expected"
+                    + " a whole number from 1 to 10000",
+            "--set KAFKA_BOOTSTRAP_SERVERS=nohost | Invalid value for option '--set': 'KAFKA_BOOTSTRAP_SERVERS=nohost' is"
+                    + " not allowed: expected a comma-separated list of host:port",
+    })
+    void aBadSharedConfigOptionIsOneLineThenTheUsageAndExit2(String arguments, String firstLine) {
+        int exitCode = Cli.run(new Configured(), new PrintWriter(err), arguments.split(" "));
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst().orElse("")).startsWith(firstLine);
+        assertThat(err.toString().lines().skip(1).findFirst().orElse("")).startsWith("Usage: configured");
+        assertThat(err.toString()).doesNotContain("Invalid configuration").doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBadSharedConfigOptionOfASubcommandShowsTheSubcommandsUsage() {
+        int exitCode = Cli.run(new Configured(), new PrintWriter(err), "sub", "--bootstrap-servers", "localhost:99999");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).first().asString()
+                .startsWith("Invalid value for option '--bootstrap-servers': 'localhost:99999' is not allowed");
+        assertThat(err.toString().lines().skip(1).findFirst().orElse("")).startsWith("Usage: configured sub");
+    }
+
+    @Test
+    void goodSharedConfigOptionsRun() {
+        assertThat(Cli.run(new Configured(), new PrintWriter(err), "--bootstrap-servers", "localhost:9092,broker:9093",
+                "--set", "TOPIC_PARTITIONS=6")).as(err.toString()).isZero();
+    }
 
     @Test
     void enumValuesAreCaseInsensitive() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-import dev.franz.common.config.FranzConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +44,9 @@ class ConfigOptionsTest {
         ConfigOptions options = parse("--set", "TOPIC_PARTITION=6");
 
         assertThatThrownBy(options::commandLineValues)
-                .isInstanceOf(FranzConfigException.class)
-                .hasMessageContaining("--set TOPIC_PARTITION: unknown key");
+                .isInstanceOf(BadOptionValueException.class)
+                .hasMessageStartingWith("Invalid value for option '--set': 'TOPIC_PARTITION=6' is not allowed:"
+                        + " TOPIC_PARTITION is not a Franz setting; the settings (each in .env.example): ")
+                .hasMessageContaining("TOPIC_PARTITIONS");
     }
 }
