@@ -17,6 +17,7 @@ import dev.franz.common.kafka.SecurityFailures;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -54,7 +55,22 @@ public final class Cli {
         CommandLine commandLine = new CommandLine(command)
                 .setExecutionExceptionHandler(Cli::handleFailure);
         registerEnumConverters(commandLine);
+        addHelpOptions(commandLine);
         return commandLine;
+    }
+
+    /**
+     * {@code --help} on every subcommand at every depth ({@code admin-client topics create --help}), even one
+     * that does not declare it: its own usage and exit code 0, not "Missing required option".
+     */
+    static void addHelpOptions(CommandLine commandLine) {
+        CommandSpec spec = commandLine.getCommandSpec();
+        boolean hasHelp = spec.options().stream().anyMatch(OptionSpec::usageHelp);
+        if (!hasHelp && spec.findOption("--help") == null && spec.findOption("-h") == null) {
+            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        commandLine.getSubcommands().values().stream().distinct().forEach(Cli::addHelpOptions);
     }
 
     /**

@@ -102,6 +102,40 @@ class CliTest {
         assertThat(err.toString().lines().skip(1).findFirst().orElse("")).startsWith("Usage: configured sub");
     }
 
+    @Command(name = "with-subcommands", mixinStandardHelpOptions = true, subcommands = Nested.Inner.class)
+    static final class Nested {
+        @Command(name = "inner", description = "A subcommand without a --help of its own.")
+        static final class Inner {
+            @Command(name = "create", description = "Create something.")
+            int create(@Option(names = "--topic", required = true, description = "The topic.") String topic) {
+                return 0;
+            }
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"inner create --help", "inner create -h", "inner --help"})
+    void helpOnASubcommandIsItsUsageAndExit0(String arguments) {
+        StringWriter out = new StringWriter();
+        String[] words = arguments.split(" ");
+        String command = "with-subcommands " + String.join(" ", java.util.Arrays.asList(words).subList(0, words.length - 1));
+
+        int exitCode = Cli.commandLine(new Nested()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(words);
+
+        assertThat(exitCode).as(err.toString()).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).startsWith("Usage: " + command).contains("-h, --help");
+    }
+
+    @Test
+    void aSubcommandStillNeedsItsRequiredOptions() {
+        int exitCode = Cli.run(new Nested(), new PrintWriter(err), "inner", "create");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Missing required option: '--topic=");
+    }
+
     @Test
     void goodSharedConfigOptionsRun() {
         assertThat(Cli.run(new Configured(), new PrintWriter(err), "--bootstrap-servers", "localhost:9092,broker:9093",
