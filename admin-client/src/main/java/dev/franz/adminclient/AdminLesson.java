@@ -18,6 +18,8 @@ import org.apache.kafka.common.resource.ResourceType;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
+import dev.franz.common.cli.Numbers;
+import dev.franz.common.cli.TopicName;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
@@ -92,9 +94,12 @@ public final class AdminLesson {
 
         @Command(name = "create", description = "Create a topic (partitions and replication factor from the"
                 + " configuration unless given).")
-        int create(@Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic,
-                   @Option(names = "--partitions", paramLabel = "N") Integer partitions,
-                   @Option(names = "--replication-factor", paramLabel = "N") Short replicationFactor)
+        int create(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "The topic.") String topic,
+                   @Option(names = "--partitions", paramLabel = "N", converter = Numbers.PositiveInt.class,
+                           description = "How many partitions (default: TOPIC_PARTITIONS).") Integer partitions,
+                   @Option(names = "--replication-factor", paramLabel = "N", converter = Numbers.PositiveShort.class,
+                           description = "Copies of each partition (default: TOPIC_REPLICATION_FACTOR, else the"
+                                   + " cluster's default).") Short replicationFactor)
                 throws InterruptedException {
             FranzConfig config = lesson.config();
             int p = partitions != null ? partitions : config.topicPartitions();
@@ -109,7 +114,7 @@ public final class AdminLesson {
         }
 
         @Command(name = "describe", description = "Partitions with leader, replicas and in-sync replicas; configs.")
-        int describe(@Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic) throws InterruptedException {
+        int describe(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "The topic.") String topic) throws InterruptedException {
             AdminCalls.TopicInfo info;
             try (Admin admin = lesson.connect()) {
                 info = new AdminCalls(admin).describeTopic(topic);
@@ -128,7 +133,7 @@ public final class AdminLesson {
         }
 
         @Command(name = "delete", description = "Delete a topic and all its records.")
-        int delete(@Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic) throws InterruptedException {
+        int delete(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "The topic.") String topic) throws InterruptedException {
             try (Admin admin = lesson.connect()) {
                 new AdminCalls(admin).deleteTopic(topic);
             }
@@ -195,7 +200,7 @@ public final class AdminLesson {
 
         @Command(name = "reset", description = "Move a stopped group's committed offsets on a topic.")
         int reset(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "The group id.") String group,
-                  @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "The topic.") String topic,
+                  @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "The topic.") String topic,
                   @ArgGroup(exclusive = true, multiplicity = "1") Target target) throws InterruptedException {
             Map<TopicPartition, Long> offsets;
             try (Admin admin = lesson.connect()) {
@@ -258,7 +263,7 @@ public final class AdminLesson {
 
         /** One resource: exactly one of these. */
         static final class Resource {
-            @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "A topic.")
+            @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "A topic.")
             String topic;
 
             @Option(names = "--group", paramLabel = "GROUP", required = true, description = "A consumer group.")

@@ -19,6 +19,7 @@ import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.RunSummary;
 import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
+import dev.franz.common.cli.TopicName;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.json.JsonDeserializer;
@@ -51,7 +52,7 @@ public final class BasicConsumer implements Callable<Integer> {
     /** group.protocol: how the group divides partitions. */
     enum GroupProtocol { CONSUMER, CLASSIC }
 
-    @Option(names = "--topic", paramLabel = "TOPIC",
+    @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class,
             description = "Topic to read (default: TOPIC_USER_EVENTS, user_events).")
     String topicOption;
 
@@ -60,7 +61,7 @@ public final class BasicConsumer implements Callable<Integer> {
     String groupOption;
 
     // The original course's consumer took both as words (2_basic_consumer.py orders my_group): still accepted.
-    @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC", description = "The same as --topic, as a word.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC", converter = TopicName.class, description = "The same as --topic, as a word.")
     String topicWord;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "GROUP", description = "The same as --group, as a word.")

@@ -19,6 +19,7 @@ import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.RunSummary;
 import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.cli.SummaryOption;
+import dev.franz.common.cli.TopicName;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserEvent;
@@ -66,7 +67,7 @@ public final class BasicProducer implements Callable<Integer> {
             description = "sync, async, or both: the first half sync, the rest async (default: ${DEFAULT-VALUE}).")
     Mode mode;
 
-    @Option(names = "--topic", paramLabel = "TOPIC",
+    @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class,
             description = "Topic to send to (default: TOPIC_USER_EVENTS, user_events); created if missing.")
     String topic;
 

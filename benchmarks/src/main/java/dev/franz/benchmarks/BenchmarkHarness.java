@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.franz.common.cli.Numbers;
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.embedded.TemporaryDirectory;
 import dev.franz.embedded.KafkaVersion;
@@ -28,10 +29,10 @@ public final class BenchmarkHarness implements Callable<Integer> {
             + " (what CI runs). Figures from it mean little.")
     boolean quick;
 
-    @Option(names = "--records", paramLabel = "N", description = "Records per run (default: 1000000; quick: 20000).")
+    @Option(names = "--records", paramLabel = "N", converter = Numbers.Positive.class, description = "Records per run (default: 1000000; quick: 20000).")
     Long records;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "A/B rounds per scenario (default: 3; quick: 1).")
+    @Option(names = "--rounds", paramLabel = "N", converter = Numbers.PositiveInt.class, description = "A/B rounds per scenario (default: 3; quick: 1).")
     Integer rounds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write benchmarks.md and benchmarks.png"

@@ -146,6 +146,86 @@ class CliConventionsTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * Numeric options that take any number, negative too, each with why: every other number is checked
+     * before any client is created ({@link dev.franz.common.cli.Numbers}), so that {@code --limit -5} is one
+     * line naming the option and exit code 2, not a run that makes no sense.
+     */
+    private static final Map<String, String> ANY_NUMBER = Map.of(
+            "--seed", "a random seed: every long is one");
+
+    /** Numeric options checked by their program when it runs instead (the same line, exit code 2), with where. */
+    private static final Map<String, String> CHECKED_WHEN_RUN = Map.of(
+            "demo --interval", "Demo.call(): 0 or more",
+            "payment-service --failure-rate", "PaymentService.call(): from 0 to 1 (PaymentServiceArgumentsTest)");
+
+    private static final Set<Class<?>> NUMBERS = Set.of(int.class, long.class, short.class, double.class, float.class,
+            Integer.class, Long.class, Short.class, Double.class, Float.class, java.math.BigDecimal.class,
+            java.math.BigInteger.class);
+
+    @Test
+    void everyNumericOptionRefusesANegativeNumberBeforeRunning() {
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (CommandSpec command : commands) {
+            for (OptionSpec option : command.options()) {
+                if (!NUMBERS.contains(option.type()) || ANY_NUMBER.containsKey(option.longestName())
+                        || CHECKED_WHEN_RUN.containsKey(command.qualifiedName() + " " + option.longestName())) {
+                    continue;
+                }
+                checked++;
+                if (accepts(option, "-1")) {
+                    problems.add(command.qualifiedName() + " " + option.longestName() + " accepts -1");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(checked).as("numeric options").isGreaterThanOrEqualTo(40);
+    }
+
+    @Test
+    void everyTopicOptionOrWordRefusesANameKafkaRefuses() {
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (CommandSpec command : commands) {
+            List<CommandLine.Model.ArgSpec> topics = new ArrayList<>();
+            command.options().stream().filter(option -> option.longestName().matches("--(.+-)?topic"))
+                    .forEach(topics::add);
+            command.positionalParameters().stream().filter(word -> word.paramLabel().equals("TOPIC"))
+                    .forEach(topics::add);
+            for (CommandLine.Model.ArgSpec topic : topics) {
+                checked++;
+                String name = topic instanceof OptionSpec option ? option.longestName() : topic.paramLabel();
+                for (String bad : List.of("", ".", "..", "a b", "orders/1", "x".repeat(250))) {
+                    if (accepts(topic, bad)) {
+                        problems.add(command.qualifiedName() + " " + name + " accepts '" + bad + "'");
+                    }
+                }
+                if (!accepts(topic, "orders.v2_x-1") || !accepts(topic, "x".repeat(249))) {
+                    problems.add(command.qualifiedName() + " " + name + " refuses a good topic name");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(checked).as("topic options and words").isGreaterThanOrEqualTo(8);
+    }
+
+    /** Whether the option's own converter takes {@code value} (an option without one takes any number). */
+    private static boolean accepts(CommandLine.Model.ArgSpec option, String value) {
+        CommandLine.ITypeConverter<?>[] converters = option.converters();
+        if (converters == null || converters.length == 0) {
+            return true;
+        }
+        try {
+            converters[0].convert(value);
+            return true;
+        } catch (CommandLine.TypeConversionException e) {
+            return false;
+        } catch (Exception e) {
+            throw new AssertionError(option + ": its converter failed on '" + value + "' with " + e, e);
+        }
+    }
+
     private static void expect(List<String> problems, CommandSpec command, OptionSpec option, List<String> names,
                                String label, String descriptionStart) {
         String description = String.join(" ", option.description());

@@ -51,7 +51,7 @@ public final class OrderProducer implements Callable<Integer> {
             description = "How many orders (default: 10).")
     Long count;
 
-    @Option(names = "--interval", paramLabel = "SECONDS",
+    @Option(names = "--interval", paramLabel = "SECONDS", converter = Numbers.NotNegativeSeconds.class,
             description = "Seconds between orders, fractions allowed; 0 sends as fast as possible (default: 0.5).")
     Double interval;
 
@@ -60,7 +60,7 @@ public final class OrderProducer implements Callable<Integer> {
             description = "The same as --count, as a word.")
     Long countWord;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "INTERVAL_SECONDS",
+    @Parameters(index = "1", arity = "0..1", paramLabel = "INTERVAL_SECONDS", converter = Numbers.NotNegativeSeconds.class,
             description = "The same as --interval, as a word.")
     Double intervalWord;
 

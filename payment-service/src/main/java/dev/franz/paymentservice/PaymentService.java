@@ -103,8 +103,8 @@ public final class PaymentService implements Callable<Integer> {
             description = "Consumer group (default: ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--limit", paramLabel = "AMOUNT", defaultValue = "1000",
-            description = "The gateway declines orders over this amount (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "AMOUNT", defaultValue = "1000", converter = Numbers.NotNegativeAmount.class,
+            description = "The gateway declines orders over this amount, 0 or more (default: ${DEFAULT-VALUE}).")
     BigDecimal limit;
 
     @Option(names = "--blocked", paramLabel = "CUSTOMER", split = ",", defaultValue = "cust-13",

@@ -20,7 +20,10 @@ class PaymentServiceArgumentsTest {
             "--instance 0",
             "--max-attempts 0",
             "--latency-ms -1",
-            "--print-every -1",    })
+            "--print-every -1",
+            "--limit -5",
+            "--limit=-0.01",
+    })
     void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {
         StringWriter err = new StringWriter();
 

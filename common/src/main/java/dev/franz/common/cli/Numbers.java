@@ -1,5 +1,7 @@
 package dev.franz.common.cli;
 
+import java.math.BigDecimal;
+
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -37,6 +39,35 @@ public final class Numbers {
                 throw new TypeConversionException("'" + value + "' is too large (at most " + Integer.MAX_VALUE + ")");
             }
             return (int) number;
+        }
+    }
+
+    /** 1 to 32767, as a short: a replication factor. */
+    public static final class PositiveShort implements ITypeConverter<Short> {
+        @Override
+        public Short convert(String value) {
+            long number = atLeast(value, 1);
+            if (number > Short.MAX_VALUE) {
+                throw new TypeConversionException("'" + value + "' is too large (at most " + Short.MAX_VALUE + ")");
+            }
+            return (short) number;
+        }
+    }
+
+    /** An amount, fractions allowed: 0 or more (a limit on an order's amount). */
+    public static final class NotNegativeAmount implements ITypeConverter<BigDecimal> {
+        @Override
+        public BigDecimal convert(String value) {
+            BigDecimal amount;
+            try {
+                amount = new BigDecimal(value.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a number");
+            }
+            if (amount.signum() < 0) {
+                throw new TypeConversionException("'" + value + "' is not allowed, it must be 0 or more");
+            }
+            return amount;
         }
     }
 

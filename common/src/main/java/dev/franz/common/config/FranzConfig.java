@@ -149,6 +149,11 @@ public final class FranzConfig {
         }
     }
 
+    /** Kafka's rule for a topic name: 1 to 249 letters, digits, '.', '_' or '-', and not "." or "..". */
+    public static boolean isTopicName(String name) {
+        return name != null && TOPIC_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+    }
+
     /** The brokers every client bootstraps from, e.g. {@code localhost:9092}. */
     public String bootstrapServers() {
         return bootstrapServers;
@@ -386,7 +391,7 @@ public final class FranzConfig {
 
         private String topicName(ConfigKey key) {
             String value = value(key);
-            if (!TOPIC_NAME.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+            if (!isTopicName(value)) {
                 problem(key, "expected a topic name of 1 to 249 letters, digits, '.', '_' or '-'");
             }
             return value;
