@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import dev.franz.common.cli.BindAddress;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.cli.Numbers;
@@ -39,7 +40,7 @@ public final class LiveView implements Callable<Integer> {
             description = "Port of the web page (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", converter = BindAddress.class,
             description = "Address to serve on (default: ${DEFAULT-VALUE}, this machine only). 0.0.0.0 shows your"
                     + " topics' records to anyone who can reach this machine.")
     String bind;

@@ -1,6 +1,7 @@
 package dev.franz.liveview;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -200,6 +201,11 @@ final class WebServer implements AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {
+            if (!(e instanceof BindException) || e.getMessage() == null || !e.getMessage().contains("in use")) {
+                // Not the port: the address (not this machine's, or no address at all) or a permission.
+                throw new UserFacingException("Cannot serve the live view's web page on " + host + " port " + port + ": "
+                        + e.getMessage() + " (--bind takes an address of this machine: 127.0.0.1, or 0.0.0.0 for all)");
+            }
             throw new UserFacingException("Port " + port + " (the live view's web page) is already in use on " + host + ".\n"
                     + "Probably another live-view still runs in another terminal.\n"
                     + "Find it with:  ss -ltnp | grep ':" + port + " '\n"
