@@ -59,7 +59,7 @@ public final class Demo implements Callable<Integer> {
             description = "How many orders to place (default: ${DEFAULT-VALUE}).")
     int orders;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "0.5",
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "0.5", converter = Numbers.NotNegativeSeconds.class,
             description = "Seconds between orders, 0 or more (default: ${DEFAULT-VALUE}).")
     double intervalSeconds;
 
@@ -94,10 +94,6 @@ public final class Demo implements Callable<Integer> {
      */
     @Override
     public Integer call() throws Exception {
-        if (intervalSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--interval': '"
-                    + intervalSeconds + "' is not allowed, it must be 0 or more");
-        }
         GracefulShutdown shutdown = new GracefulShutdown();
         // Ctrl-C waits for the end of this block: services stopped, temporary broker stopped and deleted.
         try (shutdown) {

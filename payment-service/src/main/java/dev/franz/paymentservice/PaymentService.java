@@ -62,7 +62,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -111,7 +110,7 @@ public final class PaymentService implements Callable<Integer> {
             description = "Customers whose orders the gateway declines (default: ${DEFAULT-VALUE}).")
     Set<String> blockedCustomers;
 
-    @Option(names = "--failure-rate", paramLabel = "0..1", defaultValue = "0.1",
+    @Option(names = "--failure-rate", paramLabel = "0..1", defaultValue = "0.1", converter = Numbers.Fraction.class,
             description = "Share of gateway calls that fail transiently and are retried (default: ${DEFAULT-VALUE}).")
     double failureRate;
 
@@ -226,10 +225,6 @@ public final class PaymentService implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (failureRate < 0 || failureRate > 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--failure-rate': '"
-                    + failureRate + "' is not allowed, it must be between 0 and 1");
-        }
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         ConnectionLines connection = new ConnectionLines(out, config.bootstrapServers());

@@ -87,6 +87,22 @@ public final class Numbers {
         }
     }
 
+    /** A share, from 0 to 1 (0.1: one in ten). */
+    public static final class Fraction implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double share = Double.parseDouble(value.strip());
+                if (share >= 0 && share <= 1) { // false for NaN
+                    return share;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new TypeConversionException("'" + value + "' is not allowed, it must be between 0 and 1");
+        }
+    }
+
     /** A TCP port: 1 to 65535. */
     public static final class Port implements ITypeConverter<Integer> {
         @Override
