@@ -26,7 +26,7 @@ import dev.franz.common.events.PaymentStatus;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.testing.CommittedRecords;
 import dev.franz.common.kafka.GracefulShutdown;
-import dev.franz.liveview.Browser;
+import dev.franz.testing.Browser;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.franz.common.events.PaymentResult;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.testing.CommittedRecords;
-import dev.franz.liveview.Browser;
+import dev.franz.testing.Browser;
 import dev.franz.liveview.LiveView;
 import dev.franz.orderproducer.OrderProducer;
 import dev.franz.paymentservice.PaymentService;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.franz.embedded.EmbeddedKafkaBroker;
+import dev.franz.testing.Browser;
 
 /** The broker stops under an open page: the page says so within seconds, and recovers by itself when it is back. */
 class LiveViewBrokerRestartIT {

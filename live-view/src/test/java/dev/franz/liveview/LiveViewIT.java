@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.NoAlertPresentException;
 
+import dev.franz.testing.Browser;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
 

@@ -1,4 +1,4 @@
-package dev.franz.liveview;
+package dev.franz.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,9 +17,11 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * A real browser for the live view's tests: Debian's Chromium, headless, driven through its
- * chromedriver by Selenium. Nothing is downloaded: both come from the packages {@code chromium} and
- * {@code chromium-driver}, which {@code .ci/run} installs when they are missing.
+ * A real browser for the live view's tests (live-view's and demo's): Debian's Chromium, headless, driven
+ * through its chromedriver by Selenium. Nothing is downloaded: both come from the packages
+ * {@code chromium} and {@code chromium-driver}, which {@code .ci/run} installs when they are missing.
+ * Selenium is an optional dependency of test-support: a module that uses this class depends on
+ * {@code selenium-java} itself (test scope), and the others do not get it.
  */
 public final class Browser implements AutoCloseable {
 
