@@ -154,7 +154,8 @@ public final class Demo implements Callable<Integer> {
             ServiceProcess producer = ServiceProcess.start("order", OrderProducer.class, producerArgs, out);
             services.add(producer);
             if (producer.waitFor(FLOW_TIMEOUT) != 0 && !shutdown.requested()) {
-                throw new UserFacingException("order-producer failed; see its output above.");
+                // The cause in the message itself: its output above may be far up, or missing.
+                throw new UserFacingException(producer.failure("did not end within " + FLOW_TIMEOUT.toSeconds() + " s"));
             }
             counts = watcher.awaitCompletion(orders, FLOW_TIMEOUT);
         } catch (WakeupException ctrlC) {
@@ -180,8 +181,10 @@ public final class Demo implements Callable<Integer> {
         ServiceProcess liveView = ServiceProcess.start("live-view", LiveView.class, arguments, out);
         String ready = liveView.awaitLine(LIVE_VIEW_READY, SERVICE_START_TIMEOUT);
         if (ready == null) {
+            String failure = liveView.failure("did not say it was ready within " + SERVICE_START_TIMEOUT.toSeconds()
+                    + " s");
             liveView.close();
-            throw new UserFacingException("The live view did not start; see its output above.");
+            throw new UserFacingException(failure);
         }
         return liveView;
     }
@@ -225,7 +228,7 @@ public final class Demo implements Callable<Integer> {
             while (!allStableWithPartitions(admin, groups)) {
                 for (ServiceProcess service : services) {
                     if (!service.isAlive()) {
-                        throw new UserFacingException(service.label() + " stopped; see its output above.");
+                        throw new UserFacingException(service.failure("is still running"));
                     }
                 }
                 if (System.nanoTime() > deadline) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import dev.franz.common.config.FranzConfig;
@@ -23,15 +24,25 @@ public final class ServiceProcess implements AutoCloseable {
     /** How long a service may take to commit, close and exit after SIGTERM before it is killed. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
+    /** How many of its last lines a failure message quotes. */
+    static final int LINES_IN_FAILURE = 10;
+    /** A longer line is cut in a failure message (a stack trace's lines are shorter). */
+    private static final int LONGEST_LINE_IN_FAILURE = 300;
+
     private final String label;
+    private final String program;
     private final Process process;
     private final Thread pump;
-    /** The lines printed so far (the newest {@link #KEPT_LINES}), for {@link #awaitLine}. */
+    /**
+     * The lines printed so far (standard output and error, in the order printed; the newest
+     * {@link #KEPT_LINES}), for {@link #awaitLine} and {@link #failure}.
+     */
     private final java.util.ArrayDeque<String> lines = new java.util.ArrayDeque<>();
     private static final int KEPT_LINES = 200;
 
-    private ServiceProcess(String label, Process process, PrintStream out) {
+    private ServiceProcess(String label, String program, Process process, PrintStream out) {
         this.label = label;
+        this.program = program;
         this.process = process;
         this.pump = new Thread(() -> copyLines(out), label + "-output");
         this.pump.setDaemon(true);
@@ -54,12 +65,23 @@ public final class ServiceProcess implements AutoCloseable {
                 // Runs mainClass, and stops it if the demo dies (even by kill -9).
                 ChildMain.class.getName(), mainClass.getName()));
         command.addAll(arguments);
+        // Standard error joins standard output: one stream, read by one thread, lines kept in order.
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new ServiceProcess(label, process, out);
+        return new ServiceProcess(label, programName(mainClass), process, out);
+    }
+
+    /** The program's name as a learner knows it, its module's: OrderProducer is order-producer. */
+    static String programName(Class<?> mainClass) {
+        return mainClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     public String label() {
         return label;
+    }
+
+    /** Its name as a learner knows it, e.g. order-producer. */
+    public String program() {
+        return program;
     }
 
     public long pid() {
@@ -98,6 +120,44 @@ public final class ServiceProcess implements AutoCloseable {
                 }
                 lines.wait(Math.min(left, 200));
             }
+        }
+    }
+
+    /**
+     * What went wrong, for an error message that names the cause by itself: the exit code (or, while
+     * the program still runs, {@code stillRunning}) and the program's last lines, e.g.
+     * <pre>
+     * order-producer failed (exit code 1); its last lines:
+     *   Cannot reach Kafka at localhost:9092 ...
+     * </pre>
+     * Its output was shown as it came, but it may have scrolled away, been mixed with the other
+     * services', or never reached a terminal (a CI log, a test): the message does not rely on it.
+     */
+    public String failure(String stillRunning) throws InterruptedException {
+        String what;
+        if (process.isAlive()) {
+            what = program + " " + stillRunning;
+        } else {
+            pump.join(TimeUnit.SECONDS.toMillis(5)); // its last lines, read to the end of its output
+            what = program + " failed (exit code " + process.exitValue() + ")";
+        }
+        List<String> last = lastLines(LINES_IN_FAILURE);
+        if (last.isEmpty()) {
+            return what + ", without printing anything.";
+        }
+        StringBuilder message = new StringBuilder(what).append("; its last lines:");
+        for (String line : last) {
+            message.append(System.lineSeparator()).append("  ").append(line.length() <= LONGEST_LINE_IN_FAILURE
+                    ? line : line.substring(0, LONGEST_LINE_IN_FAILURE) + "...");
+        }
+        return message.toString();
+    }
+
+    /** The newest {@code count} lines it printed (standard output and error), oldest first. */
+    List<String> lastLines(int count) {
+        synchronized (lines) {
+            List<String> all = new ArrayList<>(lines);
+            return List.copyOf(all.subList(Math.max(0, all.size() - count), all.size()));
         }
     }
 
@@ -141,6 +201,10 @@ public final class ServiceProcess implements AutoCloseable {
             }
         } catch (IOException e) {
             out.printf("%-13s| (output lost: %s)%n", label, e.getMessage());
+            synchronized (lines) {
+                lines.addLast("(output lost: " + e.getMessage() + ")");
+                lines.notifyAll();
+            }
         }
     }
 }
