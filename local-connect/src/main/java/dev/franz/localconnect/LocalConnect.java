@@ -144,6 +144,11 @@ public final class LocalConnect implements Callable<Integer> {
         // Off by default: source connectors then write their records and offsets in one Kafka transaction
         // (KIP-618), so a killed worker neither loses nor repeats what a source connector read.
         worker.put("exactly.once.source.support", "enabled");
+        // A sink's dead letter is the whole errant record plus Connect's error headers (errors.deadletterqueue
+        // .context.headers.enable): for a record at Kafka's 1 MiB default limit that is more than 1 MiB, and a
+        // dead letter the worker cannot write fails the task. Its producers may send 2 MiB; the dead-letter
+        // topic must take as much (outbox connectors register creates payments.DLT so).
+        worker.put("producer.max.request.size", Integer.toString(2 * 1024 * 1024));
         // Sink connectors read only committed records: Level 3's services write in transactions, and an
         // aborted payment must not reach a database (consumers read uncommitted ones by default).
         worker.put("consumer.isolation.level", "read_committed");

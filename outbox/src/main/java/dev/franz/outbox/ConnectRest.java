@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -38,6 +41,9 @@ import picocli.CommandLine.ParentCommand;
 final class ConnectRest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The largest dead letter of the sink: local-connect's producer.max.request.size, 2 MiB. */
+    static final int DEAD_LETTER_BYTES = 2 * 1024 * 1024;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI worker;
 
@@ -271,7 +277,15 @@ final class ConnectRest {
                 // first bad record, with an ERROR line in its log. Both made here, as Level 3's programs do.
                 BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
                 String payments = config.topic(ConfigKey.TOPIC_PAYMENTS);
-                Topics.createIfMissing(config, List.of(payments, payments + ".DLT"), service.out);
+                Topics.createIfMissing(config, List.of(payments), service.out);
+                // A dead letter is the whole record plus Connect's error headers: for a payment at the 1 MiB
+                // limit that is more than 1 MiB. The worker's producers may send 2 MiB (local-connect sets
+                // producer.max.request.size); this topic takes that much, so every errant record fits.
+                try (Admin admin = Admin.create(config.clientProperties())) {
+                    Topics.createMissing(admin, List.of(config.newTopic(payments + ".DLT").configs(Map.of(
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_BYTES)))),
+                            Duration.ofSeconds(30)).forEach(created -> service.out.println(created.line()));
+                }
             }
             connectors.forEach((name, settings) -> service.out.printf("%s: %s%n", name,
                     rest.putConfig(name, settings) ? "created" : "updated"));
