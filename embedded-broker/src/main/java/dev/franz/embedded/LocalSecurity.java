@@ -2,10 +2,15 @@ package dev.franz.embedded;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -13,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +37,13 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>The certificates are made with the JDK's {@code keytool}: no download, no OpenSSL.
+ *
+ * <p>Who may read them: only the user who started the broker. The folder is made {@code rwx------}
+ * (700) before anything is written in it, so no other user of the machine can open a file inside, and
+ * every file that holds a password or a private key is {@code rw-------} (600) as well: the passwords
+ * file, the two key stores and each user's client file. {@code ca.pem}, the CA's certificate, is no
+ * secret. No password is ever on a command line (where {@code ps} shows it to everyone): keytool reads
+ * the key stores' password from an environment variable given to it alone.
  */
 public final class LocalSecurity {
 
@@ -50,6 +63,10 @@ public final class LocalSecurity {
     static final String BROKER_SUBJECT = "CN=localhost";
     /** Marks a data directory formatted for {@code --secure}; holds the passwords the broker needs. */
     static final String MARKER = "franz-security.properties";
+    /** The environment variable that hands keytool the key stores' password (not its command line). */
+    private static final String STORE_PASSWORD_VARIABLE = "FRANZ_KEYSTORE_PASSWORD";
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
     private final Properties secrets;
@@ -73,13 +90,21 @@ public final class LocalSecurity {
         Path marker = dir.resolve(MARKER);
         try {
             if (Files.exists(marker)) {
+                // Made by an older Franz, which left these files readable by everyone: closed now.
+                closeToOthers(dir);
                 Properties secrets = new Properties();
                 try (Reader in = Files.newBufferedReader(marker, StandardCharsets.UTF_8)) {
                     secrets.load(in);
                 }
                 return new LocalSecurity(dir, secrets);
             }
-            Files.createDirectories(dir);
+            // Closed to other users before the first secret is written in it.
+            if (isPosix()) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
+                Files.setPosixFilePermissions(dir, OWNER_ONLY_FOLDER); // also when it was there already
+            } else {
+                Files.createDirectories(dir);
+            }
             Properties secrets = new Properties();
             secrets.setProperty("keystore.password", randomPassword());
             secrets.setProperty("password." + BROKER_USER, randomPassword());
@@ -91,9 +116,10 @@ public final class LocalSecurity {
             for (String user : USERS) {
                 security.writeClientConfig(user);
             }
-            try (Writer out = Files.newBufferedWriter(marker, StandardCharsets.UTF_8)) {
-                secrets.store(out, "Made by local-kafka --secure: the broker's passwords. Keep out of git.");
-            }
+            StringWriter text = new StringWriter();
+            secrets.store(text, "Made by local-kafka --secure: the broker's passwords. Only you may read this file;"
+                    + " keep it out of git.");
+            writeOwnerOnly(marker, text.toString());
             return security;
         } catch (IOException e) {
             throw new BrokerStartException("Could not write the security files in " + dir + ": " + e, e);
@@ -173,7 +199,45 @@ public final class LocalSecurity {
                 "ssl.truststore.location")) {
             lines.add(key + "=" + p.getProperty(key));
         }
-        Files.write(clientConfig(user), lines, StandardCharsets.UTF_8);
+        writeOwnerOnly(clientConfig(user), String.join(System.lineSeparator(), lines) + System.lineSeparator());
+    }
+
+    /**
+     * Writes a file only its owner may read, from its first byte: the text goes into a new file made
+     * {@code rw-------}, which then takes the file's name. (Writing first and changing the mode after would
+     * leave a moment where anyone may read it.)
+     */
+    private static void writeOwnerOnly(Path file, String text) throws IOException {
+        FileAttribute<?>[] ownerOnly = isPosix()
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)} : new FileAttribute<?>[0];
+        Path written = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp", ownerOnly);
+        try {
+            Files.writeString(written, text, StandardCharsets.UTF_8);
+            Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(written);
+        }
+    }
+
+    /** The folder 700 and every file with a password or a private key in it 600; ca.pem stays as it is. */
+    private static void closeToOthers(Path dir) throws IOException {
+        if (!isPosix()) {
+            return;
+        }
+        Files.setPosixFilePermissions(dir, OWNER_ONLY_FOLDER);
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (Files.isRegularFile(file) && (name.endsWith(".properties") || name.endsWith(".p12"))) {
+                    Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+                }
+            }
+        }
+    }
+
+    /** Linux and macOS have POSIX file modes; Windows has none (its folders in a user's home are theirs). */
+    private static boolean isPosix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
     private String jaas(String user) {
@@ -181,39 +245,54 @@ public final class LocalSecurity {
                 + "\" password=\"" + password(user) + "\";";
     }
 
-    /** A CA, and the broker's key with a certificate the CA signed for the name localhost. */
+    /**
+     * A CA, and the broker's key with a certificate the CA signed for the name localhost. Every keytool
+     * call gets the key stores' password as {@code -storepass:env FRANZ_KEYSTORE_PASSWORD}: the name of
+     * a variable set for that keytool process only, so {@code ps} shows no password.
+     */
     private void makeCertificates() throws IOException {
         String storePassword = secrets.getProperty("keystore.password");
         Path ca = dir.resolve("ca.p12");
         Path broker = dir.resolve("broker.p12");
         Path request = dir.resolve("broker.csr");
         Path signed = dir.resolve("broker.pem");
-        keytool("-genkeypair", "-alias", "ca", "-dname", "CN=Franz local CA", "-keyalg", "EC", "-groupname",
-                "secp256r1", "-validity", "3650", "-ext", "bc:c", "-keystore", ca.toString(), "-storetype", "PKCS12",
-                "-storepass", storePassword);
-        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", storePassword,
-                "-file", caCertificate().toString());
-        keytool("-genkeypair", "-alias", "broker", "-dname", BROKER_SUBJECT, "-keyalg", "EC", "-groupname",
-                "secp256r1", "-validity", "825", "-keystore", broker.toString(), "-storetype", "PKCS12",
-                "-storepass", storePassword);
-        keytool("-certreq", "-alias", "broker", "-keystore", broker.toString(), "-storepass", storePassword,
-                "-file", request.toString());
+        String storePass = "-storepass:env";
+        keytool(storePassword, "-genkeypair", "-alias", "ca", "-dname", "CN=Franz local CA", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-validity", "3650", "-ext", "bc:c", "-keystore", ca.toString(),
+                "-storetype", "PKCS12", storePass, STORE_PASSWORD_VARIABLE);
+        keytool(storePassword, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(),
+                storePass, STORE_PASSWORD_VARIABLE, "-file", caCertificate().toString());
+        keytool(storePassword, "-genkeypair", "-alias", "broker", "-dname", BROKER_SUBJECT, "-keyalg", "EC",
+                "-groupname", "secp256r1", "-validity", "825", "-keystore", broker.toString(), "-storetype", "PKCS12",
+                storePass, STORE_PASSWORD_VARIABLE);
+        keytool(storePassword, "-certreq", "-alias", "broker", "-keystore", broker.toString(),
+                storePass, STORE_PASSWORD_VARIABLE, "-file", request.toString());
         // The name clients check (hostname verification): localhost only, so 127.0.0.1 is refused.
-        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", storePassword,
-                "-infile", request.toString(), "-outfile", signed.toString(), "-validity", "825",
-                "-ext", "SAN=dns:localhost", "-ext", "KU=digitalSignature", "-ext", "EKU=serverAuth,clientAuth");
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCertificate().toString(), "-keystore",
-                broker.toString(), "-storepass", storePassword);
-        keytool("-importcert", "-alias", "broker", "-file", signed.toString(), "-keystore", broker.toString(),
-                "-storepass", storePassword);
+        keytool(storePassword, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(),
+                storePass, STORE_PASSWORD_VARIABLE, "-infile", request.toString(), "-outfile", signed.toString(),
+                "-validity", "825", "-ext", "SAN=dns:localhost", "-ext", "KU=digitalSignature",
+                "-ext", "EKU=serverAuth,clientAuth");
+        keytool(storePassword, "-importcert", "-noprompt", "-alias", "ca", "-file", caCertificate().toString(),
+                "-keystore", broker.toString(), storePass, STORE_PASSWORD_VARIABLE);
+        keytool(storePassword, "-importcert", "-alias", "broker", "-file", signed.toString(), "-keystore",
+                broker.toString(), storePass, STORE_PASSWORD_VARIABLE);
         Files.delete(request);
+        // keytool makes its files with the usual mode (often rw-r--r--); the folder (700) kept others out
+        // meanwhile. The private keys are the owner's alone: the certificates (.pem) are no secret.
+        if (isPosix()) {
+            Files.setPosixFilePermissions(ca, OWNER_ONLY_FILE);
+            Files.setPosixFilePermissions(broker, OWNER_ONLY_FILE);
+        }
     }
 
-    private static void keytool(String... args) throws IOException {
+    /** Runs the JDK's keytool with the key stores' password in its environment (not its arguments). */
+    private static void keytool(String storePassword, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put(STORE_PASSWORD_VARIABLE, storePassword);
+        Process process = builder.start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
