@@ -79,6 +79,10 @@ public final class LiveView implements Callable<Integer> {
         String host = bind.equals("127.0.0.1") || bind.equals("0.0.0.0") ? "localhost" : bind;
         out.printf("Live view of %s at http://%s:%d  (Ctrl-C to stop)%n", config.bootstrapServers(), host, server.port());
         out.println("  read-only: it joins no group, commits nothing, creates no topic, changes no setting");
+        String exposure = LocalRequests.exposure(bind);
+        if (exposure != null) {
+            out.println(exposure);
+        }
 
         // Ctrl-C (SIGINT) or SIGTERM runs this hook: the web server stops, then the watcher wakes up
         // its consumers (wakeup() makes a blocked poll() throw WakeupException) and waits for its

@@ -25,6 +25,8 @@ import dev.franz.liveview.Views.HeaderView;
 import dev.franz.liveview.Views.RecordDetails;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 
@@ -32,6 +34,7 @@ import io.javalin.http.staticfiles.Location;
  * The page and its data over HTTP (no Kafka calls here): the HTML, CSS and JavaScript modules from
  * the jar, {@code /events} as server-sent events (the cluster about once a second, changed
  * partitions' records every quarter second), and {@code /api/record} for one record's details.
+ * Only to requests meant for this machine: see {@link LocalRequests}.
  */
 final class WebServer implements AutoCloseable {
 
@@ -50,6 +53,8 @@ final class WebServer implements AutoCloseable {
         return thread;
     });
     private final AtomicBoolean newSnapshot = new AtomicBoolean();
+    /** Who is answered; set once the server listens, when its port is known (a test asks for any free one). */
+    private volatile LocalRequests localRequests;
 
     /** One open page: what it has been sent. */
     private record Client(SseClient sse, Map<TopicPartition, Long> seen) {
@@ -63,6 +68,7 @@ final class WebServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             config.staticFiles.add("/live-view", Location.CLASSPATH);
+            config.routes.before(this::onlyThisMachine);
             config.routes.before(WebServer::securityHeaders);
             config.routes.sse("/events", this::connect);
             config.routes.get("/api/record", this::recordDetails);
@@ -75,6 +81,7 @@ final class WebServer implements AutoCloseable {
         requirePortFree(host, port);
         WebServer server = new WebServer(watcher, recordText, host, port);
         server.app.start();
+        server.localRequests = new LocalRequests(host, server.port());
         watcher.onSnapshot(view -> server.newSnapshot.set(true));
         server.sender.scheduleWithFixedDelay(server::push, RECORDS_EVERY_MS, RECORDS_EVERY_MS, TimeUnit.MILLISECONDS);
         return server;
@@ -82,6 +89,21 @@ final class WebServer implements AutoCloseable {
 
     int port() {
         return app.port();
+    }
+
+    /**
+     * 403 for a request a web page elsewhere made the browser send: a {@code Host} that is not this
+     * machine (DNS rebinding), or an {@code Origin} of another site. Every route, /events too.
+     */
+    private void onlyThisMachine(Context ctx) {
+        LocalRequests local = localRequests;
+        if (local == null) {
+            throw new ServiceUnavailableResponse("Starting: try again in a moment");
+        }
+        String refusal = local.refusal(ctx.header("Host"), ctx.header("Origin"));
+        if (refusal != null) {
+            throw new ForbiddenResponse(refusal);
+        }
     }
 
     /**
