@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -138,6 +139,7 @@ final class QueryServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            config.routes.before(ctx -> onlyThisMachine(ctx, port));
             if (windowed) {
                 config.routes.get("/windows/{type}", this::windowsOfType);
                 config.routes.get("/windows", ctx -> {
@@ -180,6 +182,29 @@ final class QueryServer implements AutoCloseable {
         QueryServer server = new QueryServer(queries, windowed, host, port);
         server.app.start();
         return server;
+    }
+
+    /**
+     * Only requests meant for this machine: a {@code Host} other than localhost, 127.0.0.1 or [::1] with
+     * this port is a web page elsewhere reaching this server through DNS rebinding (its name made to point
+     * at 127.0.0.1), and an {@code Origin} is a page's request: another site's is refused. curl and the
+     * other instances send neither, so they are answered.
+     */
+    private static void onlyThisMachine(Context ctx, int port) {
+        List<String> local = List.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port);
+        String host = ctx.header("Host");
+        String origin = ctx.header("Origin");
+        String refusal = null;
+        if (host == null || !local.contains(host.toLowerCase(Locale.ROOT))) {
+            refusal = "Host " + host + " is not this machine (a web page elsewhere may be trying DNS rebinding)";
+        } else if (origin != null && !local.stream().map(name -> "http://" + name).toList()
+                .contains(origin.toLowerCase(Locale.ROOT))) {
+            refusal = "a request sent by a page from another site (Origin " + origin + ")";
+        }
+        if (refusal != null) {
+            error(ctx, 403, "refused: " + refusal);
+            ctx.skipRemainingHandlers();
+        }
     }
 
     private void user(Context ctx) throws Exception {
