@@ -95,7 +95,7 @@ public final class LocalConnect implements Callable<Integer> {
         JsonNode plugins = awaitReady(rest, connect.herderTask());
         out.printf("%nKafka Connect worker %s is running, ready in %.1f s%n", AppInfoParser.getVersion(),
                 (System.nanoTime() - startedAt) / 1e9);
-        out.printf("  REST API : %s (only this machine may connect)%n", rest);
+        out.printf("  REST API : %s (this machine only: no other Host, no page of another site)%n", rest);
         out.printf("  Kafka    : %s, Connect cluster %s, its topics %s-configs, %s-offsets, %s-status%n",
                 franz.bootstrapServers(), group, group, group, group);
         for (JsonNode plugin : plugins) {
@@ -155,8 +155,16 @@ public final class LocalConnect implements Callable<Integer> {
         // The plugins are on the class path, each with a ServiceLoader manifest: the worker finds them from
         // those alone instead of scanning every class (KIP-898; the default also scans, and warns).
         worker.put("plugin.discovery", "service_load");
-        // The REST API on this machine only (Connect's default listens on every interface).
+        // The REST API on this machine only (Connect's default listens on every interface), and for requests
+        // meant for it only: LocalRequestsOnly refuses a Host that is not this machine (a web page using DNS
+        // rebinding) and a request sent by a page of another site (its Origin). Named, not referenced: this
+        // class stays readable without Connect on the class path.
         worker.put("listeners", "http://localhost:" + port);
+        worker.put("rest.extension.classes", "dev.franz.localconnect.LocalRequestsOnly");
+        // A connector may not change the settings of the clients the worker makes for it
+        // (producer.override.*, consumer.override.*, admin.override.*): with Connect's default (All), whoever
+        // may register a connector could, say, read other topics or from another cluster. No lesson needs it.
+        worker.put("connector.client.config.override.policy", "None");
         return worker;
     }
 

@@ -28,7 +28,10 @@ class LocalConnectTest {
                 .containsEntry("status.storage.topic", "franz-connect-status")
                 .containsEntry("offset.storage.replication.factor", "-1") // the cluster's default, not Connect's 3
                 .containsEntry("exactly.once.source.support", "enabled")
-                .containsEntry("consumer.isolation.level", "read_committed");
+                .containsEntry("consumer.isolation.level", "read_committed")
+                // Only requests meant for this machine; no connector changes the clients made for it.
+                .containsEntry("rest.extension.classes", LocalRequestsOnly.class.getName())
+                .containsEntry("connector.client.config.override.policy", "None");
     }
 
     @Test
