@@ -38,7 +38,10 @@ public enum ConfigKey {
      */
     POSTGRES_URL("jdbc:postgresql://localhost:5432/franz", false),
     POSTGRES_USER("franz", false),
-    /** Empty for local-postgres (it trusts local connections); keep a real one in .env. */
+    /**
+     * Unset or empty: local-postgres's own, from the file it keeps at the repository root
+     * (.postgres-password). Another database's: keep it in .env.
+     */
     POSTGRES_PASSWORD("", false),
     /** Level 5: the Kafka Connect worker's REST API; local-connect serves this one. */
     CONNECT_URL("http://localhost:8083", false),

@@ -85,11 +85,34 @@ public final class FranzConfig {
     /** Defaults, {@code .env}, environment and these command-line values, validated. */
     public static FranzConfig load(Map<String, String> commandLine) {
         Path root = repositoryRoot();
+        ConfigSource dotenv = dotenvFile(root.resolve(".env"));
+        ConfigSource environment = new ConfigSource("environment", System.getenv());
         return resolve(root, List.of(
                 defaults(),
-                dotenvFile(root.resolve(".env")),
-                new ConfigSource("environment", System.getenv()),
+                dotenv,
+                environment,
+                localPostgresPassword(root, dotenv, environment),
                 new ConfigSource(COMMAND_LINE, commandLine)));
+    }
+
+    /** Where local-postgres keeps the password it made, at the repository root (git ignores it). */
+    public static final String POSTGRES_PASSWORD_FILE = ".postgres-password";
+
+    /**
+     * POSTGRES_PASSWORD from local-postgres's password file ({@value #POSTGRES_PASSWORD_FILE}, which only
+     * its owner may read), when {@code .env} and the environment leave it unset or empty; nothing otherwise.
+     */
+    static ConfigSource localPostgresPassword(Path root, ConfigSource... before) {
+        String key = ConfigKey.POSTGRES_PASSWORD.name();
+        for (ConfigSource source : before) {
+            if (!source.values().getOrDefault(key, "").isBlank()) {
+                return new ConfigSource(POSTGRES_PASSWORD_FILE, Map.of());
+            }
+        }
+        Path file = root.resolve(POSTGRES_PASSWORD_FILE);
+        String password = dotenvFile(file).values().get(key);
+        return new ConfigSource(POSTGRES_PASSWORD_FILE + " (" + file + ")",
+                password == null ? Map.of() : Map.of(key, password));
     }
 
     /** The defaults with these values on top, validated: for tests and programs that embed Franz. */
