@@ -8,8 +8,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -26,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import dev.franz.common.config.ConfigSource;
+import dev.franz.common.config.FranzConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,13 +48,19 @@ import picocli.CommandLine.Option;
  * program stops (Ctrl-C: a fast shutdown, every committed transaction kept) and also when this program
  * is killed: a small shell between the two reads this program's end of a pipe and stops the server at
  * its end (the same trick as Franz's other child processes).
+ *
+ * <p>Clients log in with a password (SCRAM-SHA-256): POSTGRES_PASSWORD when the environment or
+ * {@code .env} sets one, else one made on the first start and kept in {@code .postgres-password} at the
+ * repository root, a file git ignores and only its owner may read. Franz's programs read it from there.
+ * (Listening on localhost is not enough on its own: every user of this machine can reach localhost, and
+ * a superuser may run programs on the server with {@code COPY ... TO PROGRAM}.)
  */
 @Command(name = "local-postgres", mixinStandardHelpOptions = true, version = "local-postgres (Franz)",
         description = "Starts a real PostgreSQL server (logical decoding on) from the PostgreSQL installed on this"
                 + " machine and keeps it running until Ctrl-C. Data survives restarts.")
 public final class LocalPostgres implements Callable<Integer> {
 
-    /** The role and database the lessons use; the server trusts connections from this machine only. */
+    /** The role and database the lessons use: a superuser, who logs in with the password. */
     static final String USER = "franz";
     static final String DATABASE = "franz";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -66,6 +80,11 @@ public final class LocalPostgres implements Callable<Integer> {
     @Option(names = "--reset", description = "Delete every database first (wipes the data directory).")
     boolean reset;
 
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Where the password made on the first"
+            + " start is kept, readable by you alone (default: the file .postgres-password at the repository root;"
+            + " not used when POSTGRES_PASSWORD is set).")
+    Path passwordFile;
+
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -76,7 +95,9 @@ public final class LocalPostgres implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = (dataDir != null ? dataDir : Path.of(System.getProperty("franz.root", ".")).resolve(".postgres-data"))
+        Path dir = dir();
+        Path root = Path.of(System.getProperty("franz.root", "."));
+        Path passwords = (passwordFile != null ? passwordFile : root.resolve(FranzConfig.POSTGRES_PASSWORD_FILE))
                 .toAbsolutePath().normalize();
         Path bin = findPostgres();
         requirePortFree(port);
@@ -87,8 +108,11 @@ public final class LocalPostgres implements Callable<Integer> {
         }
         long startedAt = System.nanoTime();
         boolean created = !Files.exists(dir.resolve("PG_VERSION"));
+        Password password = password(root, passwords, created);
         if (created) {
-            initdb(bin, dir, runAs);
+            initdb(bin, dir, runAs, password.value());
+        } else {
+            requirePasswords(dir);
         }
         Process server = startServer(bin, dir, runAs);
         Thread serverLines = printLines(server);
@@ -115,15 +139,17 @@ public final class LocalPostgres implements Callable<Integer> {
                     shown(dir));
             stopped.countDown();
         }, "local-postgres-shutdown"));
-        String version = awaitReady(server, dir);
+        String version = awaitReady(server, dir, password.value());
         out.printf("%nPostgreSQL %s is running, ready in %.1f s%n", version, (System.nanoTime() - startedAt) / 1e9);
-        out.printf("  JDBC URL          : %s (user %s, no password: only this machine may connect)%n", url(port), USER);
+        out.printf("  JDBC URL          : %s (user %s, on this machine only)%n", url(port), USER);
+        out.printf("  password          : %s%n", password.where());
         out.printf("  wal_level         : logical (change data capture can read every committed change)%n");
         out.printf("  data              : %s (%s)%n", shown(dir), created ? "new: initdb ran now" : "kept from earlier runs");
         out.printf("  programs          : %s%s%n", bin, runAs.map(user -> ", run as the " + user + " user").orElse(""));
         out.println("  stop              : Ctrl-C (data is kept; --reset wipes it)");
         out.println();
-        out.println("In another terminal:  psql -h localhost -p " + port + " -U " + USER + " " + DATABASE);
+        out.println("In another terminal:  psql -h localhost -p " + port + " -U " + USER + " " + DATABASE
+                + "   (it asks for the password)");
         out.println();
         server.onExit().thenRun(() -> {
             if (!stopping.get()) {
@@ -187,7 +213,8 @@ public final class LocalPostgres implements Callable<Integer> {
         }
     }
 
-    private void initdb(Path bin, Path dir, Optional<String> runAs) throws IOException, InterruptedException {
+    private void initdb(Path bin, Path dir, Optional<String> runAs, String password)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         if (runAs.isPresent()) {
             run(List.of("chown", runAs.get() + ":", dir.toString()), "give " + dir + " to the " + runAs.get() + " user");
@@ -198,12 +225,103 @@ public final class LocalPostgres implements Callable<Integer> {
                         + " with a folder it can reach, e.g. /tmp/franz-postgres.");
             }
         }
-        // -A trust: no password, for connections the server accepts at all (listen_addresses below: this
-        // machine only). A server others can reach needs passwords (scram-sha-256) instead.
-        List<String> command = new ArrayList<>(List.of(bin.resolve("initdb").toString(), "-D", dir.toString(), "-U", USER,
-                "-A", "trust", "-E", "UTF8", "--locale=C"));
-        out.println("Creating a PostgreSQL data directory in " + shown(dir) + " (initdb)...");
-        run(asUser(runAs, command), "create the data directory (initdb)");
+        // Every connection logs in with the password, checked with SCRAM-SHA-256 (the password itself never
+        // crosses the connection). Not "trust": every user of this machine can reach localhost, and the franz
+        // role is a superuser, who may run programs on the server (COPY ... TO PROGRAM).
+        // initdb reads the password from a file (--pwfile), not from its command line, where ps shows it to
+        // everyone: a file only its reader may open, in a folder only its reader may open, deleted after.
+        Path secret = Files.createTempDirectory("franz-initdb", ownerOnly("rwx------"));
+        Path pwfile = secret.resolve("password");
+        try {
+            writeOwnerOnly(pwfile, password + "\n");
+            if (runAs.isPresent()) {
+                run(List.of("chown", "-R", runAs.get() + ":", secret.toString()), "give the password file to "
+                        + runAs.get());
+            }
+            List<String> command = new ArrayList<>(List.of(bin.resolve("initdb").toString(), "-D", dir.toString(),
+                    "-U", USER, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--pwfile=" + pwfile,
+                    "-E", "UTF8", "--locale=C"));
+            out.println("Creating a PostgreSQL data directory in " + shown(dir) + " (initdb)...");
+            run(asUser(runAs, command), "create the data directory (initdb)");
+        } finally {
+            Files.deleteIfExists(pwfile);
+            Files.deleteIfExists(secret);
+        }
+    }
+
+    /** The password, and where a learner finds it (for the banner). */
+    record Password(String value, String where) {
+    }
+
+    /**
+     * POSTGRES_PASSWORD from the environment or .env, as Franz's programs read it; else the one in the
+     * password file; else, for a new data directory, a new one, written to the password file.
+     */
+    private Password password(Path root, Path file, boolean created) throws IOException {
+        String key = "POSTGRES_PASSWORD";
+        String environment = System.getenv(key);
+        if (environment != null && !environment.isBlank()) {
+            return new Password(environment.strip(), "POSTGRES_PASSWORD, from the environment");
+        }
+        ConfigSource dotenv = FranzConfig.dotenvFile(root.resolve(".env"));
+        if (!dotenv.values().getOrDefault(key, "").isBlank()) {
+            return new Password(dotenv.values().get(key).strip(), "POSTGRES_PASSWORD, from .env");
+        }
+        String where = "in " + shown(file) + " (only you may read it; Franz's programs do)";
+        String kept = Files.exists(file) ? FranzConfig.dotenvFile(file).values().getOrDefault(key, "") : "";
+        if (!kept.isBlank()) {
+            return new Password(kept.strip(), where);
+        }
+        if (!created) {
+            throw new StartException("The password of " + shown(dir()) + " is not in " + shown(file) + ", nor in"
+                    + " POSTGRES_PASSWORD. Set POSTGRES_PASSWORD if you know it, or start with --reset: a new data"
+                    + " directory gets a new password (every database is deleted).");
+        }
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String made = HexFormat.of().formatHex(random);
+        writeOwnerOnly(file, "# Made by local-postgres: the password of the user " + USER + ". Only you may read"
+                + " this file; git ignores it.\n" + key + "=" + made + "\n");
+        return new Password(made, where);
+    }
+
+    private Path dir() {
+        return (dataDir != null ? dataDir : Path.of(System.getProperty("franz.root", ".")).resolve(".postgres-data"))
+                .toAbsolutePath().normalize();
+    }
+
+    /**
+     * Written into a new file only its owner may read ({@code rw-------}) from its first byte, which then
+     * takes the file's name.
+     */
+    private static void writeOwnerOnly(Path file, String text) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path written = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp",
+                ownerOnly("rw-------"));
+        try {
+            Files.writeString(written, text, StandardCharsets.UTF_8);
+            Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(written);
+        }
+    }
+
+    /** A file mode such as rw-------, for a file made with it; none where files have no POSIX modes (Windows). */
+    private static FileAttribute<?>[] ownerOnly(String mode) {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode))}
+                : new FileAttribute<?>[0];
+    }
+
+    /** A data directory made by an older local-postgres trusts every local user: it is not started so. */
+    private static void requirePasswords(Path dir) throws IOException {
+        Path hba = dir.resolve("pg_hba.conf");
+        if (Files.isReadable(hba) && Files.readAllLines(hba).stream().map(String::strip)
+                .anyMatch(line -> !line.startsWith("#") && line.matches(".*\\strust$"))) {
+            throw new StartException(shown(dir) + " was made by an older local-postgres, which let every user of this"
+                    + " machine in without a password (as a superuser). Start with --reset to make it again with a"
+                    + " password (every database is deleted).");
+        }
     }
 
     /**
@@ -247,12 +365,12 @@ public final class LocalPostgres implements Callable<Integer> {
     }
 
     /** Waits until the server answers a query, then makes the lessons' database if it is missing. */
-    private String awaitReady(Process server, Path dir) throws InterruptedException {
+    private String awaitReady(Process server, Path dir, String password) throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline && server.isAlive()) {
             try (Connection connection = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres",
-                    USER, "")) {
+                    USER, password)) {
                 try (Statement statement = connection.createStatement()) {
                     ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
                     if (!exists.next()) {
@@ -263,6 +381,11 @@ public final class LocalPostgres implements Callable<Integer> {
                     return version.getString(1);
                 }
             } catch (SQLException e) {
+                if ("28P01".equals(e.getSQLState())) { // invalid_password: waiting longer will not help
+                    throw new StartException("PostgreSQL refused the password (" + e.getMessage() + "): this data"
+                            + " directory, " + shown(dir) + ", was made with another one. Set POSTGRES_PASSWORD to"
+                            + " its password, or start with --reset (every database is deleted).");
+                }
                 last = e; // not accepting connections yet
                 Thread.sleep(200);
             }

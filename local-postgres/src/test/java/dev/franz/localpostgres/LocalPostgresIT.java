@@ -1,6 +1,7 @@
 package dev.franz.localpostgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -11,8 +12,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -22,7 +25,8 @@ import dev.franz.testing.TestProcesses;
 
 /**
  * local-postgres as a learner runs it, in a JVM of its own: a real PostgreSQL with logical decoding,
- * data kept across a restart, Ctrl-C (SIGTERM) and kill -9 of local-postgres both end the server.
+ * data kept across a restart, Ctrl-C (SIGTERM) and kill -9 of local-postgres both end the server; a
+ * client logs in with the password it made, kept in a file only its owner may read.
  */
 class LocalPostgresIT {
 
@@ -38,7 +42,8 @@ class LocalPostgresIT {
         Path data = dir.resolve("pg");
         int port = freePort();
         TestProcesses first = start(data, port);
-        try (Connection connection = DriverManager.getConnection(LocalPostgres.url(port), LocalPostgres.USER, "");
+        String password = password();
+        try (Connection connection = DriverManager.getConnection(LocalPostgres.url(port), LocalPostgres.USER, password);
              Statement statement = connection.createStatement()) {
             assertThat(single(statement, "SHOW wal_level")).isEqualTo("logical");
             statement.execute("CREATE TABLE kept (id int PRIMARY KEY)");
@@ -51,12 +56,46 @@ class LocalPostgresIT {
 
         TestProcesses second = start(data, port);
         assertThat(second.printed("kept from earlier runs")).isTrue();
-        try (Connection connection = DriverManager.getConnection(LocalPostgres.url(port), LocalPostgres.USER, "");
+        assertThat(password()).as("the same password").isEqualTo(password);
+        try (Connection connection = DriverManager.getConnection(LocalPostgres.url(port), LocalPostgres.USER, password);
              Statement statement = connection.createStatement()) {
             assertThat(single(statement, "SELECT id FROM kept")).isEqualTo("42");
         }
         second.process().toHandle().destroyForcibly(); // kill -9: no shutdown hook runs
         await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.runningWith(data.toString()).isEmpty());
+    }
+
+    @Test
+    void aClientWithoutThePasswordIsRefusedAndThePasswordFileIsTheOwnersAlone() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = dir.resolve("pg");
+        int port = freePort();
+        TestProcesses server = start(data, port);
+        try {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("password"))))
+                    .isEqualTo("rw-------");
+            assertThat(server.lines()).contains("  password          : in " + dir.resolve("password")
+                    + " (only you may read it; Franz's programs do)");
+            // What `psql -h localhost -U franz franz` without the password, as any user of this machine, gets.
+            assertThatThrownBy(() -> DriverManager.getConnection(LocalPostgres.url(port), LocalPostgres.USER, ""))
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> DriverManager.getConnection(LocalPostgres.url(port), LocalPostgres.USER, "wrong"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("password authentication failed for user \"franz\"");
+            try (Connection connection = DriverManager.getConnection(LocalPostgres.url(port), LocalPostgres.USER,
+                    password()); Statement statement = connection.createStatement()) {
+                assertThat(single(statement, "SHOW password_encryption")).isEqualTo("scram-sha-256");
+                // Every rule of pg_hba.conf asks for the password: no "trust" left for any address.
+                try (ResultSet rules = statement.executeQuery("SELECT DISTINCT auth_method FROM pg_hba_file_rules")) {
+                    assertThat(rules.next()).isTrue();
+                    assertThat(rules.getString(1)).isEqualTo("scram-sha-256");
+                    assertThat(rules.next()).isFalse();
+                }
+            }
+        } finally {
+            server.process().toHandle().destroyForcibly();
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.runningWith(data.toString()).isEmpty());
+        }
     }
 
     @Test
@@ -80,11 +119,20 @@ class LocalPostgresIT {
 
     private static TestProcesses start(Path data, int port) throws IOException {
         TestProcesses program = TestProcesses.java(LocalPostgres.class, "--port", String.valueOf(port), "--data-dir",
-                data.toString());
+                data.toString(), "--password-file", data.resolveSibling("password").toString());
         // The banner's last line: the lines before it (data kept or new) are printed by then.
         await().atMost(START).until(() -> program.printed("In another terminal:  psql") || !program.process().isAlive());
         assertThat(program.process().isAlive()).as("%s", program.lines()).isTrue();
         return program;
+    }
+
+    /** The password local-postgres made, from the file it keeps (as Franz's programs read it). */
+    private String password() throws IOException {
+        Properties file = new Properties();
+        try (var in = Files.newBufferedReader(dir.resolve("password"))) {
+            file.load(in);
+        }
+        return file.getProperty("POSTGRES_PASSWORD");
     }
 
     private static String single(Statement statement, String query) throws Exception {
