@@ -62,6 +62,8 @@ class OutboxIT {
 
     static int postgresPort;
     static TestProcesses postgres;
+    /** The password local-postgres made for this class's server. */
+    static String postgresPassword;
     static int workerPort;
     static String workerGroup;
     static TestProcesses worker;
@@ -72,6 +74,11 @@ class OutboxIT {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         postgresPort = EmbeddedKafkaBroker.freePort();
         postgres = startPostgres();
+        Properties passwordFile = new Properties();
+        try (var in = Files.newBufferedReader(tmp.resolve("postgres-password"))) {
+            passwordFile.load(in);
+        }
+        postgresPassword = passwordFile.getProperty("POSTGRES_PASSWORD");
         workerPort = EmbeddedKafkaBroker.freePort();
         workerGroup = TestNames.unique("connect");
         worker = startWorker();
@@ -89,6 +96,41 @@ class OutboxIT {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    @Test
+    void theWorkerAnswersOnlyRequestsMeantForThisMachineAndNoConnectorOverridesItsClients() throws Exception {
+        String local = "localhost:" + workerPort;
+        assertThat(answer("GET", "/connectors", local, null, null)).startsWith("HTTP/1.1 200 OK");
+        assertThat(answer("GET", "/connectors", "127.0.0.1:" + workerPort, null, null)).startsWith("HTTP/1.1 200 OK");
+        // DNS rebinding: a page of attacker.example reading the worker under its own name.
+        assertThat(answer("GET", "/connectors", "attacker.example:" + workerPort, null, null))
+                .startsWith("HTTP/1.1 403 Forbidden").contains("\"error_code\":403", "is not this machine");
+        // curl -X POST -H 'Origin: http://evil.example' localhost:8083/connectors/NAME/restart?includeTasks=true
+        assertThat(answer("POST", "/connectors/payments-to-postgres/restart?includeTasks=true", local,
+                "http://evil.example", null)).startsWith("HTTP/1.1 403 Forbidden")
+                .contains("a request sent by a page from another site (Origin http://evil.example)");
+        // connector.client.config.override.policy=None: a connector's settings cannot change its clients.
+        String withOverride = "{\"connector.class\":\"dev.franz.paymentssink.PaymentsSinkConnector\",\"topics\":\""
+                + TestNames.unique("override") + "\",\"consumer.override.isolation.level\":\"read_uncommitted\"}";
+        assertThat(answer("PUT", "/connectors/" + TestNames.unique("override") + "/config", local, null, withOverride))
+                .startsWith("HTTP/1.1 400 Bad Request").contains("'None' policy does not allow");
+    }
+
+    /** The worker's whole answer to a request with these headers: raw HTTP, as HttpClient fixes the Host. */
+    private static String answer(String method, String path, String host, String origin, String json) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", workerPort)) {
+            socket.setSoTimeout(30_000);
+            byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+            String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n")
+                    + (json == null ? "" : "Content-Type: application/json\r\n")
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
@@ -269,11 +311,12 @@ class OutboxIT {
             database = TestNames.unique(name).replace('-', '_').toLowerCase();
             orders = TestNames.unique("orders");
             payments = TestNames.unique("payments");
-            try (Connection db = DriverManager.getConnection(url("franz"), "franz", "");
+            try (Connection db = DriverManager.getConnection(url("franz"), "franz", postgresPassword);
                  Statement create = db.createStatement()) {
                 create.execute("CREATE DATABASE " + database);
             }
             settings.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--set", "POSTGRES_URL=" + url(database),
+                    "--set", "POSTGRES_PASSWORD=" + postgresPassword,
                     "--set", "CONNECT_URL=http://localhost:" + workerPort, "--set", "TOPIC_ORDERS=" + orders,
                     "--set", "TOPIC_PAYMENTS=" + payments, "--set", "TOPIC_ORDERS_DLT=" + orders + ".DLT"));
         }
@@ -285,7 +328,7 @@ class OutboxIT {
         }
 
         void execute(String sql) throws SQLException {
-            try (Connection db = DriverManager.getConnection(url(database), "franz", "");
+            try (Connection db = DriverManager.getConnection(url(database), "franz", postgresPassword);
                  Statement statement = db.createStatement()) {
                 statement.execute(sql);
             }
@@ -293,7 +336,7 @@ class OutboxIT {
 
         List<String> query(String sql) throws SQLException {
             List<String> values = new ArrayList<>();
-            try (Connection db = DriverManager.getConnection(url(database), "franz", "");
+            try (Connection db = DriverManager.getConnection(url(database), "franz", postgresPassword);
                  Statement query = db.createStatement(); ResultSet rows = query.executeQuery(sql)) {
                 while (rows.next()) {
                     values.add(rows.getString(1));
@@ -341,7 +384,8 @@ class OutboxIT {
 
     private static TestProcesses startPostgres() throws IOException {
         TestProcesses server = TestProcesses.java(LocalPostgres.class, "--port", String.valueOf(postgresPort),
-                "--data-dir", tmp.resolve("postgres").toString());
+                "--data-dir", tmp.resolve("postgres").toString(), "--password-file",
+                tmp.resolve("postgres-password").toString());
         await("PostgreSQL").atMost(Duration.ofSeconds(60)).until(() -> server.printed("is running")
                 || !server.process().isAlive());
         assertThat(server.process().isAlive()).as("local-postgres: %s", server.lines()).isTrue();
