@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,9 +25,22 @@ final class ChildJvm {
     }
 
     private final String heap;
+    private final Map<String, String> environment;
 
     ChildJvm(String heap) {
+        this(heap, Map.of());
+    }
+
+    private ChildJvm(String heap, Map<String, String> environment) {
         this.heap = heap;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The same, with these environment variables in every program it starts (a secret stays off the command line). */
+    ChildJvm withEnvironment(Map<String, String> variables) {
+        Map<String, String> all = new HashMap<>(environment);
+        all.putAll(variables);
+        return new ChildJvm(heap, all);
     }
 
     Result run(String mainClass, List<String> args, Duration timeout) throws IOException, InterruptedException {
@@ -34,7 +49,7 @@ final class ChildJvm {
 
     Result run(List<String> jvmArgs, String mainClass, List<String> args, Duration timeout)
             throws IOException, InterruptedException {
-        return run(new ProcessBuilder(command(jvmArgs, mainClass, args)), timeout);
+        return run(builder(jvmArgs, mainClass, args), timeout);
     }
 
     /** Starts a long-running program (a service) and returns at once; its output is discarded. */
@@ -43,8 +58,14 @@ final class ChildJvm {
     }
 
     Process start(List<String> jvmArgs, String mainClass, List<String> args) throws IOException {
-        return new ProcessBuilder(command(jvmArgs, mainClass, args)).redirectErrorStream(true)
+        return builder(jvmArgs, mainClass, args).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private ProcessBuilder builder(List<String> jvmArgs, String mainClass, List<String> args) {
+        ProcessBuilder builder = new ProcessBuilder(command(jvmArgs, mainClass, args));
+        builder.environment().putAll(environment);
+        return builder;
     }
 
     private List<String> command(List<String> jvmArgs, String mainClass, List<String> args) {

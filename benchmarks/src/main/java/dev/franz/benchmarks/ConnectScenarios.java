@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,9 @@ final class ConnectScenarios {
     private final int orders;
     private final int latencyOrders;
     private final int rounds;
-    private final ChildJvm jvm;
+    private ChildJvm jvm;
+    /** The password local-postgres made for this run (in its --password-file). */
+    private String postgresPassword = "";
     private int runNumber;
 
     ConnectScenarios(String bootstrap, int orders, int latencyOrders, int rounds, ChildJvm jvm) {
@@ -74,10 +77,14 @@ final class ConnectScenarios {
             // As root the server runs as the postgres user, which must reach the folder.
             Files.setPosixFilePermissions(dir.path(), PosixFilePermissions.fromString("rwxr-xr-x"));
             int postgresPort = EmbeddedKafkaBroker.freePort();
+            Path passwordFile = dir.path().resolve("pg-password");
             Process postgres = jvm.start("dev.franz.localpostgres.LocalPostgres", List.of("--port",
-                    String.valueOf(postgresPort), "--data-dir", dir.path().resolve("pg").toString()));
+                    String.valueOf(postgresPort), "--data-dir", dir.path().resolve("pg").toString(),
+                    "--password-file", passwordFile.toString()));
             try {
-                awaitPostgres(postgresPort);
+                awaitPostgres(postgresPort, passwordFile);
+                // The programs get it as local-postgres's users do, never on their command line.
+                jvm = jvm.withEnvironment(Map.of("POSTGRES_PASSWORD", postgresPassword));
                 for (int round = 0; round < rounds; round++) {
                     // The reference first in even rounds, the outbox first in odd ones: warm-up favours neither.
                     boolean outboxFirst = round % 2 == 1;
@@ -127,7 +134,7 @@ final class ConnectScenarios {
         int run = ++runNumber;
         String database = "bench_" + run;
         try (Connection db = DriverManager.getConnection("jdbc:postgresql://localhost:" + postgresPort + "/franz",
-                "franz", ""); Statement create = db.createStatement()) {
+                "franz", postgresPassword); Statement create = db.createStatement()) {
             create.execute("CREATE DATABASE " + database);
         }
         int workerPort = EmbeddedKafkaBroker.freePort();
@@ -206,13 +213,23 @@ final class ConnectScenarios {
         throw new IllegalStateException("The Connect worker did not start (alive: " + worker.isAlive() + ")");
     }
 
-    private static void awaitPostgres(int port) throws Exception {
+    /** Waits for local-postgres to answer with the password it wrote to {@code passwordFile}. */
+    private void awaitPostgres(int port, Path passwordFile) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            try (Connection ignored = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/franz",
-                    "franz", "")) {
-                return;
-            } catch (java.sql.SQLException notYet) {
+            try {
+                if (postgresPassword.isEmpty() && Files.exists(passwordFile)) {
+                    Properties file = new Properties();
+                    try (var in = Files.newBufferedReader(passwordFile)) {
+                        file.load(in);
+                    }
+                    postgresPassword = file.getProperty("POSTGRES_PASSWORD", "");
+                }
+                try (Connection ignored = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/franz",
+                        "franz", postgresPassword)) {
+                    return;
+                }
+            } catch (java.sql.SQLException | java.io.IOException notYet) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("local-postgres did not start: " + notYet.getMessage());
                 }
