@@ -2,11 +2,16 @@ package dev.franz.streamprocessing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,5 +185,44 @@ class QueryServerTest {
         assertThat(error(response, 503)).isEqualTo("partition 0 of windows cannot be queried here now"
                 + " (STORE_EXCEPTION: java.lang.IllegalArgumentException: the store said no");
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
+    }
+    /** --serve answers requests meant for this machine only; curl's (no Origin) are answered. */
+    @Test
+    void aRequestForThisMachineIsAnswered() throws Exception {
+        start(false);
+
+        assertThat(rawGet("localhost:" + port, null)).startsWith("HTTP/1.1 200 OK").contains("\"users\":{}");
+        assertThat(rawGet("127.0.0.1:" + port, null)).startsWith("HTTP/1.1 200 OK");
+        assertThat(rawGet("[::1]:" + port, null)).startsWith("HTTP/1.1 200 OK");
+    }
+
+    /** A foreign Host (DNS rebinding) and a page of another site (Origin) are refused. */
+    @Test
+    void aForeignHostOrAPageOfAnotherSiteIsRefused() throws Exception {
+        start(false);
+
+        assertThat(rawGet("attacker.example:" + port, null)).startsWith("HTTP/1.1 403 Forbidden")
+                .contains("{\"error\":\"refused: Host attacker.example:" + port + " is not this machine (a web page"
+                        + " elsewhere may be trying DNS rebinding)\"}")
+                .doesNotContain("\"users\"");
+        assertThat(rawGet("localhost:" + port, "http://evil.example")).startsWith("HTTP/1.1 403 Forbidden")
+                .contains("refused: a request sent by a page from another site (Origin http://evil.example)")
+                .doesNotContain("\"users\"");
+    }
+
+    /**
+     * The whole answer to GET /users sent with these headers, over a raw socket: Java's HttpClient does
+     * not let a program choose the Host header.
+     */
+    private String rawGet(String host, String origin) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /users HTTP/1.1\r\nHost: " + host + "\r\n" + (origin == null ? "" : "Origin: " + origin
+                    + "\r\n") + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }
