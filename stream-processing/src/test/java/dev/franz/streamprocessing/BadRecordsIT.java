@@ -108,7 +108,8 @@ class BadRecordsIT {
                 "--set", "TOPIC_USER_EVENTS_DLT=" + deadLetters);
         String printed;
         try {
-            assertThat(program.process().waitFor(120, TimeUnit.SECONDS)).as("ended by itself").isTrue();
+            boolean ended = program.process().waitFor(120, TimeUnit.SECONDS);
+            assertThat(ended).as("ended by itself; it printed:%n%s", String.join("\n", program.lines())).isTrue();
             // Its last lines (the summary) may still be on their way from the child's output.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(String.join("\n", program.lines()))
                     .contains("processed "));
