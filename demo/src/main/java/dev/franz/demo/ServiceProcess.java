@@ -139,7 +139,8 @@ public final class ServiceProcess implements AutoCloseable {
             what = program + " " + stillRunning;
         } else {
             pump.join(TimeUnit.SECONDS.toMillis(5)); // its last lines, read to the end of its output
-            what = program + " failed (exit code " + process.exitValue() + ")";
+            int exit = process.exitValue();
+            what = program + (exit == 0 ? " stopped" : " failed") + " (exit code " + exit + ")";
         }
         List<String> last = lastLines(LINES_IN_FAILURE);
         if (last.isEmpty()) {

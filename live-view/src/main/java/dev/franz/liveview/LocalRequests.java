@@ -73,8 +73,9 @@ final class LocalRequests {
                 + " anyone who can reach " + (isWildcard(bind) ? "this machine" : bind) + " (no password)";
     }
 
+    /** The host and port of an Origin of this server's own scheme (http), else null: never one of ours. */
     private static String stripScheme(String origin) {
-        return origin.startsWith("http://") ? origin.substring("http://".length()) : origin;
+        return origin.startsWith("http://") ? origin.substring("http://".length()) : null;
     }
 
     private static boolean isLoopback(String bind) {
@@ -93,7 +94,7 @@ final class LocalRequests {
         }
     }
 
-    /** The address bound to; for 0.0.0.0 (every interface), every address of this machine and its name. */
+    /** The address bound to; for 0.0.0.0 (every interface), every address of this machine (not its name). */
     private static Set<InetAddress> addresses(String bind) {
         Set<InetAddress> addresses = new LinkedHashSet<>();
         try {

@@ -24,6 +24,8 @@ class LocalRequestsTest {
                 + " this machine (a web page elsewhere may be trying DNS rebinding). Open http://localhost:8088/");
         assertThat(local.refusal("localhost:9999", null)).isNotNull();
         assertThat(local.refusal("localhost", null)).isNotNull();
+        // An Origin is a scheme and a host: one without http:// is never the live view's own page.
+        assertThat(local.refusal("localhost:8088", "localhost:8088")).isNotNull();
         assertThat(local.refusal(null, null)).isNotNull();
     }
 

@@ -15,8 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +50,21 @@ final class ConnectRest {
 
     /** The largest dead letter of the sink: local-connect's producer.max.request.size, 2 MiB. */
     static final int DEAD_LETTER_BYTES = 2 * 1024 * 1024;
+
+    /** Sets an existing dead-letter topic's max.message.bytes to {@link #DEAD_LETTER_BYTES}, or says why not. */
+    private static void giveRoom(Admin admin, String topic, PrintStream out) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        AlterConfigOp set = new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(DEAD_LETTER_BYTES)), AlterConfigOp.OpType.SET);
+        try {
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            out.println("Could not let " + topic + " take dead letters of 2 MiB (" + e.getMessage() + "): a record near"
+                    + " 1 MiB that the sink cannot write would stop its task.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI worker;
 
@@ -282,9 +303,15 @@ final class ConnectRest {
                 // limit that is more than 1 MiB. The worker's producers may send 2 MiB (local-connect sets
                 // producer.max.request.size); this topic takes that much, so every errant record fits.
                 try (Admin admin = Admin.create(config.clientProperties())) {
-                    Topics.createMissing(admin, List.of(config.newTopic(payments + ".DLT").configs(Map.of(
-                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_BYTES)))),
-                            Duration.ofSeconds(30)).forEach(created -> service.out.println(created.line()));
+                    String deadLetters = payments + ".DLT";
+                    Map<String, String> room = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_BYTES));
+                    List<Topics.Created> created = Topics.createMissing(admin,
+                            List.of(config.newTopic(deadLetters).configs(room)), Duration.ofSeconds(30));
+                    created.forEach(topic -> service.out.println(topic.line()));
+                    if (created.isEmpty()) {
+                        // Made by an earlier Franz, with the broker's 1 MiB: give it the room too.
+                        giveRoom(admin, deadLetters, service.out);
+                    }
                 }
             }
             connectors.forEach((name, settings) -> service.out.printf("%s: %s%n", name,

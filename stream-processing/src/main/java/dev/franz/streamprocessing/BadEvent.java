@@ -12,6 +12,8 @@ final class BadEvent extends RuntimeException {
 
     /** Longer than this, an event type is no type: it would be a key of every count and window. */
     static final int MAX_EVENT_TYPE_LENGTH = 100;
+    /** The same for the user id, the record's key. */
+    static final int MAX_USER_ID_LENGTH = 100;
 
     BadEvent(String reason) {
         super(reason, null, false, false); // a bad record is not a bug: no stack trace
@@ -29,6 +31,10 @@ final class BadEvent extends RuntimeException {
         }
         if (userId == null || userId.isBlank()) {
             throw new BadEvent("no key: the key is the user id");
+        }
+        if (userId.length() > MAX_USER_ID_LENGTH) {
+            // The user id keys the totals and the outputs: a huge one would make results too large to write.
+            throw new BadEvent("a key (user id) of " + userId.length() + " characters (at most " + MAX_USER_ID_LENGTH + ")");
         }
         if (event.eventType() == null || event.eventType().isBlank()) {
             throw new BadEvent("no event_type");

@@ -1,6 +1,7 @@
 package dev.franz.streamprocessing;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -200,8 +201,11 @@ final class PlainEngine {
                     + " start reads it again.", e);
         }
         for (ProducerRecord<String, byte[]> output : outputs) {
-            int size = output.value() == null ? 0 : output.value().length;
+            int size = (output.value() == null ? 0 : output.value().length)
+                    + (output.key() == null ? 0 : output.key().getBytes(StandardCharsets.UTF_8).length);
             if (size > maxRecordBytes - FRAMING_BYTES) {
+                // (Its state change, if any, is already made: as in Kafka Streams, whose production handler skips a
+                // result after the store took it. Only enrichment's results grow with the event.)
                 skip(record, "invalid", new RecordTooLargeException("its result for " + output.topic() + " would be "
                         + size + " bytes: over max.request.size (" + maxRecordBytes + ") with its key and framing"));
                 return;

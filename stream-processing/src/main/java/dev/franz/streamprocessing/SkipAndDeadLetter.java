@@ -23,11 +23,11 @@ import dev.franz.common.kafka.DeadLetters;
 /**
  * Kafka Streams' rule for a record the topology cannot use, the same as the plain engine's: one
  * {@code SKIPPED} line with topic, partition, offset and reason, counted, a copy to the dead-letter
- * topic, and on with the next record. Kafka 4 has a handler for each place a record can go wrong:
+ * topic, and on with the next record. Kafka Streams has a handler for each place a record can go wrong:
  * <ul>
  *   <li>it cannot be read (not JSON): the deserialization exception handler;</li>
  *   <li>the topology cannot process it ({@link BadEvent}: no event type, an amount that is no amount):
- *       the processing exception handler (KIP-1033);</li>
+ *       the processing exception handler (KIP-1033, since Kafka 3.9);</li>
  *   <li>its result cannot be written because it is too large: the production exception handler.</li>
  * </ul>
  * Each returns {@code resume} with the dead letters to write (KIP-1034): Streams writes them in the
@@ -96,9 +96,12 @@ public final class SkipAndDeadLetter implements DeserializationExceptionHandler,
             return List.of();
         }
         // The record as it came from the input topic: its raw key, value and headers.
+        byte[] key = context.sourceRawKey();
+        byte[] value = context.sourceRawValue();
+        // With their sizes: DeadLetters counts the key and value to make the dead letter fit.
         ConsumerRecord<byte[], byte[]> source = new ConsumerRecord<>(context.topic(), context.partition(),
-                context.offset(), context.timestamp(), TimestampType.CREATE_TIME, -1, -1, context.sourceRawKey(),
-                context.sourceRawValue(), context.headers(), Optional.empty());
+                context.offset(), context.timestamp(), TimestampType.CREATE_TIME, key == null ? -1 : key.length,
+                value == null ? -1 : value.length, key, value, context.headers(), Optional.empty());
         return List.of(DeadLetters.of(source, deadLetterTopic, reason, exception, 1, maxRequestSize));
     }
 }

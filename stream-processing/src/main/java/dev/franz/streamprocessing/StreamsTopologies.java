@@ -164,8 +164,8 @@ final class StreamsTopologies {
         config.topicReplicationFactor().ifPresent(copies -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) copies));
         // A record the topology cannot use (not JSON, or an event it cannot compute with, or a result too
         // large to write) is reported in one line, counted and dead-lettered, like the plain engine does,
-        // instead of stopping the application: Kafka 4's three handlers (KIP-1033) and its dead-letter
-        // topic (KIP-1034), written in the same transaction as the results.
+        // instead of stopping the application: Streams' three handlers (the processing one is KIP-1033) and
+        // the dead letters they return (KIP-1034), written in the same transaction as the results.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
