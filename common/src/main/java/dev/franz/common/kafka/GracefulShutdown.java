@@ -74,16 +74,25 @@ public final class GracefulShutdown implements AutoCloseable {
         hook = new Thread(() -> {
             requested = true;
             onSignal.run();
-            try {
-                if (!loopClosed.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    System.out.printf("%nStopped without finishing: the program did not end within %d s. %s%n",
-                            MAX_WAIT.toSeconds(), unfinished);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitFinished(loopClosed, unfinished);
         }, "franz-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * For a shutdown hook written in the lesson: waits until {@code finished} is counted down (the loop
+     * committed, closed its client and printed its summary), at most 8 s; past that, says what
+     * {@code unfinished} says (e.g. {@link #CONSUMER_UNFINISHED}) and returns, so that the JVM ends.
+     */
+    public static void awaitFinished(CountDownLatch finished, String unfinished) {
+        try {
+            if (!finished.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                System.out.printf("%nStopped without finishing: the program did not end within %d s. %s%n",
+                        MAX_WAIT.toSeconds(), unfinished);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** True once Ctrl-C (or SIGTERM) asked the program to stop. */
