@@ -1,133 +1,104 @@
 package dev.franz.basicconsumer;
 
 import java.io.PrintStream;
-import java.time.Instant;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.franz.basicconsumer.BasicConsumerOptions.GroupProtocol;
+import dev.franz.basicconsumer.BasicConsumerOptions.OffsetReset;
+import dev.franz.basicconsumer.BasicConsumerOptions.Settings;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
-import dev.franz.common.cli.Numbers;
-import dev.franz.common.cli.RunSummary;
-import dev.franz.common.cli.SharedOptions;
-import dev.franz.common.cli.SummaryOption;
-import dev.franz.common.cli.TopicName;
-import dev.franz.common.config.ConfigKey;
+import dev.franz.common.cli.ConsoleLines;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.json.JsonDeserializer;
-import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.GracefulShutdown;
-import dev.franz.common.kafka.Topics;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * Level 1: reads a topic as a member of a consumer group and prints every record with its
  * partition, offset, key and timestamp. Run two in the same group to watch them share partitions.
+ * The Kafka side, top to bottom: the settings, the consumer, Ctrl-C, the poll loop and its commits,
+ * the rebalance listener. The options and the summary are in {@link BasicConsumerOptions}.
  */
 @Command(name = "basic-consumer", mixinStandardHelpOptions = true, version = "basic-consumer (Franz)",
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Reads JSON records from a topic in a consumer group and prints them, until Ctrl-C.")
 public final class BasicConsumer implements Callable<Integer> {
 
-    static final String DEFAULT_GROUP = "basic-consumer";
-
-    /** auto.offset.reset: where a group without a committed offset starts. */
-    enum OffsetReset { EARLIEST, LATEST }
-
-    /** group.protocol: how the group divides partitions. */
-    enum GroupProtocol { CONSUMER, CLASSIC }
-
-    @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class,
-            description = "Topic to read (default: TOPIC_USER_EVENTS, user_events).")
-    String topicOption;
-
-    @Option(names = "--group", paramLabel = "GROUP",
-            description = "Consumer group id (default: " + DEFAULT_GROUP + ").")
-    String groupOption;
-
-    // The original course's consumer took both as words (2_basic_consumer.py orders my_group): still accepted.
-    @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC", converter = TopicName.class, description = "The same as --topic, as a word.")
-    String topicWord;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "GROUP", description = "The same as --group, as a word.")
-    String groupWord;
-
-    @Option(names = "--offset-reset", paramLabel = "earliest|latest", defaultValue = "earliest",
-            description = "Where to start when the group has no committed offset yet (default: ${DEFAULT-VALUE}).")
-    OffsetReset offsetReset;
-
-    @Option(names = "--manual-commit",
-            description = "Commit offsets yourself, synchronously, after each batch (default: automatic commits).")
-    boolean manualCommit;
-
-    @ArgGroup(exclusive = true)
-    Replay replay;
-
-    static final class Replay {
-        @Option(names = "--from-beginning", required = true,
-                description = "Replay: read every partition from its first record, for this run.")
-        boolean fromBeginning;
-
-        @Option(names = "--from-offset", paramLabel = "OFFSET", required = true, converter = Numbers.NotNegative.class,
-                description = "Replay: start every partition at this offset (0 or more), for this run; a partition"
-                        + " that does not have it starts at its first or next record, and says so.")
-        Long fromOffset;
-
-        @Option(names = "--from-timestamp", paramLabel = "ISO-8601", required = true,
-                description = "Replay: start at the first record at or after this time, e.g. 2026-11-26T18:00:00Z.")
-        Instant fromTimestamp;
-    }
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    // commitSync() would wait up to default.api.timeout.ms (60 s) for a broker gone, saying nothing:
+    // wait 5 s, poll again (which says the broker is gone) and commit the same offsets after that poll.
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+    private static final AtomicInteger CONSUMERS_IN_THIS_PROCESS = new AtomicInteger();
 
     @Mixin
-    SharedOptions.MaxMessages maxMessages;
-
-    @Mixin
-    SharedOptions.IdleTimeout idleTimeout;
-
-    @Option(names = "--group-protocol", paramLabel = "consumer|classic", defaultValue = "consumer",
-            description = "Rebalance protocol: consumer (Kafka 4, KIP-848) or classic (older brokers)"
-                    + " (default: ${DEFAULT-VALUE}).")
-    GroupProtocol groupProtocol;
-
-    @Mixin
-    SharedOptions.PrintEvery printEvery;
-
-    @Mixin
-    SummaryOption summaryOption;
+    BasicConsumerOptions options;
 
     @Mixin
     ConfigOptions configOptions;
 
-    @Spec
-    CommandSpec spec;
+    private Settings settings;
+    private Consumer<String, JsonNode> consumer;
+    private PrintStream out = System.out;
+    private ConnectionLines connection;
 
-    private final PrintStream out = System.out;
+    /** Next offset to commit per partition: the offset after the last record processed (or skipped). */
+    private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    /** The partitions this member owns now (the idle timeout counts only while there are some). */
+    private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+    private ConsumeSummary summary;
 
     public static void main(String[] args) {
         System.exit(Cli.run(new BasicConsumer(), args));
     }
 
+    BasicConsumer() { // the program: its settings come from the command line
+    }
+
+    /** The poll loop alone, as the tests run it on a consumer they made. */
+    BasicConsumer(Settings settings, PrintStream out, ConnectionLines connection) {
+        this.settings = settings;
+        this.out = out;
+        this.connection = connection;
+    }
+
     /** Consumer settings that matter, each with why. Static so that the tests use exactly these. */
     static Properties consumerProperties(FranzConfig config, String group, OffsetReset offsetReset,
-                                         ConsumeLoop.Settings settings, GroupProtocol groupProtocol) {
+                                         Settings settings, GroupProtocol groupProtocol) {
         Properties props = config.clientProperties();
         // Members of one group share the topic's partitions; each group keeps its own offsets.
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        // Each member's name in the group tools and the live view (left unset, every member of the group
+        // is consumer-GROUP-1): the process id tells two programs apart, the count two consumers in one.
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG,
+                "basic-consumer-" + ProcessHandle.current().pid() + "-" + CONSUMERS_IN_THIS_PROCESS.incrementAndGet());
         // Only used when the group has no committed offset for a partition (a new group, or offsets
         // expired): earliest = the oldest record still stored, latest = only records from now on.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset.name().toLowerCase());
@@ -136,84 +107,191 @@ public final class BasicConsumer implements Callable<Integer> {
         // A replay commits nothing: it must leave the group's offsets where they are.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, !settings.manualCommit() && !settings.replaying());
         // "consumer": the broker computes assignments and moves only the partitions that change hands
-        // (KIP-848, Kafka 4). "classic": the members stop and re-divide everything at each rebalance.
+        // (KIP-848, Kafka 4). "classic", the client's default: the members stop and re-divide everything.
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, groupProtocol.name().toLowerCase());
         return props;
-    }
-
-    /** --group, or GROUP; basic-consumer when neither is given. */
-    String group() {
-        return Cli.givenOnce(spec, "--group", groupOption, "GROUP", groupWord, DEFAULT_GROUP);
     }
 
     @Override
     public Integer call() throws InterruptedException {
         FranzConfig config = configOptions.load();
-        String topicName = Cli.givenOnce(spec, "--topic", topicOption, "TOPIC", topicWord,
-                config.topic(ConfigKey.TOPIC_USER_EVENTS));
-        String group = group();
-        // Fail in seconds with a clear message if no broker answers, instead of warning for ever.
-        BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
-        // A consumer does not create the topic it reads: a typo would silently make a new, empty one.
-        // Subscribing to a missing topic is not an error either (the client only warns), so check.
-        Topics.awaitExisting(config, List.of(topicName), out);
-        ConsumeLoop.Settings settings = new ConsumeLoop.Settings(manualCommit, startPosition(), maxMessages.value(),
-                idleTimeout.value(), printEvery.value());
+        String topic = options.topic(config);
+        options.checkBrokerAndTopic(config, topic, out); // a consumer does not create the topic it reads
+        settings = options.settings();
+        connection = new ConnectionLines(out, config.bootstrapServers());
+        options.printStart(out, topic);
 
-        if (replay == null) {
-            out.printf("Reading %s as group %s (%s commits, offset reset %s). Ctrl-C to stop.%n", topicName, group,
-                    manualCommit ? "manual" : "automatic", offsetReset.name().toLowerCase());
-        } else {
-            out.printf("Replaying every partition of %s (assign(), outside group %s, whose offsets stay as they"
-                    + " are: nothing is committed). Ctrl-C to stop.%n", topicName, group);
-        }
-        GracefulShutdown shutdown = new GracefulShutdown();
-        // The shutdown hook waits until this block is done: records processed, offsets committed,
-        // consumer closed, summary printed.
-        try (shutdown) {
-            ConsumeSummary summary;
+        Properties props = consumerProperties(config, options.group(), options.offsetReset, settings,
+                options.groupProtocol);
+        CountDownLatch finished = new CountDownLatch(1);
+        try {
             // try-with-resources: close() commits (in automatic mode) and leaves the group at once,
             // so its partitions move to the other members now rather than after a session timeout.
-            Properties props = consumerProperties(config, group, offsetReset, settings, groupProtocol);
             try (KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                     new JsonDeserializer<>(JsonNode.class))) {
-                // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
-                // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
-                shutdown.onExit(consumer::wakeup);
-                summary = new ConsumeLoop(consumer, settings, out, new ConnectionLines(out, config.bootstrapServers()))
-                        .run(topicName);
+                // Ctrl-C runs this hook on its own thread: wakeup() makes the blocked poll() throw
+                // WakeupException; then the hook waits (at most 8 s) until the loop has committed, closed
+                // the consumer and printed its summary. It waits on a latch, not by join()ing the main
+                // thread: main ends in System.exit, which itself waits for this hook.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    consumer.wakeup();
+                    GracefulShutdown.awaitFinished(finished, GracefulShutdown.CONSUMER_UNFINISHED);
+                }, "basic-consumer-shutdown"));
+                consume(consumer, topic);
             }
-            summary(summary, topicName).report(out, summaryOption.file());
+            options.printSummary(out, summary, topic);
+        } finally {
+            finished.countDown();
         }
         return 0;
     }
 
-    private StartPosition startPosition() {
-        if (replay == null) {
-            return StartPosition.committed();
+    /** The poll loop. Ends on Ctrl-C (wakeup), after --max-messages, or after --idle-timeout without a record. */
+    ConsumeSummary consume(Consumer<String, JsonNode> consumer, String topic) {
+        this.consumer = consumer;
+        summary = new ConsumeSummary();
+        if (settings.replaying()) {
+            // Replay reads *every* partition, whatever other members of the group do: assign() takes
+            // them all without joining the group (subscribe() would get only this member's share).
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            owned.addAll(partitions);
+            partitions.forEach(partition -> settings.startPosition().seek(consumer, partition, out));
+        } else {
+            consumer.subscribe(List.of(topic), new PrintingRebalanceListener());
         }
-        if (replay.fromBeginning) {
-            return new StartPosition.Beginning();
+        long lastRecordAt = System.nanoTime();
+        try {
+            while (!reachedMaxMessages()) {
+                ConsumerRecords<String, JsonNode> batch;
+                try {
+                    batch = consumer.poll(POLL_TIMEOUT);
+                } catch (RecordDeserializationException notJson) {
+                    skip(notJson);
+                    continue;
+                }
+                connection.check(consumer.metrics()); // one line when the broker goes, one when it is back
+                process(batch);
+                commitProcessed(); // nothing to do unless records were processed (or a commit timed out)
+                if (!batch.isEmpty() || owned.isEmpty()) {
+                    // Idle means owning partitions and getting nothing: waiting for an assignment
+                    // (after a crash, the group waits a session timeout first) does not count.
+                    lastRecordAt = System.nanoTime();
+                } else if (idleFor(lastRecordAt)) {
+                    out.printf("No new records for %d s: stopping.%n", settings.idleTimeout().toSeconds());
+                    break;
+                }
+            }
+        } catch (WakeupException ctrlC) {
+            // consumer.wakeup() from the shutdown hook: leave the loop, commit below, then close.
+        } finally {
+            commitProcessed();
+            if (settings.manualCommit() && !settings.replaying() && !processed.isEmpty()) {
+                out.println(BasicConsumerOptions.notCommitted(processed.keySet()));
+            }
         }
-        if (replay.fromOffset != null) {
-            return new StartPosition.Offset(replay.fromOffset);
-        }
-        return new StartPosition.Timestamp(replay.fromTimestamp);
+        return summary.finish();
     }
 
-    private RunSummary summary(ConsumeSummary summary, String topicName) {
-        RunSummary run = new RunSummary("basic-consumer", "read", summary.records(), "records", summary.elapsed())
-                .detail("topic", topicName + " as group " + group())
-                .detail("records by partition", summary.recordsByPartition().entrySet().stream()
-                        .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", ")))
-                .count("unreadable records skipped", summary.poisonRecords());
-        if (replay != null) {
-            return run.detail("committed", "nothing (a replay leaves the group's offsets as they were)");
+    /** Partition by partition: records of one partition are in offset order, across partitions not. */
+    private void process(ConsumerRecords<String, JsonNode> batch) {
+        for (TopicPartition partition : batch.partitions()) {
+            for (ConsumerRecord<String, JsonNode> record : batch.records(partition)) {
+                if (reachedMaxMessages()) {
+                    // Fetched but not processed: move the position back to it, or an automatic
+                    // commit (which commits positions) would skip it for the group.
+                    consumer.seek(partition, record.offset());
+                    break;
+                }
+                BasicConsumerOptions.print(out, record, summary.records() + 1, settings.printEvery());
+                summary.read(partition.partition());
+                // Commit the offset of the *next* record to read: that is where the group resumes.
+                processed.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            }
         }
-        if (manualCommit) {
-            return run.detail("committed (next offset to read)", summary.committed().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+    }
+
+    /** Not JSON: poll() throws, and would throw again at the same position. One line, counted, and step past it. */
+    private void skip(RecordDeserializationException notJson) {
+        summary.skipped();
+        TopicPartition partition = notJson.topicPartition();
+        out.println(ConsoleLines.skipped(partition.topic(), partition.partition(), notJson.offset(),
+                notJson.getCause() == null ? notJson.getMessage() : notJson.getCause().getMessage()));
+        consumer.seek(partition, notJson.offset() + 1);
+        processed.put(partition, new OffsetAndMetadata(notJson.offset() + 1));
+    }
+
+    /** Manual commits, synchronous, after processing: at least once (a crash before this re-reads, never loses). */
+    private void commitProcessed() {
+        if (settings.manualCommit() && !settings.replaying() && !processed.isEmpty() && commit(processed)) {
+            processed.clear();
         }
-        return run.detail("committed", "automatically, every auto.commit.interval.ms (5 s by default) and on close");
+    }
+
+    /** False if the broker did not answer in time: committed later, or those records are read again. */
+    private boolean commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets, COMMIT_TIMEOUT);
+        } catch (TimeoutException brokerNotAnswering) {
+            return false;
+        }
+        summary.committed(offsets);
+        return true;
+    }
+
+    /** Shows the consumer group at work: which partitions this member owns, as they move. */
+    private final class PrintingRebalanceListener implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // Another member is about to own these: commit what was done with them first, or it would
+            // process those records again. (In automatic mode, the consumer commits them itself.)
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata offset = processed.remove(partition);
+                if (offset != null && settings.manualCommit()) {
+                    done.put(partition, offset);
+                }
+            }
+            if (!done.isEmpty() && !commit(done)) {
+                out.println(BasicConsumerOptions.notCommitted(done.keySet()));
+            }
+            owned.removeAll(partitions);
+            out.println(ConsoleLines.revoked(partitions));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                owned.addAll(partitions);
+                out.println(ConsoleLines.assigned(partitions));
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // The group moved on without us (e.g. we missed heartbeats): another member may have
+            // these already, so committing now would overwrite its progress. Commit nothing.
+            partitions.forEach(processed::remove);
+            owned.removeAll(partitions);
+            out.println(ConsoleLines.lost(partitions));
+        }
+    }
+
+    /** The partitions this consumer owns right now, as the group assigned them. Thread-safe. */
+    Set<TopicPartition> ownedPartitions() {
+        return Set.copyOf(owned);
+    }
+
+    private boolean reachedMaxMessages() {
+        return settings.maxMessages() > 0 && summary.records() >= settings.maxMessages();
+    }
+
+    private boolean idleFor(long lastRecordAt) {
+        return !settings.idleTimeout().isZero() && System.nanoTime() - lastRecordAt > settings.idleTimeout().toNanos();
     }
 }

@@ -41,7 +41,7 @@ class BasicConsumerArgumentsTest {
         BasicConsumer consumer = new BasicConsumer();
         Cli.commandLine(consumer).parseArgs(arguments.split(" "));
 
-        assertThat(consumer.group()).isEqualTo("my_group");
+        assertThat(consumer.options.group()).isEqualTo("my_group");
     }
 
     @Test
@@ -49,7 +49,7 @@ class BasicConsumerArgumentsTest {
         BasicConsumer consumer = new BasicConsumer();
         Cli.commandLine(consumer).parseArgs();
 
-        assertThat(consumer.group()).isEqualTo("basic-consumer");
+        assertThat(consumer.options.group()).isEqualTo("basic-consumer");
     }
 
     @Test

@@ -104,7 +104,7 @@ class BasicConsumerIT {
         assertThat(runToCompletion(group, topic, settings(true, 5)).records()).isEqualTo(5);
 
         // In automatic-commit mode (the default), whose close() would commit the replay's position, 3.
-        ConsumeLoop.Settings replay = new ConsumeLoop.Settings(false, new StartPosition.Beginning(), 3, Duration.ZERO, 1);
+        BasicConsumerOptions.Settings replay = new BasicConsumerOptions.Settings(false, new StartPosition.Beginning(), 3, Duration.ZERO, 1);
         assertThat(runToCompletion(group, topic, replay).records()).isEqualTo(3);
         // A replay commits nothing: the group's offsets are where its last normal run left them.
         assertThat(committedOffsets(group)).containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(5));
@@ -117,7 +117,7 @@ class BasicConsumerIT {
         produceJson(topic, 1, 5);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        ConsumeLoop.Settings replay = new ConsumeLoop.Settings(false, new StartPosition.Offset(100), 2, Duration.ZERO, 1);
+        BasicConsumerOptions.Settings replay = new BasicConsumerOptions.Settings(false, new StartPosition.Offset(100), 2, Duration.ZERO, 1);
         RunningConsumer running = RunningConsumer.start(group, topic, replay, out);
         await().atMost(GROUP_SETTLES).until(() -> printed.toString(StandardCharsets.UTF_8).contains("starts at 5"));
         produceJson(topic, 1, 2); // offsets 5 and 6
@@ -139,7 +139,7 @@ class BasicConsumerIT {
         RunningConsumer member = RunningConsumer.start(group, topic, settings(true, 0));
         await().atMost(GROUP_SETTLES).until(() -> member.loop.ownedPartitions().size() == 3);
 
-        ConsumeLoop.Settings replay = new ConsumeLoop.Settings(false, new StartPosition.Beginning(), 12, Duration.ZERO, 1);
+        BasicConsumerOptions.Settings replay = new BasicConsumerOptions.Settings(false, new StartPosition.Beginning(), 12, Duration.ZERO, 1);
         ConsumeSummary replayed = runToCompletion(group, topic, replay);
         member.stop();
 
@@ -203,7 +203,7 @@ class BasicConsumerIT {
             producer.send(new ProducerRecord<>(topic, "key-1", "{\"good\":2}".getBytes(StandardCharsets.UTF_8))).get();
         }
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ConsumeLoop.Settings everyRecord = new ConsumeLoop.Settings(true, StartPosition.committed(), 0,
+        BasicConsumerOptions.Settings everyRecord = new BasicConsumerOptions.Settings(true, StartPosition.committed(), 0,
                 Duration.ofSeconds(3), 1);
         RunningConsumer running = RunningConsumer.start(group, topic, everyRecord,
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -231,34 +231,34 @@ class BasicConsumerIT {
         }
     }
 
-    private static ConsumeLoop.Settings settings(boolean manualCommit, long maxMessages) {
-        return new ConsumeLoop.Settings(manualCommit, StartPosition.committed(), maxMessages, Duration.ZERO, 1);
+    private static BasicConsumerOptions.Settings settings(boolean manualCommit, long maxMessages) {
+        return new BasicConsumerOptions.Settings(manualCommit, StartPosition.committed(), maxMessages, Duration.ZERO, 1);
     }
 
-    private static ConsumeSummary runToCompletion(String group, String topic, ConsumeLoop.Settings settings)
+    private static ConsumeSummary runToCompletion(String group, String topic, BasicConsumerOptions.Settings settings)
             throws Exception {
         RunningConsumer running = RunningConsumer.start(group, topic, settings);
         return running.result.get(60, TimeUnit.SECONDS);
     }
 
     /** A consumer running its loop on its own thread, as a separate instance of the program would. */
-    private record RunningConsumer(KafkaConsumer<String, JsonNode> consumer, ConsumeLoop loop,
+    private record RunningConsumer(KafkaConsumer<String, JsonNode> consumer, BasicConsumer loop,
                                    CompletableFuture<ConsumeSummary> result) {
 
-        static RunningConsumer start(String group, String topic, ConsumeLoop.Settings settings) {
+        static RunningConsumer start(String group, String topic, BasicConsumerOptions.Settings settings) {
             return start(group, topic, settings, QUIET);
         }
 
-        static RunningConsumer start(String group, String topic, ConsumeLoop.Settings settings, PrintStream out) {
+        static RunningConsumer start(String group, String topic, BasicConsumerOptions.Settings settings, PrintStream out) {
             FranzConfig config = FranzConfig.defaultsWith(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
             KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(
-                    BasicConsumer.consumerProperties(config, group, BasicConsumer.OffsetReset.EARLIEST,
-                            settings, BasicConsumer.GroupProtocol.CONSUMER),
+                    BasicConsumer.consumerProperties(config, group, BasicConsumerOptions.OffsetReset.EARLIEST,
+                            settings, BasicConsumerOptions.GroupProtocol.CONSUMER),
                     new StringDeserializer(), new JsonDeserializer<>(JsonNode.class));
-            ConsumeLoop loop = new ConsumeLoop(consumer, settings, out, new ConnectionLines(QUIET, "test"));
+            BasicConsumer loop = new BasicConsumer(settings, out, new ConnectionLines(QUIET, "test"));
             CompletableFuture<ConsumeSummary> result = CompletableFuture.supplyAsync(() -> {
                 try (consumer) {
-                    return loop.run(topic);
+                    return loop.consume(consumer, topic);
                 }
             });
             return new RunningConsumer(consumer, loop, result);

@@ -82,10 +82,10 @@ class BrokerRestartIT {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
         produce(config, topic, 0);
-        ConsumeLoop.Settings settings = new ConsumeLoop.Settings(true, StartPosition.committed(), 2 * PER_PHASE,
+        BasicConsumerOptions.Settings settings = new BasicConsumerOptions.Settings(true, StartPosition.committed(), 2 * PER_PHASE,
                 Duration.ZERO, 0);
         KafkaConsumer<String, JsonNode> consumer = new KafkaConsumer<>(BasicConsumer.consumerProperties(config,
-                group, BasicConsumer.OffsetReset.EARLIEST, settings, BasicConsumer.GroupProtocol.CONSUMER),
+                group, BasicConsumerOptions.OffsetReset.EARLIEST, settings, BasicConsumerOptions.GroupProtocol.CONSUMER),
                 new StringDeserializer(), new JsonDeserializer<>(JsonNode.class));
         // The real consumer; when asked, its first commit stops the broker just before it is sent.
         AtomicBoolean stopOnCommit = new AtomicBoolean(duringCommit);
@@ -101,10 +101,10 @@ class BrokerRestartIT {
                         throw e.getCause();
                     }
                 });
-        ConsumeLoop loop = new ConsumeLoop(watched, settings, out, new ConnectionLines(out, bootstrap));
+        BasicConsumer loop = new BasicConsumer(settings, out, new ConnectionLines(out, bootstrap));
         CompletableFuture<ConsumeSummary> result = CompletableFuture.supplyAsync(() -> {
             try (consumer) {
-                return loop.run(topic);
+                return loop.consume(watched, topic);
             }
         });
         try {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,9 +22,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.ConnectionLines;
 
-class ConsumeLoopTest {
+/** basic-consumer's poll loop on a MockConsumer: what it commits, skips and prints. */
+class BasicConsumerLoopTest {
 
     private static final String TOPIC = "events";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
@@ -38,9 +41,9 @@ class ConsumeLoopTest {
                 JsonNodeFactory.instance.objectNode().put("n", offset));
     }
 
-    private ConsumeLoop loop(boolean manualCommit, long maxMessages) {
-        return new ConsumeLoop(consumer, new ConsumeLoop.Settings(manualCommit, StartPosition.committed(), maxMessages,
-                Duration.ZERO, 1), out, new ConnectionLines(out, "test"));
+    private ConsumeSummary run(boolean manualCommit, long maxMessages) {
+        return new BasicConsumer(new BasicConsumerOptions.Settings(manualCommit, StartPosition.committed(), maxMessages,
+                Duration.ZERO, 1), out, new ConnectionLines(out, "test")).consume(consumer, TOPIC);
     }
 
     private void assignBothPartitions() {
@@ -60,7 +63,7 @@ class ConsumeLoopTest {
         });
         consumer.schedulePollTask(() -> consumer.addRecord(record(P1, 1)));
 
-        ConsumeSummary summary = loop(true, 4).run(TOPIC);
+        ConsumeSummary summary = run(true, 4);
 
         assertThat(summary.records()).isEqualTo(4);
         // The committed offset is the next record to read, not the last one read.
@@ -78,7 +81,7 @@ class ConsumeLoopTest {
             }
         });
 
-        ConsumeSummary summary = loop(true, 3).run(TOPIC);
+        ConsumeSummary summary = run(true, 3);
 
         assertThat(summary.records()).isEqualTo(3);
         assertThat(consumer.committed(Set.of(P0))).containsEntry(P0, new OffsetAndMetadata(3));
@@ -95,7 +98,7 @@ class ConsumeLoopTest {
             consumer.addRecord(record(P1, 2));
         });
 
-        ConsumeSummary summary = loop(true, 2).run(TOPIC);
+        ConsumeSummary summary = run(true, 2);
 
         assertThat(summary.records()).isEqualTo(2);
         assertThat(summary.poisonRecords()).isEqualTo(1);
@@ -109,7 +112,7 @@ class ConsumeLoopTest {
         assignBothPartitions();
         consumer.schedulePollTask(() -> consumer.addRecord(record(P0, 0)));
 
-        ConsumeSummary summary = loop(false, 1).run(TOPIC);
+        ConsumeSummary summary = run(false, 1);
 
         assertThat(summary.records()).isEqualTo(1);
         assertThat(summary.committed()).isEmpty();
@@ -126,7 +129,7 @@ class ConsumeLoopTest {
             consumer.addRecord(record(P1, 0));
         });
 
-        ConsumeSummary summary = loop(false, 3).run(TOPIC);
+        ConsumeSummary summary = run(false, 3);
 
         // Automatic commits commit positions: they must point at the first record not processed.
         assertThat(summary.records()).isEqualTo(3);
@@ -139,9 +142,26 @@ class ConsumeLoopTest {
         consumer.schedulePollTask(() -> consumer.addRecord(record(P0, 0)));
         consumer.schedulePollTask(consumer::wakeup);
 
-        ConsumeSummary summary = loop(true, 0).run(TOPIC);
+        ConsumeSummary summary = run(true, 0);
 
         assertThat(summary.records()).isEqualTo(1);
         assertThat(consumer.committed(Set.of(P0))).containsEntry(P0, new OffsetAndMetadata(1));
+    }
+
+    @Test
+    void twoConsumersBuiltTheSameWayHaveDifferentClientIds() {
+        FranzConfig config = FranzConfig.defaultsWith(Map.of());
+        BasicConsumerOptions.Settings settings = new BasicConsumerOptions.Settings(false, StartPosition.committed(), 0,
+                Duration.ZERO, 1);
+
+        Object first = BasicConsumer.consumerProperties(config, "basic-consumer", BasicConsumerOptions.OffsetReset.EARLIEST,
+                settings, BasicConsumerOptions.GroupProtocol.CONSUMER).get(ConsumerConfig.CLIENT_ID_CONFIG);
+        Object second = BasicConsumer.consumerProperties(config, "basic-consumer", BasicConsumerOptions.OffsetReset.EARLIEST,
+                settings, BasicConsumerOptions.GroupProtocol.CONSUMER).get(ConsumerConfig.CLIENT_ID_CONFIG);
+
+        // Two members of one group must be told apart in the group tools and the live view.
+        assertThat(first).asString().startsWith("basic-consumer-" + ProcessHandle.current().pid() + "-");
+        assertThat(second).asString().startsWith("basic-consumer-");
+        assertThat(first).isNotEqualTo(second);
     }
 }
