@@ -19,7 +19,8 @@ import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserEvent;
 import dev.franz.common.json.JsonSerializer;
 
-class UserEventProducerTest {
+/** basic-producer's sends on a MockProducer: the records, their callbacks and what is printed. */
+class BasicProducerSendTest {
 
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
@@ -35,10 +36,10 @@ class UserEventProducerTest {
     @Test
     void recordsAreKeyedByUserAndCarryHeaders() throws InterruptedException {
         MockProducer<String, UserEvent> producer = mockProducer(true);
-        UserEventProducer sender = new UserEventProducer(producer, "events", out, 1);
+        BasicProducer sender = new BasicProducer(out, 1);
 
-        sender.sendSync(event("user-1"));
-        sender.sendAsync(event("user-2"));
+        sender.sendSync(producer, BasicProducer.record("events", event("user-1")));
+        sender.sendAsync(producer, BasicProducer.record("events", event("user-2")));
 
         assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("user-1", "user-2");
         ProducerRecord<String, UserEvent> first = producer.history().get(0);
@@ -51,10 +52,10 @@ class UserEventProducerTest {
     @Test
     void anAsyncFailureIsCountedAndReportedByTheCallback() {
         MockProducer<String, UserEvent> producer = mockProducer(false);
-        UserEventProducer sender = new UserEventProducer(producer, "events", out, 1);
+        BasicProducer sender = new BasicProducer(out, 1);
 
-        sender.sendAsync(event("user-1"));
-        sender.sendAsync(event("user-2"));
+        sender.sendAsync(producer, BasicProducer.record("events", event("user-1")));
+        sender.sendAsync(producer, BasicProducer.record("events", event("user-2")));
         producer.completeNext();
         producer.errorNext(new NotEnoughReplicasException("only 1 in-sync replica"));
 
@@ -67,10 +68,11 @@ class UserEventProducerTest {
 
     @Test
     void printsASampleInHighVolumeRuns() throws InterruptedException {
-        UserEventProducer sender = new UserEventProducer(mockProducer(true), "events", out, 10);
+        MockProducer<String, UserEvent> producer = mockProducer(true);
+        BasicProducer sender = new BasicProducer(out, 10);
 
         for (int i = 0; i < 30; i++) {
-            sender.sendSync(event("user-" + i));
+            sender.sendSync(producer, BasicProducer.record("events", event("user-" + i)));
         }
 
         // The first, then every 10th: 1, 11, 21.
@@ -81,8 +83,8 @@ class UserEventProducerTest {
     void weakerAcksTurnIdempotenceOff() {
         FranzConfig config = FranzConfig.defaultsWith(Map.of());
 
-        var safe = BasicProducer.producerProperties(config, BasicProducer.Acks.ALL, BasicProducer.Compression.LZ4, 5, 65536);
-        var fast = BasicProducer.producerProperties(config, BasicProducer.Acks.ONE, BasicProducer.Compression.NONE, 0, 16384);
+        var safe = BasicProducer.producerProperties(config, BasicProducerOptions.Acks.ALL, BasicProducerOptions.Compression.LZ4, 5, 65536);
+        var fast = BasicProducer.producerProperties(config, BasicProducerOptions.Acks.ONE, BasicProducerOptions.Compression.NONE, 0, 16384);
 
         assertThat(safe).containsEntry("acks", "all").containsEntry("enable.idempotence", true)
                 .containsEntry("compression.type", "lz4").containsEntry("bootstrap.servers", "localhost:9092");
