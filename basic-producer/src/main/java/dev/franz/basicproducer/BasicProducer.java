@@ -51,7 +51,7 @@ public final class BasicProducer implements Callable<Integer> {
 
     private PrintStream out = System.out;
     private long printEvery;
-    private final SendSummary summary = new SendSummary();
+    private SendSummary summary = new SendSummary();
     /** Set by the shutdown hook (Ctrl-C): the loop sends nothing more. */
     private volatile boolean stopRequested;
 
@@ -121,6 +121,7 @@ public final class BasicProducer implements Callable<Integer> {
                     GracefulShutdown.awaitFinished(finished, GracefulShutdown.PRODUCER_UNFINISHED);
                 }, "basic-producer-shutdown"));
 
+                summary = new SendSummary(); // the time and rate count from the first send
                 for (long i = 0; i < options.count && !stopRequested; i++) {
                     ProducerRecord<String, UserEvent> record = record(topic, events.next());
                     if (i < syncCount) {
