@@ -108,7 +108,9 @@ class BadRecordsIT {
                 "--set", "TOPIC_USER_EVENTS_DLT=" + deadLetters);
         String printed;
         try {
-            boolean ended = program.process().waitFor(120, TimeUnit.SECONDS);
+            // A healthy run ends in about 15 s. Seldom, under a loaded build, the Streams run has been seen
+            // RUNNING without consuming anything (it then never goes idle): the rerun passes; cause not found yet.
+            boolean ended = program.process().waitFor(60, TimeUnit.SECONDS);
             assertThat(ended).as("ended by itself; it printed:%n%s", String.join("\n", program.lines())).isTrue();
             // Its last lines (the summary) may still be on their way from the child's output.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(String.join("\n", program.lines()))
