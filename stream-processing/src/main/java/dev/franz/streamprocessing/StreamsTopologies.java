@@ -2,15 +2,12 @@ package dev.franz.streamprocessing;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
@@ -24,8 +21,6 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
-import dev.franz.common.config.ConfigKey;
-import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.EnrichedUserEvent;
 import dev.franz.common.events.UserEvent;
 import dev.franz.common.events.UserProfile;
@@ -37,6 +32,7 @@ import dev.franz.common.events.WindowCount;
  * static method so that {@code TopologyTestDriver} tests run exactly what the program runs. The
  * state (counts, totals, windows) lives in local stores backed by changelog topics, so it survives
  * a restart; time is the records' timestamps (event time), so a replay gives the same windows.
+ * {@link StreamsEngine} runs them, with its settings.
  */
 final class StreamsTopologies {
 
@@ -141,40 +137,5 @@ final class StreamsTopologies {
     static Duration windowRetention(Duration windowSize, Duration grace) {
         Duration least = windowSize.plus(grace);
         return least.compareTo(WINDOW_RETENTION) > 0 ? least : WINDOW_RETENTION;
-    }
-
-    /**
-     * The settings of the Streams application, each with why; the local stores under
-     * {@code .kafka-streams/} beside the project.
-     */
-    static Properties config(FranzConfig config, String applicationId, String offsetReset) {
-        return config(config, applicationId, offsetReset,
-                FranzConfig.repositoryRoot().resolve(".kafka-streams").toString());
-    }
-
-    /** @param stateDir where the local stores live */
-    static Properties config(FranzConfig config, String applicationId, String offsetReset, String stateDir) {
-        Properties props = config.clientProperties();
-        // Names the consumer group, the internal topics and the local state: same id = same state.
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        // Outputs, state changes and input offsets are committed together, as in Level 3.
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Internal topics (repartition, changelog) get the replication factor of the lesson's topics
-        // when TOPIC_REPLICATION_FACTOR is set; else Streams' default, -1: the cluster's default.
-        config.topicReplicationFactor().ifPresent(copies -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) copies));
-        // A record the topology cannot use (not JSON, or an event it cannot compute with, or a result too
-        // large to write) is reported in one line, counted and dead-lettered, like the plain engine does,
-        // instead of stopping the application: Streams' three handlers (the processing one is KIP-1033) and
-        // the dead letters they return (KIP-1034), written in the same transaction as the results.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
-        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipAndDeadLetter.class);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(ConfigKey.TOPIC_USER_EVENTS_DLT));
-        // The local stores live here, beside the project (git-ignored), not in /tmp: they are a cache
-        // of the changelog topics that saves rebuilding the state at each start.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-        // Where a new application starts: earliest replays the topic, latest sees only new events.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset);
-        return props;
     }
 }

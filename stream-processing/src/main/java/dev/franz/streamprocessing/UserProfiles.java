@@ -1,14 +1,40 @@
 package dev.franz.streamprocessing;
 
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.franz.common.UserFacingException;
+import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserProfile;
+import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.json.JsonSerializer;
+import dev.franz.common.kafka.Topics;
 
 /**
- * The reference data of the enrichment lesson (no Kafka calls here; StreamProcessing writes and reads
- * the topic): profiles for user-1 to user-6. user-7 and user-8 (basic-producer's other users) are
+ * The reference data of the enrichment mode, profiles for user-1 to user-6, and the compacted topic
+ * that holds them: {@link #ensureTopic} creates and fills it (both engines, before they start);
+ * {@link #readTopic} reads it to its end (the plain engine's copy of the table). user-7 and user-8 (basic-producer's other users) are
  * left without one on purpose, to show how a missing profile is handled.
  */
 final class UserProfiles {
@@ -29,5 +55,70 @@ final class UserProfiles {
         Map<String, UserProfile> byUser = new LinkedHashMap<>();
         profiles.forEach(profile -> byUser.put(profile.userId(), profile));
         return byUser;
+    }
+
+    /**
+     * Creates the compacted profiles topic and, if it is new, fills it with {@link #PROFILES}.
+     * Each send's result is checked before the line saying so is printed.
+     */
+    static void ensureTopic(FranzConfig config, String topic, PrintStream out) {
+        boolean created;
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            // Compacted: Kafka keeps at least the latest record of every key for ever, so the topic is
+            // a table of the current profiles that any consumer can rebuild from the start.
+            created = !Topics.createIfMissing(admin, List.of(config.newTopic(topic)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
+                    Duration.ofSeconds(30)).isEmpty();
+        }
+        if (!created) {
+            return;
+        }
+        try (Producer<String, UserProfile> producer = new KafkaProducer<>(config.clientProperties(),
+                new StringSerializer(), new JsonSerializer<>())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (UserProfile profile : PROFILES) {
+                sent.add(producer.send(new ProducerRecord<>(topic, profile.userId(), profile)));
+            }
+            for (Future<RecordMetadata> result : sent) {
+                result.get(30, TimeUnit.SECONDS); // the broker's answer, or the reason it failed
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new UserFacingException("Could not write the profiles to " + topic + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within 30 s"), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserFacingException("Interrupted while writing the profiles to " + topic, e);
+        }
+        out.printf("Created the compacted topic %s with %d profiles (user-1 to user-%d)%n", topic,
+                PROFILES.size(), PROFILES.size());
+    }
+
+    /**
+     * The plain engine's copy of the table: every profile on the compacted topic, read from the start
+     * of each partition to its end as it is now (later records of a user replace earlier ones in
+     * {@link #byUser}). {@code assign()} without a group: this reader joins nothing and
+     * commits nothing. Kafka Streams does the same for a GlobalKTable, and then keeps following the topic.
+     */
+    static List<UserProfile> readTopic(Properties clientProperties, String topic, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<UserProfile> profiles = new ArrayList<>();
+        try (KafkaConsumer<String, UserProfile> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new JsonDeserializer<>(UserProfile.class))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> profiles.add(record.value()));
+            }
+        }
+        return profiles;
     }
 }

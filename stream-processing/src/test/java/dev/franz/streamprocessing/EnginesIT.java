@@ -97,14 +97,14 @@ class EnginesIT {
         produce(streams.events(), events);
 
         assertThat(runPlain("enrichment", plain)).isZero(); // the program writes the profiles topic first
-        StreamProcessing.ensureProfiles(config(), streams.profiles(), out);
+        UserProfiles.ensureTopic(config(), streams.profiles(), out);
         runStreams(StreamsTopologies.enrichment(streams), TestNames.unique("enrichment-app"), () ->
                 enriched(streams).size() == EVENTS);
 
         List<EnrichedUserEvent> fromPlain = enriched(plain);
         assertThat(fromPlain).hasSize(EVENTS).containsExactlyInAnyOrderElementsOf(enriched(streams));
         assertThat(fromPlain).extracting(EnrichedUserEvent::event).containsExactlyInAnyOrderElementsOf(events);
-        Map<String, UserProfile> profiles = UserProfiles.byUser(StreamProcessing.readProfiles(kafka.clientProperties(),
+        Map<String, UserProfile> profiles = UserProfiles.byUser(UserProfiles.readTopic(kafka.clientProperties(),
                 plain.profiles(), READ_TIMEOUT));
         assertThat(fromPlain).allSatisfy(enriched -> {
             UserProfile profile = profiles.get(enriched.event().userId());
@@ -262,7 +262,7 @@ class EnginesIT {
     }
 
     private void runStreams(Topology topology, String applicationId, Callable<Boolean> done) {
-        Properties props = StreamsTopologies.config(config(), applicationId, "earliest");
+        Properties props = StreamsEngine.config(config(), applicationId, "earliest");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();

@@ -126,7 +126,7 @@ class PlainEngineIT {
                      new ByteArraySerializer())) {
             PlainEngine engine = new PlainEngine(consumer, producer, processor, TestNames.unique("dlt"), 1_048_576, out,
                     Duration.ofSeconds(60), new ConnectionLines(out, kafka.bootstrapServers()));
-            return engine.run(topic, idle);
+            return engine.pollLoop(topic, idle);
         }
     }
 

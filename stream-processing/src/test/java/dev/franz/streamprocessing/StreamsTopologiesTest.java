@@ -78,7 +78,7 @@ class StreamsTopologiesTest {
             send(events, "click", T0.plusSeconds(30));     // closes [5, 10)
             assertThat(windows.readValuesToList()).containsExactly(
                     new WindowCount("click", T0.plusSeconds(5), T0.plusSeconds(10), 3));
-            assertThat(StreamProcessing.metricSum(driver.metrics(), "dropped-records-total", "stream-task-metrics"))
+            assertThat(StreamsMetrics.metricSum(driver.metrics(), "dropped-records-total", "stream-task-metrics"))
                     .isEqualTo(1.0);
         }
     }
@@ -212,7 +212,7 @@ class StreamsTopologiesTest {
 
     /** The program's own Streams settings (exactly-once, the skipping handler), state in a temporary folder. */
     private TopologyTestDriver driver(Topology topology) {
-        Properties props = StreamsTopologies.config(FranzConfig.defaultsWith(Map.of("TOPIC_USER_EVENTS_DLT",
+        Properties props = StreamsEngine.config(FranzConfig.defaultsWith(Map.of("TOPIC_USER_EVENTS_DLT",
                         "dead-letters")), "test", "earliest",
                 stateDir.toString());
         assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
