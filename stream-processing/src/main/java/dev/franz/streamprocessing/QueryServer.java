@@ -1,19 +1,10 @@
 package dev.franz.streamprocessing;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.franz.common.UserFacingException;
@@ -40,9 +24,10 @@ import io.javalin.http.Context;
 
 /**
  * The state of a running Kafka Streams application over HTTP, as JSON (no Kafka calls here: the
- * queries themselves are {@link StreamProcessing}'s, behind {@link Queries}). A key held by another
+ * queries themselves are in {@link StateQueries}, behind {@link Queries}). A key held by another
  * instance is asked of that instance, once; when it does not answer, of an instance with a standby
- * copy, and the answer says it is one. What all instances hold is gathered from each. Every error is
+ * copy, and the answer says it is one. What all instances hold is gathered from each
+ * ({@link OtherInstances}); what a query may ask is checked by {@link QueryParameters}. Every error is
  * a status and one line of JSON, never a stack trace.
  *
  * <pre>
@@ -110,30 +95,15 @@ final class QueryServer implements AutoCloseable {
         }
     }
 
-    /** A query this server cannot answer as asked: 400 with the reason. */
-    private static final class BadQuery extends RuntimeException {
-        BadQuery(String message) {
-            super(message);
-        }
-    }
-
-    static final String FORWARDED = "X-Franz-Forwarded-By";
-    /** Set when an instance asks another for its standby copy because the active one does not answer. */
-    static final String STANDBY_WANTED = "X-Franz-Standby-Read";
-    /** The range of window start times when none is given: the last hour. */
-    static final Duration DEFAULT_RANGE = Duration.ofHours(1);
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    /** The window start times a query may name: Kafka timestamps, from 1970 to the end of year 9999. */
-    static final Instant EARLIEST = Instant.EPOCH;
-    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private static final ObjectMapper JSON = Json.mapper();
 
     private final Queries queries;
     private final Javalin app;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final OtherInstances instances;
 
     private QueryServer(Queries queries, boolean windowed, String host, int port) {
         this.queries = queries;
+        this.instances = new OtherInstances(queries);
         String known = windowed ? "/windows/TYPE, /windows" : "/users/USER, /users, /event-types";
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -143,23 +113,23 @@ final class QueryServer implements AutoCloseable {
             if (windowed) {
                 config.routes.get("/windows/{type}", this::windowsOfType);
                 config.routes.get("/windows", ctx -> {
-                    Instant[] range = range(ctx);
-                    all(ctx, "/windows?from=" + range[0] + "&to=" + range[1], "windows", () -> {
+                    Instant[] range = QueryParameters.range(ctx);
+                    instances.all(ctx, "/windows?from=" + range[0] + "&to=" + range[1], "windows", () -> {
                         Part<List<WindowCount>> part = queries.localWindows(range[0], range[1]);
                         return new Part<>(byTypeAndStart(part.values()), part.partitions());
                     });
                 });
             } else {
                 config.routes.get("/users/{user}", this::user);
-                config.routes.get("/users", ctx -> all(ctx, "/users", "users", queries::localUsers));
-                config.routes.get("/event-types", ctx -> all(ctx, "/event-types", "event_types",
+                config.routes.get("/users", ctx -> instances.all(ctx, "/users", "users", queries::localUsers));
+                config.routes.get("/event-types", ctx -> instances.all(ctx, "/event-types", "event_types",
                         queries::localEventTypes));
             }
             config.routes.exception(NotReady.class, (e, ctx) -> {
                 ctx.header("Retry-After", "1");
                 error(ctx, 503, e.getMessage());
             });
-            config.routes.exception(BadQuery.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(QueryParameters.BadQuery.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.getClass().getSimpleName() + ": "
                     + e.getMessage()));
             config.routes.error(404, ctx -> {
@@ -208,8 +178,8 @@ final class QueryServer implements AutoCloseable {
     }
 
     private void user(Context ctx) throws Exception {
-        String user = key(ctx, "user", "user id");
-        keyed(ctx, StreamsTopologies.TOTALS_STORE, user, "/users/" + user,
+        String user = QueryParameters.key(ctx, "user", "user id");
+        instances.keyed(ctx, StreamsTopologies.TOTALS_STORE, user, "/users/" + user,
                 (partition, activeOnly) -> queries.userHere(user, partition, activeOnly),
                 totals -> {
                     if (totals == null) {
@@ -223,9 +193,9 @@ final class QueryServer implements AutoCloseable {
     }
 
     private void windowsOfType(Context ctx) throws Exception {
-        String type = key(ctx, "type", "event type");
-        Instant[] range = range(ctx);
-        keyed(ctx, StreamsTopologies.WINDOWS_STORE, type, "/windows/" + type + "?from=" + range[0] + "&to=" + range[1],
+        String type = QueryParameters.key(ctx, "type", "event type");
+        Instant[] range = QueryParameters.range(ctx);
+        instances.keyed(ctx, StreamsTopologies.WINDOWS_STORE, type, "/windows/" + type + "?from=" + range[0] + "&to=" + range[1],
                 (partition, activeOnly) -> queries.windowsHere(type, partition, range[0], range[1], activeOnly),
                 windows -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
@@ -235,143 +205,6 @@ final class QueryServer implements AutoCloseable {
                     answer.put("windows", windows.stream().map(QueryServer::window).toList());
                     return answer;
                 }, null);
-    }
-
-    /** What one copy answers, for one key: its value, or null for none. */
-    private interface Here<V> {
-        Copy<V> ask(int partition, boolean activeOnly);
-    }
-
-    /**
-     * One key: answered here when this instance holds its active copy; else asked of the instance that
-     * does, and when that one cannot answer (gone, or its store moving), of an instance with a standby copy.
-     */
-    private <V> void keyed(Context ctx, String store, String key, String path, Here<V> here,
-            Function<V, Map<String, Object>> body, String noneMessage) throws Exception {
-        Location where = queries.locate(store, key);
-        boolean standbyWanted = ctx.header(STANDBY_WANTED) != null;
-        String why = null;
-        NotReady notActiveHere = null;
-        if (standbyWanted || where.active().equals(queries.self())) {
-            try {
-                answer(ctx, where, here.ask(where.partition(), !standbyWanted), body, noneMessage);
-                return;
-            } catch (NotReady e) {
-                if (standbyWanted) {
-                    throw e;
-                }
-                notActiveHere = e; // the copy here is not active yet (a rebalance): a standby copy may answer
-            }
-        } else if (ctx.header(FORWARDED) != null) {
-            // Asked on behalf of another instance, which thought this one holds it: a rebalance is moving it.
-            throw new NotReady(key + " is moving between instances (a rebalance): retry");
-        } else {
-            try {
-                HttpResponse<String> response = get(where.active(), path, false);
-                if (response.statusCode() != 503) {
-                    passOn(ctx, response);
-                    return;
-                }
-                why = "the active copy, at " + where.active() + ", cannot be asked now";
-            } catch (ConnectException | HttpTimeoutException e) {
-                why = "the instance with the active copy, " + where.active() + ", does not answer";
-            }
-        }
-        // Stale but available: a standby copy, if the application keeps any (--standbys), here or elsewhere.
-        for (String standby : where.standbys()) {
-            if (standby.equals(queries.self())) {
-                try {
-                    answer(ctx, where, here.ask(where.partition(), false), body, noneMessage);
-                    return;
-                } catch (NotReady e) {
-                    continue;
-                }
-            }
-            try {
-                HttpResponse<String> response = get(standby, path, true);
-                if (response.statusCode() == 200 || response.statusCode() == 404) {
-                    passOn(ctx, response);
-                    return;
-                }
-            } catch (ConnectException | HttpTimeoutException e) {
-                // that one is gone too: the next
-            }
-        }
-        if (notActiveHere != null) {
-            throw notActiveHere; // Kafka's reason, as it gave it
-        }
-        throw new NotReady(why + (where.standbys().isEmpty() ? "; there is no standby copy (--standbys)"
-                : "; no standby copy answers") + ". Partitions move after a rebalance: retry");
-    }
-
-    /** One copy's answer: the value with where it came from, or 404. */
-    private <V> void answer(Context ctx, Location where, Copy<V> copy, Function<V, Map<String, Object>> body,
-            String noneMessage) throws IOException {
-        Map<String, Object> answer = copy.value() == null ? null : body.apply(copy.value());
-        if (answer == null) {
-            error(ctx, 404, noneMessage + (copy.standby() ? " (in the standby copy here, which may lag)" : ""));
-            return;
-        }
-        answer.put("partition", where.partition());
-        answer.put("answered_by", queries.self());
-        answer.put("copy", copy.standby() ? "standby" : "active");
-        if (copy.standby()) {
-            // Stale but available: the active copy could not answer, this one follows it from the changelog.
-            answer.put("lag_records", copy.lagRecords());
-        }
-        json(ctx, 200, answer);
-    }
-
-    /**
-     * This instance's part, and with {@code ?scope=all} (the default) every other instance's. An
-     * instance that does not answer is named under "incomplete"; a partition nobody answers for while
-     * all answer (a rebalance is moving it) makes the answer a 503: retry.
-     */
-    private void all(Context ctx, String path, String field, Supplier<Part<? extends Map<String, ?>>> local)
-            throws Exception {
-        boolean scopeLocal = scopeLocal(ctx);
-        Part<? extends Map<String, ?>> here = local.get();
-        Map<String, Object> merged = new TreeMap<>(here.values());
-        Set<Integer> partitions = new TreeSet<>(here.partitions());
-        List<String> answeredBy = new ArrayList<>(List.of(queries.self()));
-        List<String> missing = new ArrayList<>();
-        if (!scopeLocal) {
-            for (String instance : queries.otherInstances()) {
-                try {
-                    HttpResponse<String> response = get(instance, path + (path.contains("?") ? "&" : "?")
-                            + "scope=local", false);
-                    JsonNode body = JSON.readTree(response.body());
-                    if (response.statusCode() != 200) {
-                        missing.add(instance + ": " + body.path("error").asText());
-                        continue;
-                    }
-                    merged.putAll(JSON.convertValue(body.path(field), new TypeReference<Map<String, Object>>() { }));
-                    body.path("partitions").forEach(partition -> partitions.add(partition.asInt()));
-                    answeredBy.add(instance);
-                } catch (IOException e) {
-                    missing.add(instance + ": does not answer (" + e.getClass().getSimpleName() + ")");
-                }
-            }
-            List<Integer> notAnswered = IntStream.range(0, queries.partitions()).filter(p -> !partitions.contains(p))
-                    .boxed().toList();
-            if (!notAnswered.isEmpty() && missing.isEmpty()) {
-                throw new NotReady("no instance can answer for partitions " + notAnswered + " now (a rebalance moves"
-                        + " them): retry");
-            }
-            if (!notAnswered.isEmpty()) {
-                missing.add("partitions " + notAnswered + " are not in the answer");
-            }
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put(field, merged);
-        answer.put("answered_by", answeredBy);
-        if (scopeLocal) {
-            answer.put("partitions", partitions); // which partitions this part covers
-        }
-        if (!missing.isEmpty()) {
-            answer.put("incomplete", missing); // what those instances hold is not in the answer
-        }
-        json(ctx, 200, answer);
     }
 
     /** Windows by event type, each type's by start time: what /windows merges across instances. */
@@ -389,77 +222,11 @@ final class QueryServer implements AutoCloseable {
         return one;
     }
 
-    private static String key(Context ctx, String parameter, String what) {
-        String key = ctx.pathParam(parameter);
-        if (!KEY.matcher(key).matches()) {
-            throw new BadQuery("malformed " + what + " '" + key + "': 1 to 100 letters, digits, '.', '_' or '-'");
-        }
-        return key;
-    }
-
-    /** ?from= and ?to=, the window start times asked for: ISO-8601 instants, from not after to. */
-    static Instant[] range(Context ctx) {
-        Instant to = instant(ctx, "to", Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        Instant from = instant(ctx, "from", to.minus(DEFAULT_RANGE));
-        if (from.isAfter(to)) {
-            throw new BadQuery("the range is backwards: from " + from + " is after to " + to);
-        }
-        return new Instant[] {from, to};
-    }
-
-    private static Instant instant(Context ctx, String parameter, Instant otherwise) {
-        String text = ctx.queryParam(parameter);
-        if (text == null) {
-            return otherwise;
-        }
-        Instant instant;
-        try {
-            instant = Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new BadQuery("malformed " + parameter + " '" + text + "': an ISO-8601 instant such as "
-                    + "2026-12-03T10:15:00Z");
-        }
-        // A window starts at a Kafka timestamp (milliseconds since 1970); the store refuses what does not
-        // fit one, with a stack trace for its reason: ask it only what it can answer.
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-            throw new BadQuery(parameter + " '" + text + "' is out of range: window start times go from " + EARLIEST
-                    + " to " + LATEST);
-        }
-        return instant;
-    }
-
-    /** ?scope=all (the default: every instance's part) or ?scope=local (this instance's part only). */
-    private static boolean scopeLocal(Context ctx) {
-        String scope = ctx.queryParam("scope");
-        if (scope == null || scope.equals("all")) {
-            return false;
-        }
-        if (scope.equals("local")) {
-            return true;
-        }
-        throw new BadQuery("malformed scope '" + scope + "': all (the default) or local");
-    }
-
-    private static void passOn(Context ctx, HttpResponse<String> response) {
-        ctx.status(response.statusCode()).contentType("application/json").result(response.body());
-        response.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
-    }
-
-    private HttpResponse<String> get(String instance, String path, boolean standby)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + instance + path))
-                .timeout(Duration.ofSeconds(5)).header(FORWARDED, queries.self()).GET();
-        if (standby) {
-            request.header(STANDBY_WANTED, "true");
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /**
      * {"error": "..."}: one line. A reason from Kafka Streams can hold a whole stack trace (a store's
      * failure message does): its first line says what happened, the rest is not for the caller.
      */
-    private static void error(Context ctx, int status, String message) {
+    static void error(Context ctx, int status, String message) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("error", firstLine(message));
         try {
@@ -476,7 +243,7 @@ final class QueryServer implements AutoCloseable {
         return message.lines().findFirst().orElse("").strip();
     }
 
-    private static void json(Context ctx, int status, Object value) throws IOException {
+    static void json(Context ctx, int status, Object value) throws IOException {
         ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(value));
     }
 
