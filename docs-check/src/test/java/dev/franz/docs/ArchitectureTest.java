@@ -21,8 +21,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 /**
  * What the README promises a learner, checked on the compiled classes: a lesson's Kafka pattern (the
  * poll or send loop, its commits and transaction calls, the wakeup that ends it; its Admin and Kafka
- * Streams calls) is written in the lesson, in its main class or in one class beside it; {@code common}
- * holds none of the client pattern.
+ * Streams calls) is written in the lesson, in its main class or in one class beside it (or in the
+ * story files listed for a lesson told in several, {@link #STORY_FILES}); {@code common} holds none
+ * of the client pattern.
  */
 class ArchitectureTest {
 

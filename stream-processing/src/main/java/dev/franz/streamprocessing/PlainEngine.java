@@ -94,7 +94,8 @@ final class PlainEngine {
                         out, run.reportInterval(), new ConnectionLines(out, config.bootstrapServers()));
                 processed = plain.pollLoop(topics.events(), run.idleTimeout().value());
             }
-            new RunSummary(run.name(), "processed", processed, "events", Duration.ofNanos(System.nanoTime() - startedAt))
+            Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
+            new RunSummary(run.name(), "processed", processed, "events", took)
                     .count("bad records skipped (dead-lettered to " + topics.deadLetters() + ")", plain.skipped())
                     .detail("state", "in this JVM's memory: it is gone now")
                     .report(out, run.summaryFile());

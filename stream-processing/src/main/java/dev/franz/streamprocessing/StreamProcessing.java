@@ -114,7 +114,10 @@ public final class StreamProcessing implements Callable<Integer> {
         System.exit(Cli.run(new StreamProcessing(), args));
     }
 
-    /** The command line, as the engines need it. */
+    /**
+     * The command line, as the engines need it. {@code name}: the consumer group (plain) or the
+     * application id (streams).
+     */
     record Settings(String name, Mode mode, Duration windowSize, Duration grace, Duration reportInterval,
                     String offsetReset, SharedOptions.IdleTimeout idleTimeout, Path summaryFile, Integer servePort,
                     GroupProtocol groupProtocol, long standbys) {
@@ -147,8 +150,8 @@ public final class StreamProcessing implements Callable<Integer> {
                 : "stream-processing-" + engineName + "-" + mode.name().toLowerCase(Locale.ROOT);
         out.printf("%s: %s mode on %s with the %s engine (group/application id %s). Ctrl-C to stop.%n", name,
                 mode.name().toLowerCase(Locale.ROOT), topics.events(), engineName, name);
-        Settings settings = new Settings(name, mode, Duration.ofSeconds(windowSeconds), Duration.ofSeconds(graceSeconds),
-                Duration.ofSeconds(reportSeconds), offsetReset.name().toLowerCase(Locale.ROOT), idleTimeout,
+        Settings settings = new Settings(name, mode, Duration.ofSeconds(windowSeconds),
+                Duration.ofSeconds(graceSeconds), Duration.ofSeconds(reportSeconds), offsetReset.name().toLowerCase(Locale.ROOT), idleTimeout,
                 summaryOption.file(), servePort, groupProtocol, standbys);
         return engine == Engine.PLAIN ? PlainEngine.run(config, topics, settings, out)
                 : StreamsEngine.run(config, topics, settings, out);

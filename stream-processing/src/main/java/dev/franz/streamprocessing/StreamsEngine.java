@@ -44,7 +44,7 @@ final class StreamsEngine {
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
     /** Where --serve answers: this machine only. */
     private static final String SERVE_HOST = "localhost";
-    /** The streams group's standby replicas, a group config (the broker caps it: group.streams.max.standby.replicas). */
+    /** The streams group's standby replicas, a group config (capped by group.streams.max.standby.replicas). */
     private static final String STREAMS_GROUP_STANDBYS = "streams.num.standby.replicas";
 
     private StreamsEngine() {
@@ -138,8 +138,9 @@ final class StreamsEngine {
                 ConnectionLines connection = new ConnectionLines(out, config.bootstrapServers());
                 streams.start();
                 if (run.servePort() != null) {
-                    queryServer = QueryServer.start(new StateQueries(streams, SERVE_HOST + ":" + run.servePort(),
-                            run.windowSize(), inputPartitions), run.mode() == Mode.WINDOWED, SERVE_HOST, run.servePort());
+                    StateQueries queries = new StateQueries(streams, SERVE_HOST + ":" + run.servePort(),
+                            run.windowSize(), inputPartitions);
+                    queryServer = QueryServer.start(queries, run.mode() == Mode.WINDOWED, SERVE_HOST, run.servePort());
                     out.printf("Answering queries at http://%s:%d%s%n", SERVE_HOST, run.servePort(),
                             run.mode() == Mode.WINDOWED ? "/windows/TYPE and /windows (?from=&to=: window start times,"
                                     + " ISO-8601)" : "/users/USER, /users and /event-types");

@@ -34,8 +34,9 @@ import dev.franz.common.kafka.Topics;
 /**
  * The reference data of the enrichment mode, profiles for user-1 to user-6, and the compacted topic
  * that holds them: {@link #ensureTopic} creates and fills it (both engines, before they start);
- * {@link #readTopic} reads it to its end (the plain engine's copy of the table). user-7 and user-8 (basic-producer's other users) are
- * left without one on purpose, to show how a missing profile is handled.
+ * {@link #readTopic} reads it to its end (the plain engine's copy of the table). user-7 and user-8
+ * (basic-producer's other users) are left without one on purpose, to show how a missing profile is
+ * handled.
  */
 final class UserProfiles {
 
