@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
 public final class ServiceOptions {
 
     @Option(names = "--instance", paramLabel = "N", defaultValue = "1", converter = Numbers.Positive.class,
-            description = "Which instance this is; run more with 2, 3, ... Restarting an instance with the same"
-                    + " number takes over its partitions and fences the old one (default: ${DEFAULT-VALUE}).")
+            description = "Which copy of this program this is (1, 2, ...), so copies run side by side: it ends the"
+                    + " client id, and it is also the copy's static group member id and transactional id, so a"
+                    + " restart with the same number takes its partitions back and fences the old one"
+                    + " (default: ${DEFAULT-VALUE}).")
     long instance;
 
     @Mixin
@@ -23,7 +25,10 @@ public final class ServiceOptions {
     @Mixin
     SharedOptions.MaxMessages maxMessages;
 
-    /** The instance's stable name, e.g. {@code payment-service-1}: its group instance id and transactional id. */
+    /**
+     * The instance's stable name, e.g. {@code payment-service-1}: its client id, group instance id and
+     * transactional id. Distinct for every copy in a group, as long as each has its own --instance.
+     */
     public String instanceName(String service) {
         return service + "-" + instance;
     }
