@@ -31,7 +31,7 @@ final class PaymentProcessor {
      * Where results go and how much to print. {@code maxRequestSize} is the producer's
      * {@code max.request.size}: no dead letter is made bigger than that (DeadLetters cuts the value).
      */
-    record Settings(String paymentsTopic, String deadLetterTopic, long printEvery, Duration statsInterval,
+    record Settings(String paymentsTopic, String deadLetterTopic, long printEvery, Duration reportInterval,
                     int maxRequestSize) {
     }
 
@@ -120,25 +120,27 @@ final class PaymentProcessor {
     /** The batch is committed: its results are final, count and print them. */
     void committed() {
         stats.add(batchApproved, batchDeclined, batchDeadLettered, batchRetried);
+        stats.transactionCommitted();
         batchLines.forEach(out::println);
         clearBatch();
     }
 
     /** The batch was aborted (for the reason given) and will be read again: forget its effects. */
     void aborted(String why) {
+        stats.transactionAborted();
         out.printf("Aborted a transaction of %d orders (%s): none of its results are visible; they will be"
                 + " processed again.%n", batchApproved + batchDeclined + batchDeadLettered, why);
         clearBatch();
     }
 
-    /** Called after every poll: prints a stats line once per stats interval while orders come in. */
-    void printStatsEvery(long lag, long abortedTransactions) {
+    /** Called after every poll: prints a stats line once per report interval while orders come in. */
+    void printStatsEvery(long lag) {
         long now = System.nanoTime();
         long elapsed = now - lastStatsAt;
-        if (elapsed >= settings.statsInterval().toNanos()) {
+        if (elapsed >= settings.reportInterval().toNanos()) {
             long processed = stats.processed();
             if (processed != processedAtLastStats) {
-                out.println(stats.line((processed - processedAtLastStats) / (elapsed / 1e9), lag, abortedTransactions));
+                out.println(stats.line((processed - processedAtLastStats) / (elapsed / 1e9), lag));
             }
             processedAtLastStats = processed;
             lastStatsAt = now;

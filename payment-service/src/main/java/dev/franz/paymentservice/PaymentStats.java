@@ -1,18 +1,39 @@
 package dev.franz.paymentservice;
 
-/** What the payment service has committed so far. Only committed batches count. */
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/** What the payment service has committed so far (only committed batches count), and its transactions. */
 final class PaymentStats {
 
     private long approved;
     private long declined;
     private long deadLettered;
     private long retried;
+    private long transactionsCommitted;
+    private long transactionsAborted;
 
     void add(long approved, long declined, long deadLettered, long retried) {
         this.approved += approved;
         this.declined += declined;
         this.deadLettered += deadLettered;
         this.retried += retried;
+    }
+
+    void transactionCommitted() {
+        transactionsCommitted++;
+    }
+
+    void transactionAborted() {
+        transactionsAborted++;
+    }
+
+    long transactionsCommitted() {
+        return transactionsCommitted;
+    }
+
+    long transactionsAborted() {
+        return transactionsAborted;
     }
 
     long processed() {
@@ -36,9 +57,18 @@ final class PaymentStats {
         return retried;
     }
 
-    String line(double ordersPerSecond, long lag, long abortedTransactions) {
+    String line(double ordersPerSecond, long lag) {
         return String.format("[stats] %,d orders: %,d approved, %,d declined, %,d dead-lettered (%,d retried)"
                         + " | %,.0f orders/s | lag %,d | %,d aborted transactions",
-                processed(), approved, declined, deadLettered, retried, ordersPerSecond, lag, abortedTransactions);
+                processed(), approved, declined, deadLettered, retried, ordersPerSecond, lag, transactionsAborted);
+    }
+
+    /** Records not yet read in the consumer's assigned partitions, as of its last fetch. */
+    static long lag(Consumer<?, ?> consumer) {
+        long lag = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        return lag;
     }
 }

@@ -238,9 +238,9 @@ class PaymentServiceLoopTest {
     void batchesAreSizedSoThatTheWorstCaseFitsInTheTransaction() {
         RetryingGateway.Policy policy = RetryingGateway.Policy.of(4, Duration.ofMillis(100));
         // 4 x 20 ms + 1,050 ms = 1,130 ms per order at worst: 17 orders in 20 s
-        assertThat(PaymentService.maxPollRecords(policy, Duration.ofMillis(20), 0.1)).isEqualTo(17);
+        assertThat(PaymentServiceOptions.maxPollRecords(policy, Duration.ofMillis(20), 0.1)).isEqualTo(17);
         // No failures possible and no latency: the largest batch
-        assertThat(PaymentService.maxPollRecords(policy, Duration.ZERO, 0)).isEqualTo(PaymentService.MAX_BATCH);
+        assertThat(PaymentServiceOptions.maxPollRecords(policy, Duration.ZERO, 0)).isEqualTo(PaymentServiceOptions.MAX_BATCH);
     }
 
     private PaymentService service(String... args) {
