@@ -29,6 +29,11 @@ final class NotificationProcessor {
 
     /** What was notified, skipped as a duplicate, or unreadable. */
     record Counts(long sent, long duplicates, long unreadable) {
+
+        /** The records of committed transactions: each is sent, a duplicate, or unreadable. */
+        long read() {
+            return sent + duplicates + unreadable;
+        }
     }
 
     /**
@@ -58,6 +63,8 @@ final class NotificationProcessor {
     private long totalSent;
     private long totalDuplicates;
     private long totalUnreadable;
+    private long transactionsCommitted;
+    private long transactionsAborted;
 
     NotificationProcessor(String ordersTopic, String notificationsTopic, SentNotifications sent, Clock clock,
                           PrintStream out, long printEvery) {
@@ -172,16 +179,26 @@ final class NotificationProcessor {
         if (batchDuplicates > 0) {
             out.printf("Skipped %d duplicate(s): already notified.%n", batchDuplicates);
         }
+        transactionsCommitted++;
         clearBatch();
     }
 
     /** The batch was aborted and will be read again: forget its notifications. */
     void aborted() {
+        transactionsAborted++;
         clearBatch();
     }
 
     Counts counts() {
         return new Counts(totalSent, totalDuplicates, totalUnreadable);
+    }
+
+    long transactionsCommitted() {
+        return transactionsCommitted;
+    }
+
+    long transactionsAborted() {
+        return transactionsAborted;
     }
 
     private void clearBatch() {
