@@ -94,8 +94,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
                 Level3Scenarios level3 = new Level3Scenarios(broker.bootstrapServers(), roundsPerScenario,
                         new ChildJvm("256m"));
                 results.add(progress(level3.exactlyOnceDrain(quick ? 5_000 : 100_000), Group.level3));
-                // A quick run leaves out the reference with the services' retry.backoff.ms (a third flow per round).
-                results.add(progress(level3.endToEndAgainstReference(quick ? 1_000 : 20_000, !quick), Group.level3));
+                results.add(progress(level3.endToEndAgainstReference(quick ? 1_000 : 20_000), Group.level3));
                 if (!quick) {
                     // Real runs only: two flows and a browser per round, minutes that a quick check need not spend.
                     results.add(progress(level3.endToEndLatencyWithLiveView(20_000), Group.level3));

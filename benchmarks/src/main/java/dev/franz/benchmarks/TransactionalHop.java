@@ -28,7 +28,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * letters, no retries, no rebalance lines): it reads its input topics {@code read_committed}, writes
  * one record per input record (same key, the input's value, a header naming the input topic) and
  * commits those and the input offsets in one transaction per poll, as the services do. Every other
- * setting is Kafka's default unless given (to measure what one setting changes). Runs until SIGTERM.
+ * setting is Kafka's default unless given: Level3Scenarios gives it the services' settings that are not
+ * Kafka's defaults (static membership, session timeout), so that it differs from them only in the work.
+ * Runs until SIGTERM.
  * Arguments: BOOTSTRAP GROUP TRANSACTIONAL_ID OUTPUT_TOPIC INPUT_TOPIC[,INPUT_TOPIC...] [SETTING...],
  * each setting {@code producer.KEY=VALUE} or {@code consumer.KEY=VALUE}.
  */
