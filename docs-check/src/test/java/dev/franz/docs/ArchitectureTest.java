@@ -53,10 +53,12 @@ class ArchitectureTest {
 
     /**
      * A lesson whose Kafka story is one file per part, each listed here: stream-processing tells the plain
-     * engine, the Streams engine, its interactive queries and its profiles topic each in its own file (#41).
+     * engine, the Streams engine, its interactive queries and its profiles topic each in its own file (#41);
+     * share-consumer places its jobs in Jobs and runs its consumer-group comparison in ConsumerGroupWorker.
      */
     private static final Map<String, Set<String>> STORY_FILES = Map.of("dev.franz.streamprocessing",
-            Set.of("PlainEngine", "StreamsEngine", "StateQueries", "UserProfiles"));
+            Set.of("PlainEngine", "StreamsEngine", "StateQueries", "UserProfiles"),
+            "dev.franz.shareconsumer", Set.of("Jobs", "ConsumerGroupWorker"));
 
     private static JavaClasses classes;
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -24,6 +25,7 @@ import dev.franz.common.cli.Numbers;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
+import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,6 +65,8 @@ final class Jobs implements Callable<Integer> {
     ShareConsumerLesson lesson; // its --bootstrap-servers, --client-config and --set apply here too
 
     private final PrintStream out = System.out;
+    /** Set by the shutdown hook (Ctrl-C): no more jobs are placed. */
+    private volatile boolean stopRequested;
 
     @Override
     public Integer call() throws Exception {
@@ -71,25 +75,40 @@ final class Jobs implements Callable<Integer> {
         String topic = config.topic(ConfigKey.TOPIC_JOBS);
         createTopics(config, topic);
         Properties props = config.clientProperties();
-        try (Producer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new StringSerializer())) {
-            List<Future<RecordMetadata>> sends = new ArrayList<>();
-            for (long n = 1; n <= count; n++) {
-                String job = "job-" + n + kind(n);
-                sends.add(producer.send(new ProducerRecord<>(topic, "job-" + n, job)));
-            }
-            // Each job written before "Placed" is printed: get() throws the error of a send that failed.
-            for (Future<RecordMetadata> send : sends) {
-                try {
-                    send.get();
-                } catch (ExecutionException e) {
-                    throw new UserFacingException("Could not place the jobs on " + topic + ": "
-                            + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        CountDownLatch finished = new CountDownLatch(1);
+        try {
+            // try-with-resources: close() sends what is still buffered and waits for the answers.
+            try (Producer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                    new StringSerializer())) {
+                // Ctrl-C runs this hook on its own thread. A producer has no poll() to wake up: the hook asks
+                // the loop to stop, then waits (at most 8 s) until the jobs sent so far have their answers and
+                // the producer is closed. It waits on a latch, not by join()ing the main thread: main ends in
+                // System.exit, which waits for this hook.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stopRequested = true;
+                    GracefulShutdown.awaitFinished(finished, GracefulShutdown.PRODUCER_UNFINISHED);
+                }, "share-consumer-jobs-shutdown"));
+                for (long n = 1; n <= count && !stopRequested; n++) {
+                    String job = "job-" + n + kind(n);
+                    sends.add(producer.send(new ProducerRecord<>(topic, "job-" + n, job)));
+                }
+                // Each job written before "Placed" is printed: get() throws the error of a send that failed.
+                for (Future<RecordMetadata> send : sends) {
+                    try {
+                        send.get();
+                    } catch (ExecutionException e) {
+                        throw new UserFacingException("Could not place the jobs on " + topic + ": "
+                                + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
+                    }
                 }
             }
+            out.printf("Placed %s jobs on %s (partition 0): every %dth flaky, every %dth poison, every %dth malformed.%n",
+                    sends.size() == count ? String.valueOf(count) : sends.size() + " of " + count, topic, flakyEvery,
+                    poisonEvery, malformedEvery);
+        } finally {
+            finished.countDown();
         }
-        out.printf("Placed %d jobs on %s (partition 0): every %dth flaky, every %dth poison, every %dth malformed.%n",
-                count, topic, flakyEvery, poisonEvery, malformedEvery);
         return 0;
     }
 

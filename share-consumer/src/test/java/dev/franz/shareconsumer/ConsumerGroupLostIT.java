@@ -52,13 +52,13 @@ class ConsumerGroupLostIT {
         ShareConsumerLesson lesson = new ShareConsumerLesson(new PrintStream(printed, true, StandardCharsets.UTF_8));
         // Each job takes 4 s, twice the member's max.poll.interval.ms: the group removes it during every job.
         new CommandLine(lesson).parseArgs("--as", "consumer-group", "--work-ms", "4000", "--max-messages", "2");
-        Properties props = ShareConsumerLesson.consumerGroupProperties(config, group, "test-worker", 1);
+        Properties props = ConsumerGroupWorker.consumerGroupProperties(config, group, "test-worker", 1);
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 2_000);
 
         CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                     new StringDeserializer())) {
-                lesson.runConsumerGroup(consumer, topic);
+                lesson.consumerGroupWorker().runConsumerGroup(consumer, topic);
             }
         });
         run.get(90, TimeUnit.SECONDS); // no death: it ends normally after its two jobs (--max-messages)
@@ -66,7 +66,7 @@ class ConsumerGroupLostIT {
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(output).as(output).contains("Partitions lost:     [" + topic + "-0]")
                 .contains("Not committed: this member left the group while working");
-        assertThat(lesson.notCommitted()).isEqualTo(2);
+        assertThat(lesson.counts().commitsRefused()).isEqualTo(2);
         // The first job was done twice: lost with its partition, then given out again (at least once).
         assertThat(output.lines().filter(line -> line.contains("job-1 ")).count()).as(output).isEqualTo(2);
         try (Admin admin = Admin.create(kafka.clientProperties())) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
@@ -68,8 +69,8 @@ class ShareGroupsIT {
             worker.result.get(120, TimeUnit.SECONDS);
         }
 
-        assertThat(workers).allSatisfy(worker -> assertThat(worker.lesson.accepted()).isPositive());
-        assertThat(workers.stream().mapToLong(worker -> worker.lesson.accepted()).sum())
+        assertThat(workers).allSatisfy(worker -> assertThat(worker.lesson.counts().accepted()).isPositive());
+        assertThat(workers.stream().mapToLong(worker -> worker.lesson.counts().accepted()).sum())
                 .as("jobs accepted; what the workers printed:%n%s", workers.stream().map(Worker::output).toList())
                 .isEqualTo(60);
         // Nothing left for the group: every job is acknowledged (the start offset may trail the last
@@ -87,9 +88,9 @@ class ShareGroupsIT {
         Worker worker = Worker.start(config, group, topic, "--work-ms", "0", "--idle-timeout", "5");
         worker.result.get(60, TimeUnit.SECONDS);
 
-        assertThat(worker.lesson.released()).as("released; the worker printed:%n%s", worker.output()).isEqualTo(1);
-        assertThat(worker.lesson.rejected()).isEqualTo(1);
-        assertThat(worker.lesson.accepted()).isEqualTo(2); // job-1 at its second delivery, and job-3
+        assertThat(worker.lesson.counts().released()).as("released; the worker printed:%n%s", worker.output()).isEqualTo(1);
+        assertThat(worker.lesson.counts().rejected()).isEqualTo(1);
+        assertThat(worker.lesson.counts().accepted()).isEqualTo(2); // job-1 at its second delivery, and job-3
         assertThat(worker.output()).containsPattern("offset 0 +job-1 flaky +delivery 2  done, accepted")
                 .containsOnlyOnce("job-2 malformed");
         ConsumerRecord<String, String> deadLetter = deadLetters(1).get(0);
@@ -123,8 +124,8 @@ class ShareGroupsIT {
         worker.result.get(90, TimeUnit.SECONDS);
 
         long tombstones = corpus.stream().filter(bad -> bad.value() == null).count();
-        assertThat(worker.lesson.rejected()).as("the worker printed:%n%s", worker.output()).isEqualTo(tombstones + 1);
-        assertThat(worker.lesson.accepted()).isEqualTo(2 + corpus.size() - tombstones);
+        assertThat(worker.lesson.counts().rejected()).as("the worker printed:%n%s", worker.output()).isEqualTo(tombstones + 1);
+        assertThat(worker.lesson.counts().accepted()).isEqualTo(2 + corpus.size() - tombstones);
         assertThat(worker.output()).contains("job-first").contains("job-last").contains("no value, cannot be done")
                 .contains("... (" + BadRecords.NEAR_ONE_MB + " characters)");
         assertThat(worker.output().lines().mapToInt(String::length).max().orElse(0)).isLessThan(500);
@@ -144,7 +145,7 @@ class ShareGroupsIT {
                 "--delivery-limit", "2");
         worker.result.get(60, TimeUnit.SECONDS);
 
-        assertThat(worker.lesson.released()).isEqualTo(2);
+        assertThat(worker.lesson.counts().released()).isEqualTo(2);
         ConsumerRecord<String, String> deadLetter = deadLetters(1).get(0);
         assertThat(deadLetter.value()).isEqualTo("job-1" + Jobs.POISON);
         assertThat(header(deadLetter, "__dlq.errors.delivery.count")).isEqualTo("2");
@@ -241,13 +242,17 @@ class ShareGroupsIT {
     /** One worker of the lesson, its loop on a thread of its own, as a separate instance would run. */
     private record Worker(ShareConsumerLesson lesson, ByteArrayOutputStream printed, CompletableFuture<Void> result) {
 
+        /** Members of one group get distinct client ids, as --instance gives the program's copies. */
+        private static final AtomicInteger STARTED = new AtomicInteger();
+
         static Worker start(FranzConfig config, String group, String topic, String... options) {
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             ShareConsumerLesson lesson = new ShareConsumerLesson(new PrintStream(printed, true, StandardCharsets.UTF_8));
             new CommandLine(lesson).parseArgs(options);
+            String clientId = "test-worker-" + STARTED.incrementAndGet();
             CompletableFuture<Void> result = CompletableFuture.runAsync(() -> {
                 try (KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(
-                        ShareConsumerLesson.shareConsumerProperties(config, group, "test-worker", 1),
+                        ShareConsumerLesson.shareConsumerProperties(config, group, clientId, 1),
                         new StringDeserializer(), new StringDeserializer())) {
                     lesson.runShareGroup(consumer, topic);
                 }
