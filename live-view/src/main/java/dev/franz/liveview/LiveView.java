@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
  * transaction markers, groups of every kind with their members, partitions, committed offsets and
  * lag, and a timeline of rebalances.
  *
- * <p>Reading path: this class is the command line and the shutdown; every Kafka call is in
- * {@link KafkaWatcher} (an Admin client and consumers that join no group); {@link WebServer} serves
- * the page and pushes what the watcher saw; the page itself is in {@code src/main/resources/live-view}.
+ * <p>Reading path: this class is the command line and the shutdown; {@link KafkaWatcher} makes the
+ * Kafka clients (an Admin client and consumers that join no group) and names the file of each thing
+ * it watches; {@link WebServer} serves the page and pushes what the watcher saw; the page itself is
+ * in {@code src/main/resources/live-view}.
  */
 @Command(name = "live-view", mixinStandardHelpOptions = true, version = "live-view (Franz)",
         description = "Watch Kafka work in the browser: topics, partitions, records, groups, lag and rebalances,"

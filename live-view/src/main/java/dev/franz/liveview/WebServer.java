@@ -164,7 +164,7 @@ final class WebServer implements AutoCloseable {
             ctx.status(400).result("topic, partition and offset are needed");
             return;
         }
-        KafkaWatcher.Shown shown = watcher.record(new TopicPartition(topic, partition), offset);
+        NewestRecords.Shown shown = watcher.record(new TopicPartition(topic, partition), offset);
         if (shown == null) {
             ctx.status(404).result("That record is no longer among the newest records kept for " + topic + "-" + partition);
             return;
