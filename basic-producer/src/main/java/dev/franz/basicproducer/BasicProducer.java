@@ -129,8 +129,8 @@ public final class BasicProducer implements Callable<Integer> {
                     } else {
                         sendAsync(producer, record);
                     }
-                    if (options.pauseMs > 0) {
-                        Thread.sleep(options.pauseMs);
+                    if (options.interval > 0) {
+                        Thread.sleep(Math.round(options.interval * 1000));
                     }
                 }
                 // Async sends may still be in flight: flush() returns once each has its answer

@@ -45,7 +45,7 @@ final class BasicProducerOptions {
         }
     }
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.NotNegative.class,
+    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.Positive.class,
             description = "How many events to send (default: ${DEFAULT-VALUE}).")
     long count;
 
@@ -57,9 +57,11 @@ final class BasicProducerOptions {
             description = "Topic to send to (default: TOPIC_USER_EVENTS, user_events); created if missing.")
     String topic;
 
-    @Option(names = "--pause-ms", paramLabel = "MS", defaultValue = "100", converter = Numbers.NotNegative.class,
-            description = "Pause between sends; 0 sends as fast as possible (default: ${DEFAULT-VALUE}).")
-    long pauseMs;
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "0.1",
+            converter = Numbers.NotNegativeSeconds.class,
+            description = "Seconds between sends, fractions allowed; 0 sends as fast as possible"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double interval;
 
     @Option(names = "--users", paramLabel = "N", defaultValue = "8", converter = Numbers.PositiveInt.class,
             description = "How many different users (keys) the events come from (default: ${DEFAULT-VALUE}).")
@@ -79,7 +81,7 @@ final class BasicProducerOptions {
 
     @Option(names = "--batch-size", paramLabel = "BYTES", defaultValue = "65536", converter = Numbers.PositiveInt.class,
             description = "Largest batch per partition (default: ${DEFAULT-VALUE}; Kafka's default is 16384). A larger"
-                    + " batch carries more records per request when they come fast (--pause-ms 0); at a few records a"
+                    + " batch carries more records per request when they come fast (--interval 0); at a few records a"
                     + " second each batch holds one record anyway.")
     int batchSize;
 

@@ -19,7 +19,7 @@ class BasicProducerArgumentsTest {
             "--compression brotli",
             "--mode fast",
             "-n -5",
-            "--pause-ms -1",
+            "--interval -1",
             "--users 0",
             "--print-every -1",    })
     void aBadValueIsOneLineNamingTheOptionThenTheUsageAndExit2(String arguments) {

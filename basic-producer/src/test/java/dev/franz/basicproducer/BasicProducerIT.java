@@ -30,7 +30,7 @@ class BasicProducerIT {
         String topic = TestNames.unique("user-events");
 
         int exitCode = Cli.run(new BasicProducer(), "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-                "-n", "40", "--pause-ms", "0", "--compression", "zstd", "--seed", "7");
+                "-n", "40", "--interval", "0", "--compression", "zstd", "--seed", "7");
 
         assertThat(exitCode).isZero();
         try (Admin admin = Admin.create(kafka.clientProperties())) {

@@ -32,7 +32,7 @@ class StopWithoutBrokerIT {
         Process program = null;
         try {
             String topic = TestNames.unique("stop");
-            TestProcesses producer = TestProcesses.java(BasicProducer.class, "-n", "100000", "--pause-ms", "20",
+            TestProcesses producer = TestProcesses.java(BasicProducer.class, "-n", "100000", "--interval", "0.02",
                     "--print-every", "10", "--topic", topic, "--bootstrap-servers", broker.bootstrapServers());
             program = producer.process();
             List<String> lines = producer.lines();

@@ -58,7 +58,7 @@ final class LessonStartup {
             // One uncounted run of each first: it compiles, fills the page cache and, for bin/run,
             // writes the class path and the class-data archive, as a learner's first run does.
             for (int round = -1; round < rounds; round++) {
-                record(producer, round, toExit(launcher, "basic-producer", List.of("-n", "1", "--pause-ms", "0",
+                record(producer, round, toExit(launcher, "basic-producer", List.of("-n", "1", "--interval", "0",
                         "--print-every", "0", "--topic", topicWithOneRecord(false))));
                 record(consumer, round, toExit(launcher, "basic-consumer", List.of(topicWithOneRecord(true),
                         "startup-readers-" + (++runNumber), "--max-messages", "1")));

@@ -237,7 +237,7 @@ final class LiveViewScenarios {
 
     private Summary produceAtFullSpeed(String topic) throws Exception {
         Summary summary = Summary.run(jvm, PRODUCER, List.of("--bootstrap-servers", bootstrapServers, "--topic", topic,
-                "-n", String.valueOf(records), "--pause-ms", "0", "--mode", "async", "--print-every", "0"), RUN_TIMEOUT);
+                "-n", String.valueOf(records), "--interval", "0", "--mode", "async", "--print-every", "0"), RUN_TIMEOUT);
         try (Admin admin = Admin.create(props(bootstrapServers))) {
             admin.deleteTopics(List.of(topic)).all().get();
         }

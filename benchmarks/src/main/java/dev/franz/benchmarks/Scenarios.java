@@ -118,7 +118,7 @@ final class Scenarios {
         String topic = newTopic("bench-consume");
         consumerTopic = topic;
         ChildJvm.Result fill = jvm.run(PRODUCER, List.of("--bootstrap-servers",
-                bootstrapServers, "--topic", topic, "-n", String.valueOf(records), "--pause-ms", "0", "--mode", "async",
+                bootstrapServers, "--topic", topic, "-n", String.valueOf(records), "--interval", "0", "--mode", "async",
                 "--print-every", "0"), RUN_TIMEOUT);
         check(fill);
         for (int round = 0; round < rounds; round++) {
@@ -161,7 +161,7 @@ final class Scenarios {
 
     private List<String> producerArgs(String topic, String acks, String compression) {
         return List.of("--bootstrap-servers", bootstrapServers, "--topic", topic, "-n", String.valueOf(records),
-                "--pause-ms", "0", "--mode", "async",
+                "--interval", "0", "--mode", "async",
                 "--users", String.valueOf(KEYS), "--acks", acks, "--compression", compression,
                 "--linger-ms", "5", "--batch-size", "65536", "--print-every", "0");
     }

@@ -53,7 +53,7 @@ final class SecurityScenarios {
                 for (Endpoint endpoint : order) {
                     String topic = "bench-security-" + (++runNumber);
                     Summary produced = Summary.run(jvm, PRODUCER, endpoint.args(List.of("--topic", topic, "-n",
-                            String.valueOf(records), "--pause-ms", "0", "--mode", "async", "--print-every", "0")),
+                            String.valueOf(records), "--interval", "0", "--mode", "async", "--print-every", "0")),
                             RUN_TIMEOUT);
                     Summary consumed = Summary.run(jvm, CONSUMER, endpoint.args(List.of("--topic", topic, "--group",
                             "bench-security-group-" + runNumber, "--max-messages", String.valueOf(records),
