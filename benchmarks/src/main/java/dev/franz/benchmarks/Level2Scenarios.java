@@ -62,7 +62,7 @@ final class Level2Scenarios {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         }
         Scenarios.check(jvm.run(PRODUCER, List.of("--bootstrap-servers", bootstrapServers, "--topic", topic,
-                "-n", String.valueOf(records), "--pause-ms", "0", "--mode", "async",
+                "-n", String.valueOf(records), "--interval", "0", "--mode", "async",
                 "--print-every", String.valueOf(records)), RUN_TIMEOUT));
         for (int round = 0; round < rounds; round++) {
             ChildJvm.Result reference = Scenarios.check(jvm.run("org.apache.kafka.tools.ConsumerPerformance", List.of(
@@ -119,7 +119,8 @@ final class Level2Scenarios {
     /** Runs one engine on the topic in a new group, and returns its events per second. */
     private double engineRate(String engine, String topic, List<String> jvmArgs) throws Exception {
         String id = "bench-" + engine + "-" + (++runNumber);
-        Process process = jvm.start(jvmArgs, STREAM_PROCESSING, List.of("stateful", "--engine", engine, "--application-id", id,
+        Process process = jvm.start(jvmArgs, STREAM_PROCESSING, List.of("stateful", "--engine", engine,
+                engine.equals("plain") ? "--group" : "--application-id", id,
                 "--report-interval", "3600", "--bootstrap-servers", bootstrapServers,
                 "--set", "TOPIC_USER_EVENTS=" + topic, "--set", "TOPIC_EVENT_TYPE_COUNTS=" + id + "-counts",
                 "--set", "TOPIC_USER_TOTALS=" + id + "-totals"));

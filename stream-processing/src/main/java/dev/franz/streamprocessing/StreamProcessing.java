@@ -63,18 +63,24 @@ public final class StreamProcessing implements Callable<Integer> {
             description = "How late an event may be and still count in its window (default: ${DEFAULT-VALUE}).")
     long graceSeconds;
 
-    @Option(names = "--report-interval", paramLabel = "S", defaultValue = "5", converter = Numbers.Positive.class,
-            description = "Print the state this often (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--report-interval", paramLabel = "SECONDS", defaultValue = "5", converter = Numbers.Positive.class,
+            description = "How often to print the state (default: ${DEFAULT-VALUE}).")
     long reportSeconds;
 
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Consumer group of the plain engine (default: stream-processing-plain-MODE). A new group"
+                    + " starts from the first event.")
+    String group;
+
     @Option(names = "--application-id", paramLabel = "ID",
-            description = "Consumer group (plain) or application id (streams); default stream-processing-ENGINE-MODE."
-                    + " A new id starts from the first event.")
+            description = "Application id of Kafka Streams (default: stream-processing-streams-MODE): its group id,"
+                    + " and the start of its internal topics' names and its state's. A new id starts from the first"
+                    + " event.")
     String applicationId;
 
     @Option(names = "--offset-reset", paramLabel = "earliest|latest", defaultValue = "earliest",
-            description = "Where a new group/application starts: earliest replays every event, latest only new ones"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Where to start when the group (plain) or application (streams) has no committed offset"
+                    + " yet: earliest replays every event, latest only new ones (default: ${DEFAULT-VALUE}).")
     OffsetReset offsetReset;
 
     @Option(names = "--serve", paramLabel = "PORT", converter = Numbers.Port.class,
@@ -129,6 +135,14 @@ public final class StreamProcessing implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--serve answers queries on Kafka Streams' state stores:"
                     + " it needs --engine streams and the stateful or windowed mode");
         }
+        if (engine == Engine.PLAIN && applicationId != null) {
+            throw new ParameterException(spec.commandLine(), "--application-id names a Kafka Streams application:"
+                    + " the plain engine takes --group");
+        }
+        if (engine == Engine.STREAMS && group != null) {
+            throw new ParameterException(spec.commandLine(), "--group is the plain engine's consumer group: Kafka"
+                    + " Streams takes --application-id (its group id)");
+        }
         if (engine != Engine.STREAMS && (groupProtocol != GroupProtocol.CLASSIC || standbys > 0)) {
             throw new ParameterException(spec.commandLine(), "--group-protocol and --standbys are Kafka Streams"
                     + " settings: they need --engine streams");
@@ -146,10 +160,12 @@ public final class StreamProcessing implements Callable<Integer> {
             UserProfiles.ensureTopic(config, topics.profiles(), out);
         }
         String engineName = engine.name().toLowerCase(Locale.ROOT);
-        String name = applicationId != null ? applicationId
+        String given = engine == Engine.PLAIN ? group : applicationId;
+        String name = given != null ? given
                 : "stream-processing-" + engineName + "-" + mode.name().toLowerCase(Locale.ROOT);
-        out.printf("%s: %s mode on %s with the %s engine (group/application id %s). Ctrl-C to stop.%n", name,
-                mode.name().toLowerCase(Locale.ROOT), topics.events(), engineName, name);
+        out.printf("%s: %s mode on %s with the %s engine (%s %s). Ctrl-C to stop.%n", name,
+                mode.name().toLowerCase(Locale.ROOT), topics.events(), engineName,
+                engine == Engine.PLAIN ? "group" : "application id", name);
         Settings settings = new Settings(name, mode, Duration.ofSeconds(windowSeconds),
                 Duration.ofSeconds(graceSeconds), Duration.ofSeconds(reportSeconds), offsetReset.name().toLowerCase(Locale.ROOT), idleTimeout,
                 summaryOption.file(), servePort, groupProtocol, standbys);

@@ -100,7 +100,7 @@ class BadRecordsIT {
         String group = TestNames.unique("bad-records-" + engine);
         TestProcesses program = TestProcesses.java(List.of("-Dfranz.root=" + stateDir), StreamProcessing.class,
                 "stateful", "--engine", engine, "--idle-timeout", "3",
-                "--application-id", group, "--bootstrap-servers", kafka.bootstrapServers(),
+                engine.equals("plain") ? "--group" : "--application-id", group, "--bootstrap-servers", kafka.bootstrapServers(),
                 "--set", "TOPIC_USER_EVENTS=" + events, "--set", "TOPIC_USER_TOTALS=" + totals,
                 "--set", "TOPIC_EVENT_TYPE_COUNTS=" + TestNames.unique("type-counts"),
                 "--set", "TOPIC_ENRICHED_EVENTS=" + TestNames.unique("enriched"),

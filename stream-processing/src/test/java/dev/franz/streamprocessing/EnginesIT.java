@@ -252,7 +252,7 @@ class EnginesIT {
 
     private static int runPlain(String mode, StreamTopics topics) {
         return Cli.run(new StreamProcessing(), mode, "--engine", "plain", "--idle-timeout", "3",
-                "--application-id", TestNames.unique("plain-" + mode),
+                "--group", TestNames.unique("plain-" + mode),
                 "--bootstrap-servers", kafka.bootstrapServers(),
                 "--set", "TOPIC_USER_EVENTS=" + topics.events(), "--set", "TOPIC_EVENT_TYPE_COUNTS=" + topics.typeCounts(),
                 "--set", "TOPIC_USER_TOTALS=" + topics.userTotals(), "--set", "TOPIC_ENRICHED_EVENTS=" + topics.enriched(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,5 +62,22 @@ class StreamProcessingArgumentsTest {
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString().lines().findFirst().orElse("")).isEqualTo("--group-protocol and --standbys are Kafka"
                 + " Streams settings: they need --engine streams");
+    }
+
+    @Test
+    void thePlainEngineTakesAGroupAndKafkaStreamsAnApplicationIdAndTheWrongOneIsOneLine() {
+        StringWriter plain = new StringWriter();
+        StringWriter streams = new StringWriter();
+
+        int plainExit = Cli.run(new StreamProcessing(), new PrintWriter(plain), "--application-id", "x");
+        int streamsExit = Cli.run(new StreamProcessing(), new PrintWriter(streams), "--engine", "streams", "--group", "x");
+
+        assertThat(plainExit).isEqualTo(2);
+        assertThat(plain.toString().lines().findFirst().orElse("")).isEqualTo("--application-id names a Kafka Streams"
+                + " application: the plain engine takes --group");
+        assertThat(streamsExit).isEqualTo(2);
+        assertThat(streams.toString().lines().findFirst().orElse("")).isEqualTo("--group is the plain engine's"
+                + " consumer group: Kafka Streams takes --application-id (its group id)");
+        assertThat(streams.toString()).contains("Usage: ").doesNotContain("Exception");
     }
 }
