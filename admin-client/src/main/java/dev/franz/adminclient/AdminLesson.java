@@ -94,7 +94,7 @@ public final class AdminLesson {
 
         @Command(name = "create", description = "Create a topic (partitions and replication factor from the"
                 + " configuration unless given).")
-        int create(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "The topic.") String topic,
+        int create(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "Topic to create.") String topic,
                    @Option(names = "--partitions", paramLabel = "N", converter = Numbers.PositiveInt.class,
                            description = "How many partitions (default: TOPIC_PARTITIONS).") Integer partitions,
                    @Option(names = "--replication-factor", paramLabel = "N", converter = Numbers.PositiveShort.class,
@@ -114,7 +114,7 @@ public final class AdminLesson {
         }
 
         @Command(name = "describe", description = "Partitions with leader, replicas and in-sync replicas; configs.")
-        int describe(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "The topic.") String topic) throws InterruptedException {
+        int describe(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "Topic to describe.") String topic) throws InterruptedException {
             AdminCalls.TopicInfo info;
             try (Admin admin = lesson.connect()) {
                 info = new AdminCalls(admin).describeTopic(topic);
@@ -133,7 +133,7 @@ public final class AdminLesson {
         }
 
         @Command(name = "delete", description = "Delete a topic and all its records.")
-        int delete(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "The topic.") String topic) throws InterruptedException {
+        int delete(@Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "Topic to delete.") String topic) throws InterruptedException {
             try (Admin admin = lesson.connect()) {
                 new AdminCalls(admin).deleteTopic(topic);
             }
@@ -157,7 +157,7 @@ public final class AdminLesson {
         }
 
         @Command(name = "describe", description = "State, members, and per partition: committed offset, end offset, lag.")
-        int describe(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "The group id.") String group) throws InterruptedException {
+        int describe(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "Consumer group to describe.") String group) throws InterruptedException {
             AdminCalls.GroupInfo info;
             try (Admin admin = lesson.connect()) {
                 info = new AdminCalls(admin).describeGroup(group);
@@ -199,8 +199,8 @@ public final class AdminLesson {
         }
 
         @Command(name = "reset", description = "Move a stopped group's committed offsets on a topic.")
-        int reset(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "The group id.") String group,
-                  @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "The topic.") String topic,
+        int reset(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "Consumer group whose offsets to move.") String group,
+                  @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "Topic to move them on.") String topic,
                   @ArgGroup(exclusive = true, multiplicity = "1") Target target) throws InterruptedException {
             Map<TopicPartition, Long> offsets;
             try (Admin admin = lesson.connect()) {
@@ -230,7 +230,7 @@ public final class AdminLesson {
 
         @Command(name = "describe", description = "State, members with their partitions, and per partition: the"
                 + " start offset and the records not yet acknowledged (lag).")
-        int describe(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "The group id.") String group) throws InterruptedException {
+        int describe(@Option(names = "--group", paramLabel = "GROUP", required = true, description = "Share group to describe.") String group) throws InterruptedException {
             AdminCalls.ShareGroupInfo info;
             try (Admin admin = lesson.connect()) {
                 info = new AdminCalls(admin).describeShareGroup(group);
@@ -263,10 +263,12 @@ public final class AdminLesson {
 
         /** One resource: exactly one of these. */
         static final class Resource {
-            @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true, description = "A topic.")
+            @Option(names = "--topic", paramLabel = "TOPIC", converter = TopicName.class, required = true,
+                    description = "Topic to which the rule applies.")
             String topic;
 
-            @Option(names = "--group", paramLabel = "GROUP", required = true, description = "A consumer group.")
+            @Option(names = "--group", paramLabel = "GROUP", required = true,
+                    description = "Consumer group the rule is about.")
             String group;
 
             @Option(names = "--transactional-id", paramLabel = "ID", required = true,
@@ -316,7 +318,7 @@ public final class AdminLesson {
         CommandSpec spec;
 
         @Command(name = "list", description = "Every ACL of the cluster, or one principal's.")
-        int list(@Option(names = "--principal", paramLabel = "User:NAME", description = "Only this principal's.")
+        int list(@Option(names = "--principal", paramLabel = "User:NAME", description = "Who, e.g. User:payment-service: only this principal's rules.")
                  String principal) throws InterruptedException {
             List<AclBinding> acls;
             try (Admin admin = lesson.connect()) {

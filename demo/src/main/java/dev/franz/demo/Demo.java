@@ -55,9 +55,9 @@ public final class Demo implements Callable<Integer> {
     /** The live view prints this line, with its address, once its page is served. */
     static final String LIVE_VIEW_READY = "Live view of ";
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.PositiveInt.class,
+    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.Positive.class,
             description = "How many orders to place (default: ${DEFAULT-VALUE}).")
-    int orders;
+    long orders;
 
     @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "0.5", converter = Numbers.NotNegativeSeconds.class,
             description = "Seconds between orders, 0 or more (default: ${DEFAULT-VALUE}).")
@@ -149,7 +149,7 @@ public final class Demo implements Callable<Integer> {
                     withGroup(connection, flow.notificationGroup()), out));
             awaitGroupsStable(config, services, List.of(flow.paymentGroup(), flow.notificationGroup()));
 
-            List<String> producerArgs = new ArrayList<>(List.of("--count", Integer.toString(orders), "--interval", Double.toString(intervalSeconds)));
+            List<String> producerArgs = new ArrayList<>(List.of("--count", Long.toString(orders), "--interval", Double.toString(intervalSeconds)));
             producerArgs.addAll(connection);
             ServiceProcess producer = ServiceProcess.start("order", OrderProducer.class, producerArgs, out);
             services.add(producer);

@@ -47,7 +47,7 @@ import picocli.CommandLine.Parameters;
         description = "Places made-up orders on the orders topic, keyed by order id.")
 public final class OrderProducer implements Callable<Integer> {
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", converter = Numbers.NotNegative.class,
+    @Option(names = {"-n", "--count"}, paramLabel = "N", converter = Numbers.Positive.class,
             description = "How many orders (default: 10).")
     Long count;
 
@@ -56,7 +56,7 @@ public final class OrderProducer implements Callable<Integer> {
     Double interval;
 
     // The original course's order producer took both as words (3b_producer_orders.py 10 2): still accepted.
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NUM_ORDERS", converter = Numbers.NotNegative.class,
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NUM_ORDERS", converter = Numbers.Positive.class,
             description = "The same as --count, as a word.")
     Long countWord;
 

@@ -107,7 +107,7 @@ public final class OrderService {
                         + " publishes).")
         Via via;
 
-        @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.NotNegative.class,
+        @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.Positive.class,
                 description = "How many orders (default: ${DEFAULT-VALUE}).")
         long count;
 

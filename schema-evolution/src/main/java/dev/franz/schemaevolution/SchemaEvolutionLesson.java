@@ -235,7 +235,7 @@ public final class SchemaEvolutionLesson {
         SchemaEvolutionLesson lesson;
 
         @Option(names = "--schema", paramLabel = "v1|v2", defaultValue = "v1",
-                description = "Reader schema: v1 ignores channel, v2 fills it in for v1 records (default: ${DEFAULT-VALUE}).")
+                description = "Schema version to read with: v1 ignores channel, v2 fills it in for v1 records (default: ${DEFAULT-VALUE}).")
         Version version;
 
         @Option(names = "--group", paramLabel = "GROUP",
