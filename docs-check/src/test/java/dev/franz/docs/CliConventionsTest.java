@@ -147,6 +147,143 @@ class CliConventionsTest {
     }
 
     /**
+     * Option names with more than one way to begin their help, each way a side of the same meaning: a
+     * program's description must begin with one of these (and then its label and value are compared as
+     * for every other name).
+     */
+    private static final Map<String, List<String>> MEANINGS = Map.of(
+            // the consumer or share group this program joins, or (admin-client) the group it looks at
+            "--group", List.of("Consumer group", "Share group", "The group"),
+            // the port a local server listens on: for its clients, or for its web page or API
+            "--port", List.of("Port of", "Port clients"),
+            // start from nothing: the local broker's or database's data directory emptied first
+            "--reset", List.of("Delete all", "Delete every"),
+            // which copy of a program this is: the exact start options.md gives it
+            "--instance", List.of("Which copy of this program this is (1, 2, ...), so copies run side by side:"
+                    + " it ends the client id"));
+
+    /** Names whose label is fixed even where only one program has it yet. */
+    private static final Map<String, String> LABELS = Map.of(
+            "--instance", "N",
+            "--report-interval", "SECONDS",
+            "--interval", "SECONDS",
+            "--group", "GROUP");
+
+    /**
+     * A program's option that keeps its own label, value or help beside another program's of the same name,
+     * each with why.
+     */
+    private static final Map<String, String> OWN_MEANING = Map.of(
+            "local-connect --group", "Kafka Connect's group.id: the group its workers join, so a group this"
+                    + " program joins too, but one of Connect workers, not consumers",
+            "stream-processing --group-protocol", "Kafka's group.protocol, as for basic-consumer, but a Streams"
+                    + " application takes classic or streams where a consumer takes classic or consumer",
+            "outbox connectors register --only", "acts only on the connectors named, as the benchmark runs only"
+                    + " the scenario groups named: only these, of a different kind of thing",
+            "local-kafka --port", "local-kafka checks its port with a converter of its own (the module does not"
+                    + " depend on common), the same range as Numbers.Port",
+            "local-postgres --port", "local-postgres checks its port with a converter of its own (the module does"
+                    + " not depend on common), the same range as Numbers.Port");
+
+    /** Old names, each with the one name the course uses for the same thing now. */
+    private static final Map<String, String> RENAMED = Map.of(
+            "--pause-ms", "--interval",
+            "--pause", "--interval",
+            "--stats-interval", "--report-interval",
+            "--print-interval", "--report-interval",
+            "--worker", "--instance");
+
+    @Test
+    void everyOptionNameHasOneMeaningAcrossTheCourse() {
+        assertThat(meaningProblems(commands)).isEmpty();
+    }
+
+    @Test
+    void aNameGivenASecondMeaningIsCaughtWithTheOptionAndBothPrograms() {
+        List<CommandSpec> withPlanted = new ArrayList<>(commands);
+        withPlanted.add(CommandLine.Model.CommandSpec.forAnnotatedObject(new IntervalMeaningACount()));
+
+        String firstWithInterval = commands.stream().filter(command -> command.findOption("--interval") != null)
+                .findFirst().orElseThrow().qualifiedName();
+
+        assertThat(meaningProblems(withPlanted)).anySatisfy(problem -> assertThat(problem)
+                .startsWith("--interval: " + firstWithInterval + " takes SECONDS").contains("planted-program N"));
+    }
+
+    /** A program that takes --interval for a count, as a learner's copy might. */
+    @CommandLine.Command(name = "planted-program")
+    static final class IntervalMeaningACount {
+        @CommandLine.Option(names = "--interval", paramLabel = "N",
+                converter = dev.franz.common.cli.Numbers.Positive.class, description = "How many sends in a row.")
+        long interval;
+    }
+
+    /** Every option name's label, value (its type and converter) and start of help, compared across programs. */
+    static List<String> meaningProblems(List<CommandSpec> commands) {
+        List<String> problems = new ArrayList<>();
+        Map<String, OptionSpec> first = new java.util.TreeMap<>();
+        Map<String, String> firstProgram = new java.util.HashMap<>();
+        for (CommandSpec command : commands) {
+            for (OptionSpec option : command.options()) {
+                String name = option.longestName();
+                String where = command.qualifiedName() + " " + name;
+                if (option.usageHelp() || option.versionHelp() || OWN_MEANING.containsKey(where)) {
+                    continue;
+                }
+                if (RENAMED.containsKey(name)) {
+                    problems.add(name + ": " + command.qualifiedName() + " takes it, the course says " + RENAMED.get(name));
+                }
+                String label = LABELS.get(name);
+                if (label != null && !label.equals(option.paramLabel())) {
+                    problems.add(name + ": " + command.qualifiedName() + " labels it " + option.paramLabel()
+                            + ", the course " + label);
+                }
+                List<String> starts = MEANINGS.get(name);
+                String description = String.join(" ", option.description());
+                if (starts != null && starts.stream().noneMatch(description::startsWith)) {
+                    problems.add(name + ": " + command.qualifiedName() + "'s help '" + description
+                            + "' begins with none of " + starts);
+                }
+                OptionSpec one = first.putIfAbsent(name, option);
+                if (one == null) {
+                    firstProgram.put(name, command.qualifiedName());
+                    continue;
+                }
+                boolean sameStart = starts != null || helpStart(description).equals(helpStart(
+                        String.join(" ", one.description())));
+                if (!one.paramLabel().equals(option.paramLabel()) || !value(one).equals(value(option)) || !sameStart) {
+                    problems.add(name + ": " + firstProgram.get(name) + " takes " + meaning(one) + ", "
+                            + command.qualifiedName() + " " + meaning(option));
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The first two words of a help text, without case or punctuation: where its meaning is said. */
+    private static String helpStart(String description) {
+        String[] words = description.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N} ]", " ")
+                .trim().split("\\s+");
+        return String.join(" ", List.of(words).subList(0, Math.min(2, words.length)));
+    }
+
+    /** The value an option takes: its type (an enum by its constants, int and Integer alike) and its converter. */
+    private static String value(OptionSpec option) {
+        Class<?> type = option.type();
+        String typeName = type.isEnum() ? List.of(type.getEnumConstants()).toString()
+                : type.isPrimitive() ? java.lang.invoke.MethodType.methodType(type).wrap().returnType().getSimpleName()
+                : type.getSimpleName();
+        CommandLine.ITypeConverter<?>[] converters = option.converters();
+        String converter = converters == null || converters.length == 0 ? "no converter"
+                : converters[0].getClass().getName().replaceFirst(".*\\.", "").replace('$', '.');
+        return typeName + " (" + converter + ")";
+    }
+
+    private static String meaning(OptionSpec option) {
+        return option.paramLabel() + " " + value(option) + " '" + String.join(" ", option.description()) + "'";
+    }
+
+    /**
      * Numeric options that take any number, negative too, each with why: every other number is checked
      * before any client is created ({@link dev.franz.common.cli.Numbers}), so that {@code --limit -5} is one
      * line naming the option and exit code 2, not a run that makes no sense.
