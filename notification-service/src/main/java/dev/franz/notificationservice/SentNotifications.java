@@ -1,7 +1,6 @@
 package dev.franz.notificationservice;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -9,9 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -20,6 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.franz.common.events.Notification;
 import dev.franz.common.events.NotificationKind;
 import dev.franz.common.json.JsonDeserializer;
+import dev.franz.common.kafka.ReadToEnd;
 
 /**
  * Which (order, kind) pairs were already notified, so that an order or payment seen twice (replayed,
@@ -82,40 +80,12 @@ final class SentNotifications {
 
     /**
      * The topic from where the last read stopped (its start, the first time) to its end as it is now,
-     * as a downstream exactly-once reader sees it: {@code read_committed} (only notifications whose
-     * transaction committed were really sent), and {@code assign()} without a group, so this reader
-     * joins nothing and commits nothing.
+     * as a downstream exactly-once reader sees it: only notifications whose transaction committed were
+     * really sent.
      */
     private List<ConsumerRecord<String, byte[]>> readToEnd() {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            for (TopicPartition partition : partitions) {
-                Long next = readUpTo.get(partition);
-                if (next == null) {
-                    consumer.seekToBeginning(List.of(partition));
-                } else {
-                    consumer.seek(partition, next);
-                }
-            }
-            // For a read_committed consumer the end is the last stable offset: before any open transaction.
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            partitions.forEach(partition -> readUpTo.put(partition, consumer.position(partition)));
-        }
-        return records;
+        return ReadToEnd.from(clientProperties, topic, readUpTo, new StringDeserializer(), new ByteArrayDeserializer(),
+                timeout);
     }
 
     boolean wasSent(String orderId, NotificationKind kind) {

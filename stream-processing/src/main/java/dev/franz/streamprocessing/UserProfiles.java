@@ -13,13 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -29,6 +27,7 @@ import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.UserProfile;
 import dev.franz.common.json.JsonDeserializer;
 import dev.franz.common.json.JsonSerializer;
+import dev.franz.common.kafka.ReadToEnd;
 import dev.franz.common.kafka.Topics;
 
 /**
@@ -97,29 +96,10 @@ final class UserProfiles {
     /**
      * The plain engine's copy of the table: every profile on the compacted topic, read from the start
      * of each partition to its end as it is now (later records of a user replace earlier ones in
-     * {@link #byUser}). {@code assign()} without a group: this reader joins nothing and
-     * commits nothing. Kafka Streams does the same for a GlobalKTable, and then keeps following the topic.
+     * {@link #byUser}), without a group.
      */
     static List<UserProfile> readTopic(Properties clientProperties, String topic, Duration timeout) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<UserProfile> profiles = new ArrayList<>();
-        try (KafkaConsumer<String, UserProfile> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new JsonDeserializer<>(UserProfile.class))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read " + topic + " to its end within " + timeout);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> profiles.add(record.value()));
-            }
-        }
-        return profiles;
+        return ReadToEnd.fromStart(clientProperties, topic, new StringDeserializer(),
+                new JsonDeserializer<>(UserProfile.class), timeout).stream().map(ConsumerRecord::value).toList();
     }
 }
