@@ -6,20 +6,20 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
-import dev.franz.common.cli.Numbers;
-import dev.franz.common.cli.RunSummary;
-import dev.franz.common.cli.SharedOptions;
-import dev.franz.common.cli.SummaryOption;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.Order;
@@ -30,63 +30,43 @@ import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
- * Level 3, the first service: places orders on the {@code orders} topic.
+ * Level 3, the first service: places orders on the {@code orders} topic, keyed by order id.
  * {@code ./mvnw -q compile exec:java -pl order-producer -Dexec.args="--count 10 --interval 2"}: ten orders,
  * one every 2 s ({@code "10 2"} too, as the original course's order producer took them).
+ * The Kafka side, top to bottom: the settings, the producer, Ctrl-C, the send loop at a fixed rate, the
+ * send with its callback. The options and what is printed are in {@link OrderProducerOptions}.
  */
 @Command(name = "order-producer", mixinStandardHelpOptions = true, version = "order-producer (Franz)",
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Places made-up orders on the orders topic, keyed by order id.")
 public final class OrderProducer implements Callable<Integer> {
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", converter = Numbers.Positive.class,
-            description = "How many orders (default: 10).")
-    Long count;
-
-    @Option(names = "--interval", paramLabel = "SECONDS", converter = Numbers.NotNegativeSeconds.class,
-            description = "Seconds between orders, fractions allowed; 0 sends as fast as possible (default: 0.5).")
-    Double interval;
-
-    // The original course's order producer took both as words (3b_producer_orders.py 10 2): still accepted.
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NUM_ORDERS", converter = Numbers.Positive.class,
-            description = "The same as --count, as a word.")
-    Long countWord;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "INTERVAL_SECONDS", converter = Numbers.NotNegativeSeconds.class,
-            description = "The same as --interval, as a word.")
-    Double intervalWord;
-
-    @Option(names = "--customers", paramLabel = "N", defaultValue = "20", converter = Numbers.PositiveInt.class,
-            description = "How many different customers (default: ${DEFAULT-VALUE}).")
-    int customers;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Random seed, to place the same orders again.")
-    Long seed;
-
     @Mixin
-    SharedOptions.PrintEvery printEvery;
-
-    @Mixin
-    SummaryOption summaryOption;
+    OrderProducerOptions options;
 
     @Mixin
     ConfigOptions configOptions;
 
-    @Spec
-    CommandSpec spec;
-
-    private final PrintStream out = System.out;
+    private PrintStream out = System.out;
+    private long printEvery;
+    private OrderCounts counts = new OrderCounts();
+    /** Set by the shutdown hook (Ctrl-C): the loop places no more orders. */
+    private volatile boolean stopRequested;
 
     public static void main(String[] args) {
         System.exit(Cli.run(new OrderProducer(), args));
+    }
+
+    OrderProducer() { // the program: its settings come from the command line
+    }
+
+    /** The sends alone, as the tests run them on a producer they made. */
+    OrderProducer(PrintStream out, long printEvery) {
+        this.out = out;
+        this.printEvery = printEvery;
     }
 
     /** The producer settings of a service that must not lose or duplicate orders. */
@@ -102,71 +82,87 @@ public final class OrderProducer implements Callable<Integer> {
         return props;
     }
 
-    /** --count, or NUM_ORDERS; 10 when neither is given. */
-    long orders() {
-        return Cli.givenOnce(spec, "--count", count, "NUM_ORDERS", countWord, 10L);
-    }
-
-    /** --interval, or INTERVAL_SECONDS; 0.5 when neither is given. */
-    double intervalSeconds() {
-        double seconds = Cli.givenOnce(spec, "--interval", interval, "INTERVAL_SECONDS", intervalWord, 0.5);
-        if (seconds < 0) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--interval': '"
-                    + seconds + "' is not allowed, it must be 0 or more");
-        }
-        return seconds;
-    }
-
     @Override
-    public Integer call() throws Exception {
-        long orders = orders();
-        double intervalSeconds = intervalSeconds();
+    public Integer call() throws InterruptedException {
+        long orders = options.orders();
+        double intervalSeconds = options.intervalSeconds();
+        printEvery = options.printEvery.value();
         FranzConfig config = configOptions.load();
         BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         String topic = config.topic(ConfigKey.TOPIC_ORDERS);
         Topics.createIfMissing(config, List.of(topic), out);
-        out.printf("Placing %d orders on %s, %s%n", orders, topic,
-                intervalSeconds == 0 ? "as fast as possible" : "one every " + intervalSeconds + " s");
+        OrderProducerOptions.printStart(out, orders, topic, intervalSeconds);
 
-        OrderGenerator generator = new OrderGenerator(seed == null ? new Random() : new Random(seed), Clock.systemUTC(),
-                customers);
+        OrderGenerator generator = new OrderGenerator(options.seed == null ? new Random() : new Random(options.seed),
+                Clock.systemUTC(), options.customers);
         long intervalNanos = Math.round(intervalSeconds * 1e9);
-        GracefulShutdown shutdown = new GracefulShutdown(GracefulShutdown.PRODUCER_UNFINISHED);
-        // Ctrl-C stops placing orders; the shutdown hook waits until those already sent are acknowledged.
-        try (shutdown) {
-            // A producer has no poll() to wake up: the loop checks shutdown.requested() between sends.
-            shutdown.onExit(() -> { });
-            OrderSender.Summary summary;
-            KafkaException refused;
+        CountDownLatch finished = new CountDownLatch(1);
+        try {
+            // try-with-resources: close() sends what is still buffered, waits for the answers, and
+            // stops the producer's I/O thread.
             try (Producer<String, Order> producer = new KafkaProducer<>(producerProperties(config),
                     new StringSerializer(), new JsonSerializer<>());
                  // One line when the broker goes and one when it is back: a send waits for it meanwhile.
                  ConnectionLines.Watch lines = ConnectionLines.forProducer(out, config.bootstrapServers())
                          .watch(producer::metrics)) {
-                OrderSender sender = new OrderSender(producer, topic, out, printEvery.value());
+                // Ctrl-C runs this hook on its own thread. A producer has no poll() to wake up: the hook
+                // asks the loop to stop, then waits (at most 8 s) until every order sent so far has its
+                // answer (flush), the producer is closed and the summary printed. It waits on a latch,
+                // not by join()ing the main thread: main ends in System.exit, which waits for this hook.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stopRequested = true;
+                    GracefulShutdown.awaitFinished(finished, GracefulShutdown.PRODUCER_UNFINISHED);
+                }, "order-producer-shutdown"));
+
+                counts = new OrderCounts(); // the time counts from the first send
                 // A fixed rate: order i is due at start + i x interval, however long each send took.
                 long startedAt = System.nanoTime();
                 // A refusal by a secured broker (a missing ACL) is final: stop at the first one.
-                for (long i = 0; i < orders && !shutdown.requested() && sender.refusal() == null; i++) {
+                for (long i = 0; i < orders && !stopRequested && counts.refusal() == null; i++) {
                     long dueIn = startedAt + i * intervalNanos - System.nanoTime();
                     if (dueIn > 0) {
                         TimeUnit.NANOSECONDS.sleep(dueIn);
                     }
-                    sender.send(generator.next());
+                    send(producer, topic, generator.next());
                 }
-                sender.flush();
-                summary = sender.summary();
-                refused = sender.refusal();
+                // Orders may still be in flight: flush() returns once each has its answer (and its
+                // callback has run).
+                producer.flush();
             }
-            new RunSummary("order-producer", "placed", summary.sent(), "orders", summary.elapsed())
-                    .detail("topic", topic)
-                    .count("acknowledged", summary.acknowledged())
-                    .count("failed", summary.failed())
-                    .report(out, summaryOption.file());
-            if (refused != null) {
-                throw refused; // the program's last line names the user, the topic and the operation
+            options.printSummary(out, counts, topic);
+            if (counts.refusal() != null) {
+                throw counts.refusal(); // the program's last line names the user, the topic and the operation
             }
-            return summary.failed() == 0 ? 0 : 1;
+            return counts.failed() == 0 ? 0 : 1;
+        } finally {
+            finished.countDown();
         }
+    }
+
+    /**
+     * Keyed by order id, so that every event about one order lands on one partition and is read in
+     * order. send() returns at once; the callback runs when the broker answers, on the producer's I/O
+     * thread, which sends every other order too: count and print there, nothing slow.
+     */
+    void send(Producer<String, Order> producer, String topic, Order order) {
+        counts.countSent();
+        producer.send(new ProducerRecord<>(topic, order.orderId(), order), (metadata, error) -> {
+            if (error == null) {
+                OrderProducerOptions.printAcknowledged(out, counts.countAcknowledged(), printEvery, order, metadata);
+                return;
+            }
+            // Retriable errors were already retried until delivery.timeout.ms: this one is final.
+            counts.countFailed();
+            OrderProducerOptions.printFailed(out, order, error);
+            if (error instanceof AuthorizationException || error instanceof AuthenticationException) {
+                // The broker refused this user: every next order would fail the same way. Stop sending.
+                counts.refused((KafkaException) error);
+            }
+        });
+    }
+
+    /** What this run sent so far. */
+    OrderCounts counts() {
+        return counts;
     }
 }

@@ -39,8 +39,8 @@ class OrderProducerArgumentsTest {
         OrderProducer producer = new OrderProducer();
         Cli.commandLine(producer).parseArgs(arguments.split(" "));
 
-        assertThat(producer.orders()).isEqualTo(7);
-        assertThat(producer.intervalSeconds()).isEqualTo(0.2);
+        assertThat(producer.options.orders()).isEqualTo(7);
+        assertThat(producer.options.intervalSeconds()).isEqualTo(0.2);
     }
 
     @Test
@@ -48,8 +48,8 @@ class OrderProducerArgumentsTest {
         OrderProducer producer = new OrderProducer();
         Cli.commandLine(producer).parseArgs();
 
-        assertThat(producer.orders()).isEqualTo(10);
-        assertThat(producer.intervalSeconds()).isEqualTo(0.5);
+        assertThat(producer.options.orders()).isEqualTo(10);
+        assertThat(producer.options.intervalSeconds()).isEqualTo(0.5);
     }
 
     @Test

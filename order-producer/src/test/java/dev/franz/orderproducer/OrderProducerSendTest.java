@@ -22,7 +22,8 @@ import dev.franz.common.events.OrderGenerator;
 import dev.franz.common.events.OrderItem;
 import dev.franz.common.json.JsonSerializer;
 
-class OrderSenderTest {
+/** The send and its callback, on a MockProducer: keyed by order id, every answer counted and shown. */
+class OrderProducerSendTest {
 
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
@@ -33,16 +34,16 @@ class OrderSenderTest {
     void ordersAreKeyedByOrderIdSoEachOrderStaysOnOnePartition() {
         MockProducer<String, Order> producer = new MockProducer<>(true, new RoundRobinPartitioner(),
                 new StringSerializer(), new JsonSerializer<>());
-        OrderSender sender = new OrderSender(producer, "orders", out, 1);
+        OrderProducer sender = new OrderProducer(out, 1);
 
         for (int i = 0; i < 5; i++) {
-            sender.send(generator.next());
+            sender.send(producer, "orders", generator.next());
         }
 
         assertThat(producer.history()).hasSize(5)
                 .allSatisfy(record -> assertThat(record.key()).isEqualTo(record.value().orderId()))
                 .extracting(ProducerRecord::topic).containsOnly("orders");
-        assertThat(sender.summary().acknowledged()).isEqualTo(5);
+        assertThat(sender.counts().acknowledged()).isEqualTo(5);
         assertThat(output.toString(StandardCharsets.UTF_8).lines()).hasSize(5).allMatch(line -> line.startsWith("order ord-"));
     }
 
@@ -50,12 +51,12 @@ class OrderSenderTest {
     void aFailedSendIsCountedAndShown() {
         MockProducer<String, Order> producer = new MockProducer<>(false, new RoundRobinPartitioner(),
                 new StringSerializer(), new JsonSerializer<>());
-        OrderSender sender = new OrderSender(producer, "orders", out, 1);
+        OrderProducer sender = new OrderProducer(out, 1);
 
-        sender.send(generator.next());
+        sender.send(producer, "orders", generator.next());
         producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("no answer"));
 
-        assertThat(sender.summary().failed()).isEqualTo(1);
+        assertThat(sender.counts().failed()).isEqualTo(1);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("FAILED").contains("no answer");
     }
 
