@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +19,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -49,6 +45,7 @@ import dev.franz.common.events.OrderGenerator;
 import dev.franz.common.json.Json;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.GracefulShutdown;
+import dev.franz.common.kafka.ReadToEnd;
 import dev.franz.common.kafka.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -127,6 +124,9 @@ public final class OrderService {
         @Mixin
         SharedOptions.PrintEvery printEvery;
 
+        /** Set by the shutdown hook (Ctrl-C): the loop places no more orders. */
+        private volatile boolean stopRequested;
+
         @Override
         public Integer call() throws Exception {
             FranzConfig config = service.config();
@@ -140,13 +140,22 @@ public final class OrderService {
                         interval == 0 ? "as fast as possible" : "one every " + interval + " s", via == Via.OUTBOX
                                 ? "each with an outbox row in one transaction; Debezium publishes the rows to " + topic
                                 : "each committed, then sent to " + topic + " by this program (a dual write)");
-                GracefulShutdown shutdown = new GracefulShutdown(GracefulShutdown.PRODUCER_UNFINISHED);
-                try (shutdown) {
-                    shutdown.onExit(() -> { });
-                    long placed = via == Via.OUTBOX ? placeThroughOutbox(db, orders, shutdown)
-                            : placeWithDualWrite(db, config, topic, orders, shutdown);
+                CountDownLatch finished = new CountDownLatch(1);
+                // Ctrl-C runs this hook on its own thread: it asks the loop to place no more orders, then
+                // waits (at most 8 s) until the order in hand is committed (in a dual write also sent and
+                // acknowledged) and the producer is closed. It waits on a latch, not by join()ing the main
+                // thread: main ends in System.exit, which waits for this hook.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stopRequested = true;
+                    GracefulShutdown.awaitFinished(finished, GracefulShutdown.PRODUCER_UNFINISHED);
+                }, "outbox-place-shutdown"));
+                try {
+                    long placed = via == Via.OUTBOX ? placeThroughOutbox(db, orders)
+                            : placeWithDualWrite(db, config, topic, orders);
                     out.printf("Placed %d orders%s.%n", placed, via == Via.OUTBOX
                             ? " (in the database; Connect publishes them: outbox check compares)" : "");
+                } finally {
+                    finished.countDown();
                 }
             }
             return 0;
@@ -157,8 +166,8 @@ public final class OrderService {
          * away longer than delivery.timeout.ms, a deploy: the order stays, its event never happens. The
          * reverse order (send, then commit) has the opposite fault: an event for an order that does not exist.
          */
-        private long placeWithDualWrite(Connection db, FranzConfig config, String topic, OrderGenerator orders,
-                                        GracefulShutdown shutdown) throws Exception {
+        private long placeWithDualWrite(Connection db, FranzConfig config, String topic, OrderGenerator orders)
+                throws Exception {
             BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
             Topics.createIfMissing(config, List.of(topic), service.out);
             Properties props = config.clientProperties();
@@ -167,7 +176,7 @@ public final class OrderService {
             ObjectMapper json = Json.mapper();
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                     new StringSerializer())) {
-                return loop(orders, shutdown, number -> {
+                return loop(number -> {
                     Order order = orders.next();
                     insertOrder(db, order);
                     db.commit(); // 1. the database has the order
@@ -194,12 +203,11 @@ public final class OrderService {
          * The outbox: the order and its event in one database transaction. Both rows commit, or neither
          * does; Debezium reads the committed outbox row from the write-ahead log and publishes it.
          */
-        private long placeThroughOutbox(Connection db, OrderGenerator orders, GracefulShutdown shutdown)
-                throws Exception {
+        private long placeThroughOutbox(Connection db, OrderGenerator orders) throws Exception {
             ObjectMapper json = Json.mapper();
             try (PreparedStatement outbox = db.prepareStatement("INSERT INTO outbox (id, aggregatetype, aggregateid,"
                     + " type, payload) VALUES (?, 'order', ?, 'OrderPlaced', ?::jsonb)")) {
-                return loop(orders, shutdown, number -> {
+                return loop(number -> {
                     Order order = orders.next();
                     insertOrder(db, order);
                     outbox.setObject(1, UUID.randomUUID()); // the event's id: Debezium puts it in the "id" header
@@ -214,11 +222,11 @@ public final class OrderService {
         }
 
         /** One order after the other, at the --interval rate, until --count or Ctrl-C. */
-        private long loop(OrderGenerator orders, GracefulShutdown shutdown, OrderStep step) throws Exception {
+        private long loop(OrderStep step) throws Exception {
             long intervalNanos = Math.round(interval * 1e9);
             long startedAt = System.nanoTime();
             long placed = 0;
-            while (placed < count && !shutdown.requested()) {
+            while (placed < count && !stopRequested) {
                 long dueIn = startedAt + placed * intervalNanos - System.nanoTime();
                 if (dueIn > 0) {
                     TimeUnit.NANOSECONDS.sleep(dueIn);
@@ -287,29 +295,11 @@ public final class OrderService {
             return missing.isEmpty() && twice.isEmpty() ? 0 : 1;
         }
 
-        /** Every key of the topic with how often it occurs, read_committed, up to the end offsets of now. */
+        /** Every key of the topic with how often it occurs, read_committed (Connect writes in transactions). */
         private static Map<String, Integer> orderIdsOnTopic(FranzConfig config, String topic) {
-            Properties props = config.clientProperties();
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // Connect writes in transactions
             Map<String, Integer> counts = new LinkedHashMap<>();
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                    new StringDeserializer())) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                consumer.assign(partitions); // no group: it only reads, commits nothing
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new UserFacingException("Could not read " + topic + " to its end within 30 s");
-                    }
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                        counts.merge(record.key(), 1, Integer::sum);
-                    }
-                }
-            }
+            ReadToEnd.fromStart(config.clientProperties(), topic, new StringDeserializer(), new StringDeserializer(),
+                    Duration.ofSeconds(30)).forEach(record -> counts.merge(record.key(), 1, Integer::sum));
             return counts;
         }
     }

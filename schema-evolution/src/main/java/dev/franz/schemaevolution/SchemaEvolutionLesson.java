@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.avro.Schema;
@@ -177,16 +179,22 @@ public final class SchemaEvolutionLesson {
             AtomicLong sent = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             long startedAt = System.nanoTime();
-            GracefulShutdown shutdown = new GracefulShutdown(GracefulShutdown.PRODUCER_UNFINISHED);
-            // Ctrl-C stops the loop; the shutdown hook waits until the orders already sent are acknowledged.
-            try (shutdown) {
-                // A producer has no poll() to wake up: the loop checks shutdown.requested() between sends.
-                shutdown.onExit(() -> { });
+            CountDownLatch finished = new CountDownLatch(1);
+            AtomicBoolean stopRequested = new AtomicBoolean();
+            try {
                 // The serializer gets the registry client: Confluent's and Apicurio's serializers are given
                 // schema.registry.url (and basic.auth.user.info) as properties instead, and build their own.
                 try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(producerProperties(config),
                         new StringSerializer(), new ConfluentAvroSerializer(registry))) {
-                    for (long n = 1; n <= count && !shutdown.requested(); n++) {
+                    // Ctrl-C runs this hook on its own thread. A producer has no poll() to wake up: the hook
+                    // asks the loop to stop, then waits (at most 8 s) until every order sent so far has its
+                    // answer (flush), the producer is closed and the summary printed. It waits on a latch,
+                    // not by join()ing the main thread: main ends in System.exit, which waits for this hook.
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        stopRequested.set(true);
+                        GracefulShutdown.awaitFinished(finished, GracefulShutdown.PRODUCER_UNFINISHED);
+                    }, "schema-evolution-produce-shutdown"));
+                    for (long n = 1; n <= count && !stopRequested.get(); n++) {
                         Order order = orders.next();
                         GenericRecord value = OrderSchemas.toAvro(order, schema, n);
                         int json = jsonSize(order);
@@ -222,6 +230,8 @@ public final class SchemaEvolutionLesson {
                                 : round((double) jsonBytes.get() / acknowledged))
                         .count("not sent", failed.get())
                         .report(out, summaryOption.file());
+            } finally {
+                finished.countDown();
             }
             return failed.get() == 0 ? 0 : 1;
         }

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
  * The JVM side of Ctrl-C, which is not a Kafka pattern: a shutdown hook that runs what the lesson
  * gives it and then waits (at most 8 s) until the lesson's loop is done. The Kafka side is in each
  * lesson: a consumer lesson passes {@code consumer::wakeup} (the blocked {@code poll()} throws
- * {@code WakeupException}, the loop commits what it processed and closes the consumer); a producer's
- * loop checks {@link #requested()} between sends.
+ * {@code WakeupException}, the loop commits what it processed and closes the consumer). A producer's
+ * loop has nothing to wake: its lesson writes the hook itself, and waits with {@link #awaitFinished}.
  *
  * <pre>{@code
  * GracefulShutdown shutdown = new GracefulShutdown();
@@ -60,8 +60,9 @@ public final class GracefulShutdown implements AutoCloseable {
     }
 
     /**
-     * Registers a shutdown hook that runs {@code onSignal} (e.g. to wake a waiting main thread); a
-     * loop with nothing to wake passes {@code () -> { }} and checks {@link #requested()} itself.
+     * Registers a shutdown hook that runs {@code onSignal}, e.g. {@code consumer::wakeup}: what makes the
+     * waiting main thread return. A producer loop, with nothing to wake, writes its own hook instead (see
+     * basic-producer's BasicProducer): a flag the loop checks between sends, then {@link #awaitFinished}.
      */
     public void onExit(Runnable onSignal) {
         register(onSignal);
