@@ -209,7 +209,7 @@ final class PlainEngine {
                 if (!records.isEmpty() || consumer.assignment().isEmpty()) {
                     lastRecordAt = System.nanoTime();
                 } else if (!idleTimeout.isZero() && System.nanoTime() - lastRecordAt > idleTimeout.toNanos()) {
-                    out.printf("No new events for %d s: stopping.%n", idleTimeout.toSeconds());
+                    out.println(ConsoleLines.idleStop("events", idleTimeout));
                     break;
                 }
                 if (System.nanoTime() - lastReportAt >= reportInterval.toNanos() && processed != reportedAt) {

@@ -55,16 +55,16 @@ public final class StreamProcessing implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Engine engine;
 
-    @Option(names = "--window-seconds", paramLabel = "S", defaultValue = "5", converter = Numbers.Positive.class,
+    @Option(names = "--window-seconds", paramLabel = "SECONDS", defaultValue = "5", converter = Numbers.Positive.class,
             description = "Window size of the windowed mode (default: ${DEFAULT-VALUE}).")
     long windowSeconds;
 
-    @Option(names = "--grace-seconds", paramLabel = "S", defaultValue = "2", converter = Numbers.NotNegative.class,
+    @Option(names = "--grace-seconds", paramLabel = "SECONDS", defaultValue = "2", converter = Numbers.NotNegative.class,
             description = "How late an event may be and still count in its window (default: ${DEFAULT-VALUE}).")
     long graceSeconds;
 
     @Option(names = "--report-interval", paramLabel = "SECONDS", defaultValue = "5", converter = Numbers.Positive.class,
-            description = "How often to print the state (default: ${DEFAULT-VALUE}).")
+            description = "Print a line with the state this often (default: ${DEFAULT-VALUE}).")
     long reportSeconds;
 
     @Option(names = "--group", paramLabel = "GROUP",

@@ -1,9 +1,7 @@
 package dev.franz.common.cli;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -91,19 +89,6 @@ public final class ConfigOptions {
     /** The configuration last loaded, if any: what a failure's message can name (the user, the file). */
     Optional<FranzConfig> loaded() {
         return Optional.ofNullable(loaded);
-    }
-
-    /**
-     * These options as command-line arguments, to start another Franz program with the same settings,
-     * with the bootstrap servers replaced by {@code bootstrapServers}.
-     */
-    public List<String> asArguments(String bootstrapServers) {
-        List<String> arguments = new ArrayList<>(List.of("--bootstrap-servers", bootstrapServers));
-        if (clientConfig != null) {
-            arguments.addAll(List.of("--client-config", clientConfig));
-        }
-        settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
-        return arguments;
     }
 
     Map<String, String> commandLineValues() {

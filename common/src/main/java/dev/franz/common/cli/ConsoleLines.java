@@ -1,5 +1,6 @@
 package dev.franz.common.cli;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.stream.Collectors;
@@ -8,7 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The lines every Franz program prints the same way: partitions moving in a rebalance, records that
- * could not be read, and which records to print at all ({@code --print-every}).
+ * could not be read, the stop after an idle timeout, and which records to print at all ({@code --print-every}).
  */
 public final class ConsoleLines {
 
@@ -39,6 +40,14 @@ public final class ConsoleLines {
     /** "Partitions lost:     [orders-0]": the group moved on without this member. */
     public static String lost(Collection<TopicPartition> partitions) {
         return "Partitions lost:     " + sorted(partitions);
+    }
+
+    /**
+     * "No new records for 5 s: stopping.": the line a program prints when {@code --idle-timeout} ends it,
+     * with {@code what} ("records", "orders", "events", "jobs") in place of "records".
+     */
+    public static String idleStop(String what, Duration idleTimeout) {
+        return String.format("No new %s for %d s: stopping.", what, idleTimeout.toSeconds());
     }
 
     /** "SKIPPED user_events-2 offset 17: reason": a record that could not be read. */

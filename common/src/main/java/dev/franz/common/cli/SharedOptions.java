@@ -59,9 +59,9 @@ public final class SharedOptions {
             return seconds > 0 && nanos > Duration.ofSeconds(seconds).toNanos();
         }
 
-        /** "No new records for 5 s: stopping." with {@code what} in place of "records". */
+        /** "No new records for 5 s: stopping.", as {@link ConsoleLines#idleStop} says it. */
         public String stoppingLine(String what) {
-            return String.format("No new %s for %d s: stopping.", what, seconds);
+            return ConsoleLines.idleStop(what, value());
         }
     }
 
