@@ -26,8 +26,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * One set of command-line conventions for every program: the options several programs share have one
- * definition, a count, a group and a topic are named options everywhere, and words in their place are
- * accepted only where the original course took them.
+ * definition, an option name has one meaning in every program (label, value and the start of its help),
+ * a count, a group and a topic are named options everywhere, and words in their place are accepted only
+ * where the original course took them.
  */
 class CliConventionsTest {
 
