@@ -7,7 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Test fixture, never run: an anonymous rebalance listener, made outside basic-consumer's story file.
- * {@code PlantedKafkaUseTest} expects ArchitectureTest's check to name its class.
+ * {@code ArchitectureTestOnPlantedClassesTest} expects ArchitectureTest's check to name its class.
  */
 final class PlantedAnonymousListener {
 

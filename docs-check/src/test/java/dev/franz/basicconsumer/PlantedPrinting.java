@@ -5,8 +5,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Test fixture, never run: printing beside the story, which is allowed: it reads a record and the
- * consumer's metrics, and uses no client call of the story. {@code PlantedKafkaUseTest} expects
- * ArchitectureTest's check to leave it alone.
+ * consumer's metrics, and uses no client call of the story.
+ * {@code ArchitectureTestOnPlantedClassesTest} expects ArchitectureTest's check to leave it alone.
  */
 final class PlantedPrinting {
 

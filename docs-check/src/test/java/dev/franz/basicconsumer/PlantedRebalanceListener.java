@@ -7,7 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Test fixture, never run: a rebalance listener in its own file beside basic-consumer's story file.
- * {@code PlantedKafkaUseTest} expects ArchitectureTest's check to name it.
+ * {@code ArchitectureTestOnPlantedClassesTest} expects ArchitectureTest's check to name it.
  */
 final class PlantedRebalanceListener implements ConsumerRebalanceListener {
 

@@ -37,8 +37,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * of Kafka Connect's API; and a class that implements a rebalance listener (named or anonymous). Reading
  * a record, a windowed key or a client's metrics (printing) is not the story. Not checked: a lambda
  * given to Kafka whose body makes no such call, and Kafka Streams' exception handlers, which Streams
- * makes from a class name (stream-processing's {@code SkipAndDeadLetter}). {@code PlantedKafkaUseTest}
- * shows each kind of use fails, on classes planted in lesson packages.
+ * makes from a class name (stream-processing's {@code SkipAndDeadLetter}).
+ * {@code ArchitectureTestOnPlantedClassesTest} shows each kind of use fails, on classes planted in lesson
+ * packages.
  *
  * <p>Classes are read with ArchUnit from the modules' jars or class folders on this module's test class
  * path (each lesson is a test dependency in {@code docs-check/pom.xml}); a package belongs to the module

@@ -6,7 +6,7 @@ import org.apache.kafka.streams.kstream.KStream;
 
 /**
  * Test fixture, never run: a Kafka Streams topology built with the DSL outside stream-processing's
- * story files (no KafkaStreams call, only the DSL). {@code PlantedKafkaUseTest} expects
+ * story files (no KafkaStreams call, only the DSL). {@code ArchitectureTestOnPlantedClassesTest} expects
  * ArchitectureTest's check to name it.
  */
 final class PlantedTopology {

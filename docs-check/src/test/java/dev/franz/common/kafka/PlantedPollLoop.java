@@ -7,8 +7,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * Test fixture, never run: a group consumer's loop (subscribe, poll, commit, and the wakeup that ends
- * it), which is a lesson's story and not common's. {@code PlantedKafkaUseTest} expects ArchitectureTest's
- * check of common to name it.
+ * it), which is a lesson's story and not common's. {@code ArchitectureTestOnPlantedClassesTest}
+ * expects ArchitectureTest's check of common to name it.
  */
 final class PlantedPollLoop {
 

@@ -10,7 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Test fixture, never run: a plain read of a topic to its end by assignment, which common may hold.
- * {@code PlantedKafkaUseTest} expects ArchitectureTest's check of common to leave it alone.
+ * {@code ArchitectureTestOnPlantedClassesTest} expects ArchitectureTest's check of common to leave it alone.
  */
 final class PlantedReadToEnd {
 

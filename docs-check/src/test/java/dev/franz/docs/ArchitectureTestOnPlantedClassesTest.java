@@ -17,7 +17,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * sources, {@code Planted*}, which ArchitectureTest itself does not read): each kind of Kafka use outside
  * a lesson's story files fails, naming the class and the member.
  */
-class PlantedKafkaUseTest {
+class ArchitectureTestOnPlantedClassesTest {
 
     private static List<String> violations;
     private static List<String> commonViolations;
