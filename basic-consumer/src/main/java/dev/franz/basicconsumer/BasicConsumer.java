@@ -179,7 +179,7 @@ public final class BasicConsumer implements Callable<Integer> {
                     // (after a crash, the group waits a session timeout first) does not count.
                     lastRecordAt = System.nanoTime();
                 } else if (idleFor(lastRecordAt)) {
-                    out.printf("No new records for %d s: stopping.%n", settings.idleTimeout().toSeconds());
+                    out.println(ConsoleLines.idleStop("records", settings.idleTimeout()));
                     break;
                 }
             }

@@ -36,7 +36,7 @@ class ArchitectureTestOnPlantedClassesTest {
         assertThat(violations).anySatisfy(line -> assertThat(line)
                 .startsWith("basic-consumer: dev.franz.basicconsumer.PlantedWakeup (PlantedWakeup.java) uses")
                 .contains("Consumer.wakeup (method reference)")
-                .contains("outside the module's story files [BasicConsumer.java]"));
+                .contains("outside the module's story files [BasicConsumer.java, StartPosition.java]"));
     }
 
     @Test

@@ -172,7 +172,7 @@ public final class NotificationService implements Callable<Integer> {
                 if (!records.isEmpty() || consumer.assignment().isEmpty()) {
                     lastRecordAt = System.nanoTime();
                 } else if (!idleTimeout.isZero() && System.nanoTime() - lastRecordAt > idleTimeout.toNanos()) {
-                    out.printf("No new records for %d s: stopping.%n", idleTimeout.toSeconds());
+                    out.println(ConsoleLines.idleStop("records", idleTimeout));
                     break;
                 }
             }

@@ -180,7 +180,7 @@ public final class PaymentService implements Callable<Integer> {
                 if (!records.isEmpty() || consumer.assignment().isEmpty()) {
                     lastRecordAt = System.nanoTime();
                 } else if (!idleTimeout.isZero() && System.nanoTime() - lastRecordAt > idleTimeout.toNanos()) {
-                    out.printf("No new orders for %d s: stopping.%n", idleTimeout.toSeconds());
+                    out.println(ConsoleLines.idleStop("orders", idleTimeout));
                     break;
                 }
                 processor.printStatsEvery(PaymentStats.lag(consumer));
