@@ -36,8 +36,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * and windowed streams, {@code Consumed}, {@code Materialized}...), of a store's interactive queries or
  * of Kafka Connect's API; and a class that implements a rebalance listener (named or anonymous).
  * Reading a record, a windowed key or a client's metrics, assignment or lag (printing) is not the
- * story. Not checked: a lambda given to Kafka whose body makes no such call, and Kafka Streams' exception handlers, which Streams
- * makes from a class name (stream-processing's {@code SkipAndDeadLetter}).
+ * story. Not checked: a lambda given to Kafka whose body makes no such call, and Kafka Streams'
+ * exception handlers, which Streams makes from a class name (stream-processing's {@code SkipAndDeadLetter}).
  * {@code ArchitectureTestOnPlantedClassesTest} shows each kind of use fails, on classes planted in lesson
  * packages.
  *
