@@ -127,13 +127,28 @@ public final class Cli {
         return optionValue != null ? optionValue : positionalValue != null ? positionalValue : defaultValue;
     }
 
-    /** The configuration the command (or a command it belongs to) loaded with its ConfigOptions. */
+    /**
+     * The configuration the command (or a command it belongs to) loaded with its ConfigOptions, a mixin
+     * of the command or of one of its mixins (a lesson's options class).
+     */
     private static Optional<FranzConfig> loadedConfig(CommandSpec spec) {
         for (CommandSpec command = spec; command != null; command = command.parent()) {
-            for (CommandSpec mixin : command.mixins().values()) {
-                if (mixin.userObject() instanceof ConfigOptions options && options.loaded().isPresent()) {
-                    return options.loaded();
-                }
+            Optional<FranzConfig> loaded = loadedByMixins(command);
+            if (loaded.isPresent()) {
+                return loaded;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<FranzConfig> loadedByMixins(CommandSpec command) {
+        for (CommandSpec mixin : command.mixins().values()) {
+            if (mixin.userObject() instanceof ConfigOptions options && options.loaded().isPresent()) {
+                return options.loaded();
+            }
+            Optional<FranzConfig> nested = loadedByMixins(mixin);
+            if (nested.isPresent()) {
+                return nested;
             }
         }
         return Optional.empty();

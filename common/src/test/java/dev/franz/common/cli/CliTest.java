@@ -66,7 +66,40 @@ class CliTest {
         }
     }
 
+    /** A lesson's options in a class of their own, the shared options a mixin inside it. */
+    static final class LessonOptions {
+        @picocli.CommandLine.Mixin
+        ConfigOptions config;
+    }
+
+    @Command(name = "refused-program")
+    static final class Refused implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        LessonOptions options;
+
+        @Override
+        public Integer call() {
+            options.config.load();
+            throw new org.apache.kafka.common.errors.TopicAuthorizationException(java.util.Set.of("payments"));
+        }
+    }
+
     private final StringWriter err = new StringWriter();
+
+    /** A secured broker's refusal names the user, also when the shared options sit in the lesson's options class. */
+    @Test
+    void aRefusalNamesTheUserOfTheConfigurationLoadedByANestedMixin(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path clientFile = dir.resolve("guest.properties");
+        java.nio.file.Files.writeString(clientFile, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"guest\""
+                + " password=\"x\";\n");
+
+        int exitCode = Cli.run(new Refused(), new PrintWriter(err), "--client-config", clientFile.toString());
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(err.toString()).startsWith("Kafka refused User:guest on topic payments: no ACL allows");
+    }
 
     /** The options every program shares are checked when the configuration loads: a bad one is a usage error. */
     @org.junit.jupiter.params.ParameterizedTest
