@@ -137,6 +137,9 @@ class InteractiveQueriesIT {
             JsonNode all = json(get(survivor, "/users"), 200);
             assertThat(all.path("incomplete").toString()).as("the killed instance is named")
                     .contains("localhost:" + holder + ": does not answer");
+        } catch (AssertionError | RuntimeException e) {
+            // A wait that timed out says only that a port did not answer: show what each instance printed.
+            throw new AssertionError(e.getMessage() + "\n" + lastLines(instances), e);
         } finally {
             for (TestProcesses instance : instances.values()) {
                 stop(instance, true);
@@ -213,6 +216,19 @@ class InteractiveQueriesIT {
         args.addAll(List.of("--engine", "streams", "--serve", Integer.toString(port), "--application-id", applicationId,
                 "--report-interval", "3600", "--bootstrap-servers", kafka.bootstrapServers()));
         return TestProcesses.java(List.of("-Dfranz.root=" + root), StreamProcessing.class, args.toArray(String[]::new));
+    }
+
+    /** The last lines each instance still running printed, by its port. */
+    private static String lastLines(Map<Integer, TestProcesses> instances) {
+        StringBuilder shown = new StringBuilder();
+        instances.forEach((port, instance) -> {
+            List<String> lines = List.copyOf(instance.lines());
+            shown.append("instance on port ").append(port).append(instance.process().isAlive() ? "" : " (exited)")
+                    .append(", its last lines:\n");
+            lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(line -> shown.append("  ").append(line)
+                    .append('\n'));
+        });
+        return shown.toString();
     }
 
     private static void stop(TestProcesses instance, boolean kill) throws InterruptedException {
