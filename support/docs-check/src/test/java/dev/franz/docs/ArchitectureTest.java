@@ -68,7 +68,9 @@ class ArchitectureTest {
             // (UserProfiles creates and fills it, and reads it to its end for the plain engine).
             entry("stream-processing", Set.of("PlainEngine.java", "StreamsEngine.java", "StreamsTopologies.java",
                     "StateQueries.java", "UserProfiles.java")),
-            entry("schema-evolution", Set.of("SchemaEvolutionLesson.java")),
+            // Two sides, one file each: the program and its writers (produce, bad-records) in
+            // SchemaEvolutionLesson, its readers (consume with its dead letters, wire) in OrderReaders.
+            entry("schema-evolution", Set.of("SchemaEvolutionLesson.java", "OrderReaders.java")),
             // `order-service connectors register` is a second program: it creates the dead-letter topic
             // of the sink (Admin) before registering the connectors over Connect's REST API.
             entry("outbox", Set.of("OrderService.java", "ConnectRest.java")),
