@@ -285,8 +285,8 @@ final class ConnectRest {
             if (only == null || only == Which.OUTBOX) {
                 connectors.put(outboxConnectorName(config), outboxConnector(config));
                 // Debezium publishes the outbox table's rows: the table must exist for its publication.
-                try (Connection db = OrderService.connect(config)) {
-                    OrderService.createTables(db);
+                try (Connection db = OrdersDatabase.connect(config)) {
+                    OrdersDatabase.createTables(db);
                 } catch (SQLException e) {
                     throw new UserFacingException("Cannot create the outbox table in " + config.postgres() + ": "
                             + e.getMessage(), e);

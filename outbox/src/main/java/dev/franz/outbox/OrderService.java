@@ -2,7 +2,6 @@ package dev.franz.outbox;
 
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,8 +35,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
-import dev.franz.common.cli.Numbers;
-import dev.franz.common.cli.SharedOptions;
 import dev.franz.common.config.ConfigKey;
 import dev.franz.common.config.FranzConfig;
 import dev.franz.common.events.Order;
@@ -47,9 +44,9 @@ import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.common.kafka.GracefulShutdown;
 import dev.franz.common.kafka.ReadToEnd;
 import dev.franz.common.kafka.Topics;
+import dev.franz.outbox.OrderServiceOptions.Via;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -65,15 +62,14 @@ import picocli.CommandLine.ParentCommand;
  *     both not.</li>
  * </ul>
  * The connectors are registered through Connect's REST API: {@code connectors register} ({@link ConnectRest}).
+ * The options are in {@link OrderServiceOptions}, what the commands print in {@link OrderServiceLines}, the
+ * connection and the tables in {@link OrdersDatabase}.
  */
 @Command(name = "outbox", mixinStandardHelpOptions = true, version = "outbox (Franz)",
         description = "Level 5: orders in PostgreSQL, sent to Kafka by a dual write or through a transactional outbox"
                 + " read by Debezium on Kafka Connect.",
         subcommands = {OrderService.Place.class, OrderService.Check.class, ConnectRest.ConnectorsCommand.class})
 public final class OrderService {
-
-    /** The two ways of telling Kafka. */
-    enum Via { DUAL_WRITE, OUTBOX }
 
     @Mixin
     ConfigOptions configOptions;
@@ -99,30 +95,8 @@ public final class OrderService {
         @ParentCommand
         OrderService service;
 
-        @Option(names = "--via", paramLabel = "WAY", required = true,
-                description = "dual-write (the database, then Kafka) or outbox (one database transaction; Debezium"
-                        + " publishes).")
-        Via via;
-
-        @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10", converter = Numbers.Positive.class,
-                description = "How many orders (default: ${DEFAULT-VALUE}).")
-        long count;
-
-        @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "0.5",
-                converter = Numbers.NotNegativeSeconds.class,
-                description = "Seconds between orders, fractions allowed; 0: as fast as possible (default: ${DEFAULT-VALUE}).")
-        double interval;
-
-        @Option(names = "--crash-after", paramLabel = "N", converter = Numbers.Positive.class,
-                description = "Crash (halt the JVM, as kill -9 would) right after order N is committed to the database,"
-                        + " before anything else happens to it.")
-        Long crashAfter;
-
-        @Option(names = "--seed", paramLabel = "N", description = "Random seed, to place the same orders again.")
-        Long seed;
-
         @Mixin
-        SharedOptions.PrintEvery printEvery;
+        OrderServiceOptions options;
 
         /** Set by the shutdown hook (Ctrl-C): the loop places no more orders. */
         private volatile boolean stopRequested;
@@ -131,15 +105,12 @@ public final class OrderService {
         public Integer call() throws Exception {
             FranzConfig config = service.config();
             PrintStream out = service.out;
-            OrderGenerator orders = new OrderGenerator(seed == null ? new Random() : new Random(seed),
+            OrderGenerator orders = new OrderGenerator(options.seed == null ? new Random() : new Random(options.seed),
                     Clock.systemUTC(), 20);
-            try (Connection db = connect(config)) {
-                createTables(db);
+            try (Connection db = OrdersDatabase.connect(config)) {
+                OrdersDatabase.createTables(db);
                 String topic = config.topic(ConfigKey.TOPIC_ORDERS);
-                out.printf("Placing %d orders in %s, %s: %s%n", count, config.postgres(),
-                        interval == 0 ? "as fast as possible" : "one every " + interval + " s", via == Via.OUTBOX
-                                ? "each with an outbox row in one transaction; Debezium publishes the rows to " + topic
-                                : "each committed, then sent to " + topic + " by this program (a dual write)");
+                OrderServiceLines.placing(out, config, topic, options);
                 CountDownLatch finished = new CountDownLatch(1);
                 // Ctrl-C runs this hook on its own thread: it asks the loop to place no more orders, then
                 // waits (at most 8 s) until the order in hand is committed (in a dual write also sent and
@@ -150,10 +121,9 @@ public final class OrderService {
                     GracefulShutdown.awaitFinished(finished, GracefulShutdown.PRODUCER_UNFINISHED);
                 }, "outbox-place-shutdown"));
                 try {
-                    long placed = via == Via.OUTBOX ? placeThroughOutbox(db, orders)
+                    long placed = options.via == Via.OUTBOX ? placeThroughOutbox(db, orders)
                             : placeWithDualWrite(db, config, topic, orders);
-                    out.printf("Placed %d orders%s.%n", placed, via == Via.OUTBOX
-                            ? " (in the database; Connect publishes them: outbox check compares)" : "");
+                    OrderServiceLines.placed(out, placed, options.via);
                 } finally {
                     finished.countDown();
                 }
@@ -223,10 +193,10 @@ public final class OrderService {
 
         /** One order after the other, at the --interval rate, until --count or Ctrl-C. */
         private long loop(OrderStep step) throws Exception {
-            long intervalNanos = Math.round(interval * 1e9);
+            long intervalNanos = Math.round(options.interval * 1e9);
             long startedAt = System.nanoTime();
             long placed = 0;
-            while (placed < count && !stopRequested) {
+            while (placed < options.count && !stopRequested) {
                 long dueIn = startedAt + placed * intervalNanos - System.nanoTime();
                 if (dueIn > 0) {
                     TimeUnit.NANOSECONDS.sleep(dueIn);
@@ -238,19 +208,14 @@ public final class OrderService {
         }
 
         private void crashIfAsked(long number, Order order, String what) {
-            if (crashAfter != null && number == crashAfter) {
-                service.out.printf("CRASH right after order %d (%s) was committed, %s (--crash-after %d)%n", number,
-                        order.orderId(), what, number);
-                service.out.flush();
+            if (options.crashAfter != null && number == options.crashAfter) {
+                OrderServiceLines.crash(service.out, number, order, what);
                 Runtime.getRuntime().halt(137); // no shutdown hook, no flush, no close: as kill -9
             }
         }
 
         private void printOrder(long number, Order order, String what) {
-            if (printEvery.printThis(number)) {
-                service.out.printf("order %-16s %-7s %8s %s %s%n", order.orderId(), order.customerId(),
-                        order.amount().toPlainString(), order.currency(), what);
-            }
+            OrderServiceLines.order(service.out, options, number, order, what);
         }
     }
 
@@ -271,8 +236,8 @@ public final class OrderService {
             FranzConfig config = service.config();
             PrintStream out = service.out;
             Set<String> inDatabase = new TreeSet<>();
-            try (Connection db = connect(config); Statement query = db.createStatement()) {
-                createTables(db);
+            try (Connection db = OrdersDatabase.connect(config); Statement query = db.createStatement()) {
+                OrdersDatabase.createTables(db);
                 try (ResultSet rows = query.executeQuery("SELECT order_id FROM orders")) {
                     while (rows.next()) {
                         inDatabase.add(rows.getString(1));
@@ -285,13 +250,7 @@ public final class OrderService {
             List<String> missing = inDatabase.stream().filter(id -> !onTopic.containsKey(id)).toList();
             List<String> twice = onTopic.entrySet().stream().filter(e -> e.getValue() > 1)
                     .map(e -> e.getKey() + " (" + e.getValue() + " times)").toList();
-            List<String> unknown = onTopic.keySet().stream().filter(id -> !inDatabase.contains(id)).toList();
-            out.printf("%d orders in the database, %d distinct order ids on %s%n", inDatabase.size(), onTopic.size(),
-                    topic);
-            out.printf("  in the database, never on %s: %d %s%n", topic, missing.size(), missing.isEmpty() ? "" : missing);
-            out.printf("  on %s more than once      : %d %s%n", topic, twice.size(), twice.isEmpty() ? "" : twice);
-            out.printf("  on %s, not in the database: %d %s%n", topic, unknown.size(),
-                    unknown.isEmpty() ? "" : "(orders from elsewhere, e.g. order-producer)");
+            OrderServiceLines.compared(out, topic, inDatabase, onTopic, missing, twice);
             return missing.isEmpty() && twice.isEmpty() ? 0 : 1;
         }
 
@@ -304,19 +263,6 @@ public final class OrderService {
         }
     }
 
-    /** The orders table, and the outbox table in the shape Debezium's outbox event router reads. */
-    static void createTables(Connection db) throws SQLException {
-        try (Statement ddl = db.createStatement()) {
-            ddl.execute("CREATE TABLE IF NOT EXISTS orders (order_id text PRIMARY KEY, customer_id text NOT NULL,"
-                    + " items jsonb NOT NULL, amount numeric(12, 2) NOT NULL, currency text NOT NULL,"
-                    + " created_at timestamptz NOT NULL)");
-            ddl.execute("CREATE TABLE IF NOT EXISTS outbox (id uuid PRIMARY KEY, aggregatetype text NOT NULL,"
-                    + " aggregateid text NOT NULL, type text NOT NULL, payload jsonb NOT NULL,"
-                    + " created_at timestamptz NOT NULL DEFAULT now())");
-        }
-        db.commit();
-    }
-
     static void insertOrder(Connection db, Order order) throws SQLException, JsonProcessingException {
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO orders (order_id, customer_id, items, amount,"
                 + " currency, created_at) VALUES (?, ?, ?::jsonb, ?, ?, ?)")) {
@@ -327,26 +273,6 @@ public final class OrderService {
             insert.setString(5, order.currency());
             insert.setTimestamp(6, Timestamp.from(order.createdAt()));
             insert.executeUpdate();
-        }
-    }
-
-    /** A connection without auto-commit (the lesson commits itself), or one line saying what to start. */
-    static Connection connect(FranzConfig config) {
-        FranzConfig.Postgres postgres = config.postgres();
-        try {
-            DriverManager.setLoginTimeout(5);
-            Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
-            db.setAutoCommit(false);
-            return db;
-        } catch (SQLException e) {
-            if (!"08001".equals(e.getSQLState())) { // it answered, and said no: no such database, user, password
-                throw new UserFacingException("PostgreSQL at " + postgres + " refused the connection: " + e.getMessage()
-                        + ". Check POSTGRES_URL, POSTGRES_USER and POSTGRES_PASSWORD.", e);
-            }
-            throw new UserFacingException("No PostgreSQL at " + postgres + " (" + e.getMessage() + ").\n"
-                    + "  - Start the local one in another terminal:  ./mvnw -q compile exec:java -pl local-postgres\n"
-                    + "  - or point Franz at yours:                  POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD"
-                    + " (in .env or the environment, or --set)", e);
         }
     }
 }
