@@ -61,14 +61,14 @@ import picocli.CommandLine.ParentCommand;
  *     in the JSON Level 3's services read. Crash anywhere: the order and its event are both there or
  *     both not.</li>
  * </ul>
- * The connectors are registered through Connect's REST API: {@code connectors register} ({@link ConnectRest}).
+ * The connectors are registered through Connect's REST API: {@code connectors register} ({@link Connectors}).
  * The options are in {@link OrderServiceOptions}, what the commands print in {@link OrderServiceLines}, the
  * connection and the tables in {@link OrdersDatabase}.
  */
 @Command(name = "outbox", mixinStandardHelpOptions = true, version = "outbox (Franz)",
         description = "Level 5: orders in PostgreSQL, sent to Kafka by a dual write or through a transactional outbox"
                 + " read by Debezium on Kafka Connect.",
-        subcommands = {OrderService.Place.class, OrderService.Check.class, ConnectRest.ConnectorsCommand.class})
+        subcommands = {OrderService.Place.class, OrderService.Check.class, Connectors.class})
 public final class OrderService {
 
     @Mixin

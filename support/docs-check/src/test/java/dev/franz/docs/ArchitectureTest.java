@@ -71,9 +71,10 @@ class ArchitectureTest {
             // Two sides, one file each: the program and its writers (produce, bad-records) in
             // SchemaEvolutionLesson, its readers (consume with its dead letters, wire) in OrderReaders.
             entry("schema-evolution", Set.of("SchemaEvolutionLesson.java", "OrderReaders.java")),
-            // `order-service connectors register` is a second program: it creates the dead-letter topic
-            // of the sink (Admin) before registering the connectors over Connect's REST API.
-            entry("outbox", Set.of("OrderService.java", "ConnectRest.java")),
+            // `outbox connectors register` is a second program, in Connectors: it creates the sink's
+            // dead-letter topic (Admin) before registering the connectors over Connect's REST API
+            // (ConnectRest, with the connectors' settings: no Kafka client).
+            entry("outbox", Set.of("OrderService.java", "Connectors.java")),
             // The Admin API lesson: the program and its commands in AdminLesson, each command's Admin
             // calls in one method of AdminCalls.
             entry("admin-client", Set.of("AdminLesson.java", "AdminCalls.java")),
