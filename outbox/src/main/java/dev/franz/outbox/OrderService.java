@@ -263,6 +263,7 @@ public final class OrderService {
         }
     }
 
+    /** The order's row: in a dual write committed on its own, through the outbox with its outbox row. */
     static void insertOrder(Connection db, Order order) throws SQLException, JsonProcessingException {
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO orders (order_id, customer_id, items, amount,"
                 + " currency, created_at) VALUES (?, ?, ?::jsonb, ?, ?, ?)")) {

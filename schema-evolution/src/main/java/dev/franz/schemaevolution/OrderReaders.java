@@ -57,7 +57,9 @@ final class OrderReaders {
     /** The consumer's settings: commits are ours, after each batch is printed or dead-lettered. */
     static Properties consumerProperties(FranzConfig config, String group) {
         Properties props = config.clientProperties();
+        // By default one group per reader schema (--group): each reads the whole topic at its own offsets.
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        // A new group starts at the oldest order still on the topic: it sees those sent before it started.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Commit only what was handled: printed, or copied to the dead-letter topic.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -133,7 +133,9 @@ public final class SchemaEvolutionLesson {
             OrderGenerator orders = new OrderGenerator(new Random(), Clock.systemUTC(), 20);
             CountDownLatch finished = new CountDownLatch(1);
             try {
-                // The value serializer gets the registry client: Confluent's and Apicurio's serializers are
+                // The key serializer writes the order id as text. The value serializer writes Confluent's wire
+                // format: magic byte 0, the schema's id in the registry, then the Avro binary (no field names).
+                // It gets the registry client (SCHEMA_REGISTRY_URL): Confluent's and Apicurio's serializers are
                 // given schema.registry.url (and basic.auth.user.info) as properties instead, and build their own.
                 // try-with-resources: close() sends what is still buffered and waits for the answers.
                 try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(producerProperties(config),
