@@ -74,9 +74,6 @@ final class PlainEngine {
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, run.offsetReset());
         // Offsets are committed by the engine, after the results are published.
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Each poll ends with a flush (a round trip to the broker) and a commit: more records per poll
-        // mean fewer round trips per record. The default, 500, was half as fast on a large backlog.
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         GracefulShutdown shutdown = new GracefulShutdown();
         try (shutdown) {
             long startedAt = System.nanoTime();
