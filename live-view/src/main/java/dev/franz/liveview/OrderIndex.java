@@ -38,9 +38,13 @@ final class OrderIndex {
     }
 
     private final Level3Flow.Topics topics;
-    private final Map<String, List<Entry>> byOrder = new LinkedHashMap<>(1024, 0.75f, false) {
+    /**
+     * Order id -> its records, each under "topic/partition/offset": a record read again (the readers
+     * start again from the newest records when the broker comes back) replaces itself, never adds a row.
+     */
+    private final Map<String, Map<String, Entry>> byOrder = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<Entry>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Entry>> eldest) {
             return size() > MAX_ORDERS;
         }
     };
@@ -60,7 +64,8 @@ final class OrderIndex {
     synchronized void addRecord(String topic, int partition, PartitionWindow.Stored record) {
         String orderId = orderId(record.key());
         if (orderId != null) {
-            byOrder.computeIfAbsent(orderId, id -> new ArrayList<>()).add(new Entry(topic, partition, record.offset(), record));
+            byOrder.computeIfAbsent(orderId, id -> new LinkedHashMap<>())
+                    .put(topic + "/" + partition + "/" + record.offset(), new Entry(topic, partition, record.offset(), record));
         }
     }
 
@@ -113,10 +118,11 @@ final class OrderIndex {
 
     /** Everything seen of {@code orderId}, or null when the live view saw nothing of it. */
     synchronized OrderTrace trace(String orderId) {
-        List<Entry> entries = byOrder.get(orderId);
-        if (entries == null) {
+        Map<String, Entry> found = byOrder.get(orderId);
+        if (found == null) {
             return null;
         }
+        List<Entry> entries = List.copyOf(found.values());
         Set<String> committedHere = committed.getOrDefault(orderId, Set.of());
         Long orderTime = entries.stream().filter(e -> e.topic().equals(topics.orders()))
                 .map(e -> e.record().timestamp()).min(Long::compare).orElse(null);

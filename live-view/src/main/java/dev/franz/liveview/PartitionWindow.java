@@ -75,7 +75,11 @@ final class PartitionWindow {
         return start;
     }
 
+    /** A record at an offset already kept (read again) replaces it and whatever was read after it. */
     void addUncommitted(Stored record) {
+        while (!records.isEmpty() && records.peekLast().offset() >= record.offset()) {
+            records.removeLast();
+        }
         records.addLast(record);
         while (records.size() > capacity) {
             records.removeFirst();

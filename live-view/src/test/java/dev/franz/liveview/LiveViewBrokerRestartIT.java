@@ -20,8 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.testing.Browser;
 
-/** The broker stops under an open page: the page says so within seconds, and recovers by itself when it is back. */
+/**
+ * The broker stops under an open page: the page says so within seconds, and recovers by itself when it
+ * is back. Level 3's "stop the broker" exercise: an order followed across the restart keeps one row per
+ * record (the live view reads the newest records again when the broker is back).
+ */
 class LiveViewBrokerRestartIT {
+
+    private static final String ORDER = "ord-restart-1";
 
     @TempDir
     Path dataDir;
@@ -34,12 +40,18 @@ class LiveViewBrokerRestartIT {
         Properties props = new Properties();
         props.put("bootstrap.servers", broker.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic("survivor", 2, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic("survivor", 2, (short) 1), new NewTopic("orders", 1, (short) 1),
+                    new NewTopic("payments", 1, (short) 1), new NewTopic("notifications", 1, (short) 1))).all().get();
         }
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 6; i++) {
                 producer.send(new ProducerRecord<>("survivor", "key-" + i, "value " + i)).get();
             }
+            producer.send(new ProducerRecord<>("orders", ORDER, "{\"order_id\":\"" + ORDER + "\",\"amount_cents\":1250}")).get();
+            producer.send(new ProducerRecord<>("payments", ORDER, "{\"order_id\":\"" + ORDER
+                    + "\",\"status\":\"APPROVED\",\"description\":\"extraordinarily\",\"amount_cents\":1250}")).get();
+            producer.send(new ProducerRecord<>("notifications", ORDER, "{\"order_id\":\"" + ORDER + "\",\"kind\":\"payment_approved\"}")).get();
+            producer.send(new ProducerRecord<>("notifications", ORDER, "{\"order_id\":\"" + ORDER + "\",\"kind\":\"receipt\"}")).get();
         }
 
         try (RunningLiveView liveView = RunningLiveView.start(props, broker.bootstrapServers());
@@ -47,6 +59,9 @@ class LiveViewBrokerRestartIT {
             browser.open(liveView.url());
             String cells = "#topics .partition[data-topic='survivor'] .cell[data-kind='record']";
             await("the topic's records on the page").atMost(Duration.ofSeconds(20)).until(() -> browser.count(cells) == 6);
+            String progress = "[data-progress='" + ORDER + "']";
+            await("the order's progress").atMost(Duration.ofSeconds(20))
+                    .until(() -> browser.count(progress) == 1 && browser.text(progress).equals("approved, 2 notification(s)"));
 
             broker.close();
             long stoppedAt = System.nanoTime();
@@ -61,7 +76,18 @@ class LiveViewBrokerRestartIT {
             broker = EmbeddedKafkaBroker.start(port, controllerPort, dataDir, Map.of());
             await("the page is live again").atMost(Duration.ofSeconds(30))
                     .until(() -> "up".equals(browser.attribute("#broker-status", "data-state")));
-            await("the records are still shown").atMost(Duration.ofSeconds(20)).until(() -> browser.count(cells) == 6);
+            await("the records are still shown").atMost(Duration.ofSeconds(20)).until(() -> browser.count(cells) == 6
+                    && browser.count("#topics .partition[data-topic='notifications'] .cell[data-kind='record']") == 2);
+
+            // The readers read the newest records again: each record is still one row, found by its partition and offset.
+            browser.click(".order-link[data-order-id='" + ORDER + "']", 0);
+            // The trace is redrawn every second: it stays one row per record.
+            await("one row per record").atMost(Duration.ofSeconds(10)).during(Duration.ofSeconds(3))
+                    .until(() -> browser.attributes("#order-trace tbody tr", "data-topic").equals(List.of("orders",
+                            "payments", "notifications", "notifications")));
+            assertThat(browser.attributes("#order-trace tbody tr", "data-offset")).containsExactly("0", "0", "0", "1");
+            assertThat(browser.text(progress)).isEqualTo("approved, 2 notification(s)");
+
         } finally {
             broker.close();
         }

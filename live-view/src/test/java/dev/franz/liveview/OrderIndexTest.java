@@ -65,6 +65,27 @@ class OrderIndexTest {
     }
 
     @Test
+    void aRecordReadTwiceIsOneHopItsPartitionAndOffsetAreItsIdentity() {
+        // After a broker restart the readers start again from the newest records: they hand in the
+        // records they already handed in.
+        for (int read = 0; read < 2; read++) {
+            index.addRecord("orders", 0, stored(4, 1_000, "ord-3", "{}"));
+            index.addCommitted("orders", 0, 4, bytes("ord-3"));
+            index.addRecord("payments", 0, stored(6, 1_100, "ord-3", "{\"status\":\"APPROVED\"}"));
+            index.addCommitted("payments", 0, 6, bytes("ord-3"));
+            index.addRecord("notifications", 0, stored(8, 1_200, "ord-3", "{\"kind\":\"payment_approved\"}"));
+            index.addCommitted("notifications", 0, 8, bytes("ord-3"));
+        }
+
+        assertThat(index.trace("ord-3").hops()).extracting(HopView::topic, HopView::offset).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("orders", 4L),
+                org.assertj.core.groups.Tuple.tuple("payments", 6L),
+                org.assertj.core.groups.Tuple.tuple("notifications", 8L));
+        assertThat(index.recent(5)).singleElement().satisfies(o -> assertThat(o.progress())
+                .isEqualTo("approved, 1 notification(s)"));
+    }
+
+    @Test
     void onlyTheNewestOrdersAreKept() {
         for (int i = 0; i <= OrderIndex.MAX_ORDERS; i++) {
             index.addRecord("orders", 0, stored(i, i, "ord-" + i, "{}"));

@@ -35,6 +35,17 @@ class PartitionWindowTest {
     }
 
     @Test
+    void aRecordReadAgainIsKeptOnceByItsOffset() {
+        PartitionWindow window = new PartitionWindow(20, 3);
+        for (long offset : new long[] {3, 4, 5, 4, 5}) { // the reader went back to 4 and read on
+            window.addUncommitted(record(offset));
+        }
+        window.positions(6, 6);
+
+        assertThat(window.cells()).extracting(Cell::offset).containsExactly(3L, 4L, 5L);
+    }
+
+    @Test
     void aTransactionAbortedBetweenTwoCommittedOnesShowsAbortedRecordsAndThreeMarkers() {
         PartitionWindow window = new PartitionWindow(20, 0);
         // Log: 0 1 commit-marker(2) 3 4 abort-marker(5) 6 commit-marker(7); high watermark 8.
