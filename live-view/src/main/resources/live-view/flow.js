@@ -124,8 +124,10 @@ function drawTrace(trace) {
   el('td', { class: 'hop-value' }, h.value ?? '(null)',
     h.headers.length ? el('div', { class: 'hop-headers' }, h.headers.map(x => `${x.key}: ${x.value ?? '(null)'}`).join('\n')) : null)));
   const summary = [];
-  summary.push(trace.paymentAfterMs === null ? 'no committed payment result yet'
-    : `payment result committed +${number(trace.paymentAfterMs)} ms after the order`);
+  summary.push(trace.paymentAfterMs !== null
+    ? `payment result committed +${number(trace.paymentAfterMs)} ms after the order`
+    : trace.paymentNotRead !== null ? `payment result unknown: not among the records the live view read (${trace.paymentNotRead})`
+      : 'no committed payment result yet');
   if (trace.lastNotificationAfterMs !== null) {
     summary.push(`last notification +${number(trace.lastNotificationAfterMs)} ms after the order (end to end)`);
   }

@@ -118,6 +118,7 @@ final class NewestRecords {
                             window.lastStableOffset(lso.getOrDefault(tp, -1L));
                         }
                         if (orders.covers(tp.topic())) {
+                            orders.readPosition(tp.topic(), tp.partition(), u);
                             orders.committedPosition(tp.topic(), tp.partition(), c);
                         }
                     }
@@ -196,6 +197,9 @@ final class NewestRecords {
             readUncommitted.seek(tp, start);
             readCommitted.seek(tp, start);
             windows.put(tp, new PartitionWindow(recordsPerPartition, start));
+            if (orders.covers(tp.topic())) {
+                orders.readingFrom(tp.topic(), tp.partition(), start, entry.getValue()[0], System.currentTimeMillis());
+            }
         }
     }
 

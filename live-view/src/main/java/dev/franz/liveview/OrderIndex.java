@@ -51,6 +51,9 @@ final class OrderIndex {
     private final Map<String, Set<String>> committed = new HashMap<>(); // order id -> "topic/partition/offset"
     private final Map<String, Long> committedPositions = new HashMap<>(); // "topic/partition" -> next offset
     private final Map<String, List<long[]>> unknown = new HashMap<>(); // "topic/partition" -> offset ranges [from, to)
+    private final Map<String, Long> readPositions = new HashMap<>(); // "topic/partition" -> furthest next offset read
+    /** "topic/partition" -> [offset, time]: where and when the live view began reading it, with older records in its log. */
+    private final Map<String, long[]> notReadBefore = new HashMap<>();
     private long skippedRecords;
 
     OrderIndex(Level3Flow.Topics topics) {
@@ -77,6 +80,31 @@ final class OrderIndex {
                 committed.keySet().retainAll(byOrder.keySet());
             }
         }
+    }
+
+    /**
+     * The readers begin reading a partition of the flow at {@code start} (at time {@code now}), when its
+     * log starts at {@code logStart}: the first time, records before {@code start} are not read, and an
+     * order's payment result may be among them. Later (the broker came back), a start past what was read
+     * leaves the records in between unread, as a skip ahead does.
+     */
+    synchronized void readingFrom(String topic, int partition, long start, long logStart, long now) {
+        String where = topic + "/" + partition;
+        Long readTo = readPositions.get(where);
+        if (readTo == null) {
+            if (start > logStart) {
+                notReadBefore.put(where, new long[] {start, now});
+            }
+            readPositions.put(where, start);
+        } else if (start > readTo) {
+            skipped(topic, partition, Math.min(readTo, committedPositions.getOrDefault(where, readTo)), readTo, start);
+            readPositions.put(where, start);
+        }
+    }
+
+    /** The read_uncommitted reader of the partition fetches {@code next} next. */
+    synchronized void readPosition(String topic, int partition, long next) {
+        readPositions.merge(topic + "/" + partition, next, Math::max);
     }
 
     synchronized void committedPosition(String topic, int partition, long next) {
@@ -145,7 +173,30 @@ final class OrderIndex {
                 .map(HopView::afterOrderMs).filter(java.util.Objects::nonNull).min(Long::compare).orElse(null);
         Long lastNotification = hops.stream().filter(h -> h.role().equals("notification") && h.status().equals("committed"))
                 .map(HopView::afterOrderMs).filter(java.util.Objects::nonNull).max(Long::compare).orElse(null);
-        return new OrderTrace(orderId, hops, paymentAfter, lastNotification);
+        boolean settled = hops.stream().anyMatch(h -> (h.role().equals("payment") || h.role().equals("dead letter"))
+                && h.status().equals("committed"));
+        return new OrderTrace(orderId, hops, paymentAfter, lastNotification, settled ? null : paymentNotRead(orderTime));
+    }
+
+    /**
+     * Why the payment result of an order placed at {@code orderTime} may be in the log but not among the
+     * records read: a payments partition was first read from past its log start, and the order is older
+     * than that first read (its payment can be too). Null when every payment written after the order was read.
+     */
+    private String paymentNotRead(Long orderTime) {
+        List<String> partitions = new ArrayList<>();
+        notReadBefore.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            int slash = e.getKey().lastIndexOf('/');
+            if (e.getKey().substring(0, slash).equals(topics.payments()) && (orderTime == null || orderTime <= e.getValue()[1])) {
+                partitions.add(e.getKey().substring(0, slash) + "-" + e.getKey().substring(slash + 1)
+                        + (partitions.isEmpty() ? " was read" : "") + " from offset " + e.getValue()[0] + " on");
+            }
+        });
+        if (partitions.isEmpty()) {
+            return null;
+        }
+        return String.join(", ", partitions) + ", and older records were in " + (partitions.size() == 1 ? "its log" : "their logs")
+                + " then: its payment result may be among them";
     }
 
     private boolean skippedOver(String partition, long offset) {
@@ -178,7 +229,7 @@ final class OrderIndex {
         }
         long notifications = trace.hops().stream().filter(h -> h.role().equals("notification") && h.status().equals("committed")).count();
         if (parts.isEmpty()) {
-            parts.add("waiting for its payment");
+            parts.add(trace.paymentNotRead() == null ? "waiting for its payment" : "payment result not read");
         }
         if (notifications > 0) {
             parts.add(notifications + " notification(s)");

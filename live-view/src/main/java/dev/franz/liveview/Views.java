@@ -82,8 +82,13 @@ final class Views {
     record OrderSummaryView(String orderId, long timestamp, String progress) {
     }
 
-    /** What the live view saw of one order, on every flow topic, in offset order per topic. */
-    record OrderTrace(String orderId, List<HopView> hops, Long paymentAfterMs, Long lastNotificationAfterMs) {
+    /**
+     * What the live view saw of one order, on every flow topic, in offset order per topic.
+     * {@code paymentNotRead}: why its payment result may exist unseen (records older than the live
+     * view's first read of a payments partition), or null.
+     */
+    record OrderTrace(String orderId, List<HopView> hops, Long paymentAfterMs, Long lastNotificationAfterMs,
+                      String paymentNotRead) {
     }
 
     /**

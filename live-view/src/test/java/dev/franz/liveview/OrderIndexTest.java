@@ -86,6 +86,41 @@ class OrderIndexTest {
     }
 
     @Test
+    void aPaymentOlderThanWhatWasReadIsUnknownNotMissing() {
+        // payments-0 holds offsets 0 to 59; the live view began reading it at offset 40, at time 2,000.
+        index.readingFrom("payments", 0, 40, 0, 2_000);
+        index.readingFrom("notifications", 0, 0, 0, 2_000);
+        index.addRecord("orders", 0, stored(3, 1_500, "ord-old", "{}")); // placed before the live view read payments
+        index.addCommitted("orders", 0, 3, bytes("ord-old"));
+        index.addRecord("notifications", 0, stored(5, 1_600, "ord-old", "{\"kind\":\"payment_approved\"}"));
+        index.addCommitted("notifications", 0, 5, bytes("ord-old"));
+
+        OrderTrace old = index.trace("ord-old");
+        assertThat(old.paymentAfterMs()).isNull();
+        assertThat(old.paymentNotRead()).isEqualTo("payments-0 was read from offset 40 on, and older records were"
+                + " in its log then: its payment result may be among them");
+        assertThat(index.recent(5)).singleElement().satisfies(o -> assertThat(o.progress())
+                .isEqualTo("payment result not read, 1 notification(s)"));
+
+        // An order placed after the live view began reading payments: its payment cannot be older.
+        index.addRecord("orders", 0, stored(4, 2_500, "ord-new", "{}"));
+        index.addCommitted("orders", 0, 4, bytes("ord-new"));
+        assertThat(index.trace("ord-new").paymentNotRead()).isNull();
+        assertThat(index.recent(1)).singleElement().satisfies(o -> assertThat(o.progress())
+                .isEqualTo("waiting for its payment"));
+    }
+
+    @Test
+    void aPartitionReadFromItsStartLeavesNoPaymentUnknown() {
+        index.readingFrom("payments", 0, 0, 0, 2_000);
+        index.readPosition("payments", 0, 35);
+        index.readingFrom("payments", 0, 30, 0, 9_000); // read again from 30 after a broker restart: 0 to 29 were read before
+        index.addRecord("orders", 0, stored(3, 1_500, "ord-4", "{}"));
+
+        assertThat(index.trace("ord-4").paymentNotRead()).isNull();
+    }
+
+    @Test
     void onlyTheNewestOrdersAreKept() {
         for (int i = 0; i <= OrderIndex.MAX_ORDERS; i++) {
             index.addRecord("orders", 0, stored(i, i, "ord-" + i, "{}"));
