@@ -2,7 +2,7 @@
 // "cluster" arrives about once a second (topics, offsets, groups, timeline); "records" brings the
 // newest records of the partitions that changed. Nothing here talks to Kafka, and nothing from
 // Kafka is ever rendered as HTML (see dom.js).
-import { el, keyColour, time, seconds, number, setText } from './dom.js';
+import { el, keyColour, time, seconds, number, setText, oldestUnread } from './dom.js';
 import { lagChart } from './chart.js';
 import { drawFlow } from './flow.js';
 import { drawShareGroups } from './shares.js';
@@ -173,7 +173,7 @@ function drawPartition(box, topic, p) {
   row.querySelector('.readers').replaceChildren(...readers.map(r => el('li', { 'data-group': r.group },
     `${r.group} (${r.type}): `,
     r.committed === null ? 'nothing committed yet' : `next offset ${number(r.committed)}, lag ${number(r.lag)}`
-      + (r.lag > 0 ? ` (oldest unread ${seconds(r.lagSeconds)} old)` : ''),
+      + (r.lag > 0 ? ` (${oldestUnread(r.lagSeconds)})` : ''),
     r.owner ? ` · read by ${r.owner}` : ' · no member owns it now')));
 }
 
@@ -298,7 +298,7 @@ function drawGroups() {
       streams: 'Kafka Streams application, streams protocol',
     }[group.type];
     const lag = `lag ${number(group.totalLag)} record(s)`
-      + (group.totalLag > 0 ? `, oldest unread ${seconds(group.maxLagSeconds)} old` : '');
+      + (group.totalLag > 0 ? `, ${oldestUnread(group.maxLagSeconds)}` : '');
     box.replaceChildren(
       el('h3', {}, group.id),
       el('p', { class: 'group-kind' }, `${kind} · ${group.state}`
@@ -322,7 +322,8 @@ function drawGroups() {
           'data-lag': p.lag ?? '' },
           el('td', {}, `${p.topic}-${p.partition}`), el('td', {}, number(p.committed)), el('td', {}, number(p.end)),
           el('td', { class: 'lag-records' }, number(p.lag)),
-          el('td', {}, p.lag === null ? '–' : p.lag === 0 ? 'none' : seconds(p.lagSeconds)),
+          el('td', {}, p.lag === null ? '–' : p.lag === 0 ? 'none' : p.lagSeconds === null ? 'unknown'
+            : `${seconds(p.lagSeconds)} old`),
           el('td', { class: 'owner' }, p.ownerClientId ?? 'nobody'))))));
   }
 }

@@ -53,6 +53,12 @@ export function seconds(value) {
   return value < 10 ? `${value.toFixed(1)} s` : `${Math.round(value)} s`;
 }
 
+/** The age of a group's oldest unread record, in words: the same words wherever it is shown. */
+export function oldestUnread(value) {
+  return value === null || value === undefined ? 'age of the oldest unread record unknown'
+    : `oldest unread record ${seconds(value)} old`;
+}
+
 const NUMBER = new Intl.NumberFormat('en'); // one formatter: toLocaleString() makes one per call
 
 export function number(value) {

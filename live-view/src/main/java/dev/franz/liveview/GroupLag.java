@@ -187,7 +187,6 @@ final class GroupLag {
             d.members().forEach(m -> m.partitions().forEach(tp -> all.add(parse(tp))));
             List<GroupPartitionView> parts = new ArrayList<>();
             long totalLag = 0;
-            Double maxLagSeconds = null;
             for (TopicPartition tp : all.stream().sorted(Comparator.comparing(TopicPartition::topic)
                     .thenComparing(TopicPartition::partition)).toList()) {
                 Long committed = d.committed().get(tp);
@@ -198,9 +197,6 @@ final class GroupLag {
                     totalLag += lag;
                     Long timestamp = oldestUnread.get(tp + "@" + committed);
                     lagSeconds = lag == 0 ? Double.valueOf(0) : timestamp == null ? null : Math.max(0, now - timestamp) / 1000.0;
-                    if (lagSeconds != null && (maxLagSeconds == null || lagSeconds > maxLagSeconds)) {
-                        maxLagSeconds = lagSeconds;
-                    }
                 }
                 List<MemberView> owner = owners.getOrDefault(tp.toString(), List.of());
                 parts.add(new GroupPartitionView(tp.topic(), tp.partition(), committed, end, lag, lagSeconds,
@@ -213,11 +209,30 @@ final class GroupLag {
                 history.removeFirst();
             }
             groups.add(new GroupView(id, d.type(), d.protocol(), d.state(), d.epoch(), d.members(), parts, totalLag,
-                    maxLagSeconds, List.copyOf(history)));
+                    oldestUnreadSeconds(parts), List.copyOf(history)));
         }
         lagHistory.keySet().retainAll(described.keySet());
         groups.sort(Comparator.comparing(GroupView::id));
         return groups;
+    }
+
+    /**
+     * How old the group's oldest unread record is, in seconds: the oldest of its partitions' (the same
+     * figures the page shows per partition). Only partitions with lag count; one of them whose age is
+     * unknown makes the group's unknown (null): it may hold the oldest. 0 when nothing is unread.
+     */
+    static Double oldestUnreadSeconds(List<GroupPartitionView> partitions) {
+        double oldest = 0;
+        for (GroupPartitionView p : partitions) {
+            if (p.lag() == null || p.lag() == 0) {
+                continue;
+            }
+            if (p.lagSeconds() == null) {
+                return null;
+            }
+            oldest = Math.max(oldest, p.lagSeconds());
+        }
+        return oldest;
     }
 
     /** "orders-2" back to a TopicPartition (topic names may contain '-'). */

@@ -112,6 +112,8 @@ final class Views {
     /**
      * A group of any kind: classic or consumer protocol, share group, Kafka Streams. {@code epoch} is
      * the group epoch where the broker reports one (consumer, share and streams groups).
+     * {@code maxLagSeconds}: the age of its oldest unread record, from its partitions' {@code lagSeconds};
+     * null when a partition with lag has an unknown age.
      */
     record GroupView(String id, String type, String protocol, String state, Integer epoch, List<MemberView> members,
                      List<GroupPartitionView> partitions, long totalLag, Double maxLagSeconds,
