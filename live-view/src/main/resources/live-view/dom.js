@@ -30,6 +30,24 @@ export function svg(tag, attributes = {}, ...children) {
 }
 
 /**
+ * Text that may wrap after the punctuation of JSON (after , : { [) as well as at spaces: a <wbr>
+ * (an element with no text) after each, so that a compact value wraps between its fields rather than
+ * inside a word. The text itself is unchanged, and still only text.
+ */
+export function wrappable(text) {
+  const parts = [];
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (',:{['.includes(text[i])) {
+      parts.push(text.slice(from, i + 1), document.createElement('wbr'));
+      from = i + 1;
+    }
+  }
+  parts.push(text.slice(from));
+  return parts;
+}
+
+/**
  * A colour per key, always the same for the same key: a hue from the key's hash (FNV-1a, mixed so
  * that keys differing in one character, user-1 and user-2, get hues far apart).
  */

@@ -3,7 +3,7 @@
 // readers are groups, writers are the producer ids the partition leaders list, named by their
 // transactional id when they have one. Following an order asks /api/order for the records the live
 // view saw with that key. Everything is rendered as text (dom.js).
-import { el, time, number, setText } from './dom.js';
+import { el, time, number, setText, wrappable } from './dom.js';
 
 const section = document.getElementById('flow-section');
 const picture = document.getElementById('flow');
@@ -121,7 +121,7 @@ function drawTrace(trace) {
   el('td', {}, h.role), el('td', {}, `${h.topic}-${h.partition}`), el('td', {}, String(h.offset)),
   el('td', {}, time(h.timestamp)), el('td', {}, h.afterOrderMs === null ? '–' : `+${number(h.afterOrderMs)} ms`),
   el('td', {}, statusText(h.status)),
-  el('td', { class: 'hop-value' }, h.value ?? '(null)',
+  el('td', { class: 'hop-value' }, wrappable(h.value ?? '(null)'),
     h.headers.length ? el('div', { class: 'hop-headers' }, h.headers.map(x => `${x.key}: ${x.value ?? '(null)'}`).join('\n')) : null)));
   const summary = [];
   summary.push(trace.paymentAfterMs !== null

@@ -1,7 +1,7 @@
 // Share groups as a mechanism (KIP-932): members on the same partition, the start offset moving as
 // records are done, and the dead-letter topic with the delivery count at which each record was given
 // up. Everything from the "cluster" event, rendered as text (dom.js).
-import { el, time, number } from './dom.js';
+import { el, time, number, wrappable } from './dom.js';
 
 const section = document.getElementById('share-section');
 const box = document.getElementById('share-groups');
@@ -34,7 +34,7 @@ export function drawShareGroups(cluster) {
           ? el('tr', {}, el('td', { colspan: 7 }, 'none yet'))
           : s.deadLetters.map(d => el('tr', { 'data-key': d.key, 'data-delivery-count': d.deliveryCount },
             el('td', {}, `${d.partition}@${d.offset}`), el('td', {}, time(d.timestamp)), el('td', {}, d.key ?? '(none)'),
-            el('td', {}, d.value ?? '(null)'), el('td', {}, d.deliveryCount ?? '?'), el('td', {}, d.source ?? '?'),
+            el('td', { class: 'dead-letter-value' }, wrappable(d.value ?? '(null)')), el('td', {}, d.deliveryCount ?? '?'), el('td', {}, d.source ?? '?'),
             el('td', {}, d.reason ?? '?'))))) : null);
   }));
 }

@@ -88,6 +88,10 @@ class LiveViewBrokerRestartIT {
             assertThat(browser.attributes("#order-trace tbody tr", "data-offset")).containsExactly("0", "0", "0", "1");
             assertThat(browser.text(progress)).isEqualTo("approved, 2 notification(s)");
 
+            // A narrow cell: the JSON wraps between its fields, never inside a word.
+            browser.script("document.querySelectorAll('#order-trace .hop-value').forEach(c => c.style.width = c.style.maxWidth = '9rem')");
+            assertThat(LineBreaks.inside(browser, "#order-trace tr[data-topic='payments'] .hop-value"))
+                    .isNotEmpty().noneMatch(LineBreaks::insideAWord);
         } finally {
             broker.close();
         }

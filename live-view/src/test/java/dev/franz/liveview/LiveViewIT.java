@@ -167,6 +167,25 @@ class LiveViewIT {
     }
 
     @Test
+    void aLongJsonValueWrapsBetweenItsWordsNeverInsideOne() throws Exception {
+        String topic = TestNames.unique("wrap");
+        createTopic(topic, 1);
+        try (KafkaProducer<String, String> producer = producer(Map.of())) {
+            producer.send(new ProducerRecord<>(topic, "customer-with-a-long-key", "{\"description\":\"extraordinary\","
+                    + "\"customer\":\"someone-else\",\"comment\":\"approved without questions\",\"amount\":1250}")).get();
+        }
+        String log = partitionCss(topic, 0);
+        await("the record").atMost(ON_THE_PAGE).until(() -> browser.count(log + " .cell[data-kind='record']") == 1);
+        browser.click(log + " .cell[data-kind='record']", 0);
+        await("its value").atMost(ON_THE_PAGE).until(() -> browser.text("#record-value").contains("extraordinary"));
+
+        browser.script("document.getElementById('record-value').style.width = '11rem'");
+        assertThat(LineBreaks.inside(browser, "#record-value")).isNotEmpty().noneMatch(LineBreaks::insideAWord);
+        browser.script("document.getElementById('record-details').style.width = '12rem'");
+        assertThat(LineBreaks.inside(browser, "#record-details [data-field='key']")).noneMatch(LineBreaks::insideAWord);
+    }
+
+    @Test
     void anAbortedTransactionShowsItsRecordsAsAbortedAndItsMarkersAsMarkers() throws Exception {
         String topic = TestNames.unique("transactions");
         createTopic(topic, 1);
