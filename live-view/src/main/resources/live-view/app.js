@@ -2,7 +2,7 @@
 // "cluster" arrives about once a second (topics, offsets, groups, timeline); "records" brings the
 // newest records of the partitions that changed. Nothing here talks to Kafka, and nothing from
 // Kafka is ever rendered as HTML (see dom.js).
-import { el, keyColour, time, seconds, number, setText, oldestUnread } from './dom.js';
+import { el, keyColour, time, seconds, number, setText, oldestUnread, keepArrows } from './dom.js';
 import { lagChart } from './chart.js';
 import { drawFlow } from './flow.js';
 import { drawShareGroups } from './shares.js';
@@ -330,6 +330,6 @@ function drawGroups() {
 
 function drawTimeline() {
   const items = state.cluster.timeline.slice(0, 60).map(e => el('li', { 'data-group': e.group },
-    el('time', {}, time(e.time)), ' ', el('strong', {}, e.group), ': ', e.text));
+    el('time', {}, time(e.time)), ' ', el('strong', {}, e.group), ': ', keepArrows(e.text)));
   timelineBox.replaceChildren(...(items.length ? items : [el('li', { class: 'empty' }, 'nothing yet')]));
 }

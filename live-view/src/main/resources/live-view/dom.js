@@ -47,6 +47,11 @@ export function wrappable(text) {
   return parts;
 }
 
+/** Text with each "->" in a span that never wraps: the arrow is not split into "-" and ">" on two lines. */
+export function keepArrows(text) {
+  return text.split('->').flatMap((part, i) => i === 0 ? [part] : [el('span', { class: 'arrow' }, '->'), part]);
+}
+
 /**
  * A colour per key, always the same for the same key: a hue from the key's hash (FNV-1a, mixed so
  * that keys differing in one character, user-1 and user-2, get hues far apart).

@@ -3,7 +3,7 @@
 // readers are groups, writers are the producer ids the partition leaders list, named by their
 // transactional id when they have one. Following an order asks /api/order for the records the live
 // view saw with that key. Everything is rendered as text (dom.js).
-import { el, time, number, setText, wrappable } from './dom.js';
+import { el, time, number, setText, wrappable, keepArrows } from './dom.js';
 
 const section = document.getElementById('flow-section');
 const picture = document.getElementById('flow');
@@ -80,7 +80,7 @@ function readers(flow, topic) {
   return el('ul', { class: 'flow-readers' }, groups.map(r => el('li', { 'data-flow-group': r.group, 'data-lag': r.lag },
     el('strong', {}, `group ${r.group}`), ` (${r.type}, ${r.state}) · lag ${number(r.lag)}`,
     el('div', {}, r.members.length ? `members: ${r.members.join(', ')}` : 'no member: nobody reads now'),
-    r.writesAs.map(w => el('div', { class: 'flow-writes-as' }, `same name as transactional id ${w}`)))));
+    r.writesAs.map(w => el('div', { class: 'flow-writes-as' }, keepArrows(`same name as transactional id ${w}`))))));
 }
 
 function orderButton(orderId) {

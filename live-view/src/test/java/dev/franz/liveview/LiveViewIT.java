@@ -155,7 +155,8 @@ class LiveViewIT {
                 await("the partitions split between two members").atMost(Duration.ofSeconds(30))
                         .until(() -> Set.copyOf(owners(groupCss)).equals(Set.of("reader-one", "reader-two")));
                 assertThat(owners(groupCss)).filteredOn("reader-two"::equals).hasSize(2);
-                assertThat(browser.text("#timeline")).contains(group).contains("reader-two joined");
+                assertThat(browser.text("#timeline")).contains(group).contains("reader-two joined").contains(" -> ");
+                assertThat(arrowsThatCanSplit("#timeline")).as("'->' kept on one line").isZero();
                 browser.scrollTo(groupCss);
                 browser.screenshot("live-view-groups.png", 1000);
             }
@@ -417,6 +418,17 @@ class LiveViewIT {
     /** The owner of each partition in the group's table, in partition order. */
     private static List<String> owners(String groupCss) {
         return browser.texts(groupCss + " table.lag td.owner");
+    }
+
+    /** Text nodes under {@code css} with a "->" that the browser may break between "-" and ">". */
+    private static long arrowsThatCanSplit(String css) {
+        return (Long) browser.script("""
+                const walker = document.createTreeWalker(document.querySelector('%s'), NodeFilter.SHOW_TEXT);
+                let count = 0;
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                  if (node.data.includes('->') && getComputedStyle(node.parentElement).whiteSpace !== 'nowrap') count++;
+                }
+                return count;""".formatted(css));
     }
 
     /** Waits for {@code condition}; on a timeout the failure shows what the page had at {@code css}. */
