@@ -138,7 +138,7 @@ function drawPartition(box, topic, p) {
 
   const readers = groupsReading(topic.name, p.partition);
   const records = state.records.get(key);
-  const signature = JSON.stringify([records?.cells, readers, p.highWatermark, p.logStartOffset,
+  const signature = JSON.stringify([records?.cells, readers, p.highWatermark, p.logStartOffset, state.cluster.brokerUp,
     state.selected && `${state.selected.topic}/${state.selected.partition}/${state.selected.offset}`]);
   if (state.drawn.get(key) === signature) return;
   state.drawn.set(key, signature);
@@ -148,8 +148,10 @@ function drawPartition(box, topic, p) {
   if (!topic.recordsRead) {
     cells.push(el('span', { class: 'older' }, 'records of internal topics are not read'));
   } else if (!records || records.cells.length === 0) {
-    cells.push(el('span', { class: 'older' }, p.highWatermark > p.logStartOffset
-      ? `${number(p.highWatermark - p.logStartOffset)} record(s), reading…` : 'empty'));
+    // No record sent: none read yet, or none can be (the live view reads only while a broker answers).
+    cells.push(el('span', { class: 'older' }, p.highWatermark <= p.logStartOffset ? 'empty'
+      : `${number(p.highWatermark - p.logStartOffset)} record(s)`
+        + (state.cluster.brokerUp ? ', reading…' : ', not read: the broker is not reachable')));
   } else {
     const first = records.cells[0].offset;
     if (first > p.logStartOffset) {

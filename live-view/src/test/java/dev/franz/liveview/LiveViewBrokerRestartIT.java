@@ -73,6 +73,21 @@ class LiveViewBrokerRestartIT {
             assertThat(seconds).as("seconds until the page said so").isLessThan(10);
             browser.screenshot("live-view-no-broker.png", 500);
 
+            // A page opened now: the live view has no records to send (it keeps none while no broker
+            // answers), and says why.
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI kept = java.net.URI.create(liveView.url() + "api/record?topic=orders&partition=0&offset=0");
+            await("the live view keeps no record").atMost(Duration.ofSeconds(10)).until(() -> http.send(
+                    java.net.http.HttpRequest.newBuilder(kept).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 404);
+            browser.open(liveView.url());
+            await("the new page says the broker is gone").atMost(Duration.ofSeconds(10))
+                    .until(() -> "down".equals(browser.attribute("#broker-status", "data-state"))
+                            && browser.count("#topics .partition[data-topic='survivor'] .log") == 2);
+            assertThat(browser.texts("#topics .partition[data-topic='survivor'] .log"))
+                    .allSatisfy(text -> assertThat(text).contains("not read: the broker is not reachable")
+                            .doesNotContain("reading"));
+
             broker = EmbeddedKafkaBroker.start(port, controllerPort, dataDir, Map.of());
             await("the page is live again").atMost(Duration.ofSeconds(30))
                     .until(() -> "up".equals(browser.attribute("#broker-status", "data-state")));
