@@ -23,7 +23,7 @@ export function drawShareGroups(cluster) {
         el('tbody', {}, partitions.map(p => {
           const on = members.filter(m => m.partitions.includes(`${p.topic}-${p.partition}`));
           return el('tr', { 'data-partition': `${p.topic}-${p.partition}`, 'data-members': on.length },
-            el('td', {}, `${p.topic}-${p.partition}`), el('td', {}, on.map(m => m.clientId).join(', ') || 'none'),
+            el('td', {}, `${p.topic}-${p.partition}`), el('td', {}, on.map(m => m.name).join(', ') || 'none'),
             el('td', {}, number(p.committed)), el('td', {}, number(p.end)), el('td', {}, number(p.lag)));
         }))),
       s.deadLetterTopic ? el('table', { class: 'dead-letters' },

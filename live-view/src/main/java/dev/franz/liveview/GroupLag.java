@@ -108,7 +108,7 @@ final class GroupLag {
                             KafkaWatcher.names(m.assignment().topicPartitions())));
                 }
                 described.put(id, new Described(d.type() == GroupType.CONSUMER ? "consumer" : "classic",
-                        d.partitionAssignor(), d.groupState().toString(), d.groupEpoch().orElse(null), members,
+                        d.partitionAssignor(), d.groupState().toString(), d.groupEpoch().orElse(null), named(members),
                         committedOffsets(KafkaWatcher.getOrNull(offsets.partitionsToOffsetAndMetadata(id)))));
             }
         }
@@ -138,7 +138,8 @@ final class GroupLag {
                         }
                     });
                 }
-                described.put(id, new Described("share", "", d.groupState().toString(), d.groupEpoch(), members, startOffsets));
+                described.put(id, new Described("share", "", d.groupState().toString(), d.groupEpoch(), named(members),
+                        startOffsets));
             }
         }
         if (!streamsGroups.isEmpty()) {
@@ -170,7 +171,7 @@ final class GroupLag {
                     members.add(new MemberView(m.memberId(), m.clientId(), m.clientHost(), m.instanceId().orElse(null),
                             KafkaWatcher.names(tps)));
                 }
-                described.put(id, new Described("streams", "", d.groupState().toString(), d.groupEpoch(), members,
+                described.put(id, new Described("streams", "", d.groupState().toString(), d.groupEpoch(), named(members),
                         committedOffsets(KafkaWatcher.getOrNull(offsets.partitionsToOffsetAndMetadata(id)))));
             }
         }
@@ -200,7 +201,7 @@ final class GroupLag {
                 }
                 List<MemberView> owner = owners.getOrDefault(tp.toString(), List.of());
                 parts.add(new GroupPartitionView(tp.topic(), tp.partition(), committed, end, lag, lagSeconds,
-                        owner.isEmpty() ? null : owner.stream().map(MemberView::clientId).collect(Collectors.joining(", ")),
+                        owner.isEmpty() ? null : owner.stream().map(MemberView::name).collect(Collectors.joining(", ")),
                         owner.isEmpty() ? null : owner.stream().map(MemberView::memberId).collect(Collectors.joining(", "))));
             }
             ArrayDeque<long[]> history = lagHistory.computeIfAbsent(id, k -> new ArrayDeque<>());
@@ -214,6 +215,24 @@ final class GroupLag {
         lagHistory.keySet().retainAll(described.keySet());
         groups.sort(Comparator.comparing(GroupView::id));
         return groups;
+    }
+
+    /**
+     * The members as the page names them ({@link MemberView#name()}): by client id, unless another
+     * member has the same one (two copies of one program, with Kafka's default client id): then with
+     * its host when their hosts differ, else with its member id, which is unique in the group.
+     */
+    static List<MemberView> named(List<MemberView> members) {
+        Map<String, List<MemberView>> byClientId = members.stream().collect(Collectors.groupingBy(MemberView::clientId));
+        List<MemberView> named = new ArrayList<>();
+        for (MemberView m : members) {
+            List<MemberView> same = byClientId.get(m.clientId());
+            String name = same.size() == 1 ? m.clientId()
+                    : same.stream().map(MemberView::host).distinct().count() == same.size() ? m.clientId() + " on " + m.host()
+                    : m.clientId() + " (member " + m.memberId() + ")";
+            named.add(new MemberView(m.memberId(), m.clientId(), m.host(), m.instanceId(), m.partitions(), name));
+        }
+        return named;
     }
 
     /**

@@ -47,9 +47,9 @@ final class GroupTimeline {
                 Map<String, MemberView> was = members(before);
                 Map<String, MemberView> is = members(group);
                 is.keySet().stream().filter(id -> !was.containsKey(id))
-                        .forEach(id -> changes.add(is.get(id).clientId() + " joined"));
+                        .forEach(id -> changes.add(is.get(id).name() + " joined"));
                 was.keySet().stream().filter(id -> !is.containsKey(id))
-                        .forEach(id -> changes.add(was.get(id).clientId() + " left"));
+                        .forEach(id -> changes.add(was.get(id).name() + " left"));
                 if (!Objects.equals(before.epoch(), group.epoch())) {
                     changes.add("epoch " + before.epoch() + " -> " + group.epoch());
                 }
@@ -93,7 +93,7 @@ final class GroupTimeline {
     private static Map<String, String> owners(GroupView group) {
         Map<String, String> byPartition = new HashMap<>();
         for (MemberView member : group.members()) {
-            member.partitions().forEach(tp -> byPartition.merge(tp, member.clientId(), (a, b) -> a + ", " + b));
+            member.partitions().forEach(tp -> byPartition.merge(tp, member.name(), (a, b) -> a + ", " + b));
         }
         return byPartition;
     }

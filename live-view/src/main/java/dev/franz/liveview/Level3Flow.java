@@ -110,7 +110,7 @@ final class Level3Flow {
                 List<String> members = new ArrayList<>();
                 Set<String> writesAs = new LinkedHashSet<>();
                 for (MemberView member : group.members()) {
-                    members.add(member.clientId() + (member.instanceId() == null ? "" : " (static member " + member.instanceId() + ")"));
+                    members.add(member.name() + (member.instanceId() == null ? "" : " (static member " + member.instanceId() + ")"));
                     for (String sameName : new LinkedHashSet<>(List.of(member.clientId(),
                             member.instanceId() == null ? member.clientId() : member.instanceId()))) {
                         Set<String> written = topicsWrittenBy.get(sameName);

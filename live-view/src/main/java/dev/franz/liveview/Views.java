@@ -120,12 +120,21 @@ final class Views {
                      List<long[]> lagHistory) {
     }
 
-    record MemberView(String memberId, String clientId, String host, String instanceId, List<String> partitions) {
+    /**
+     * A member of a group. {@code name}: how the page names it, its client id, with its host or member
+     * id when another member of the group has the same client id.
+     */
+    record MemberView(String memberId, String clientId, String host, String instanceId, List<String> partitions,
+                      String name) {
+        MemberView(String memberId, String clientId, String host, String instanceId, List<String> partitions) {
+            this(memberId, clientId, host, instanceId, partitions, clientId);
+        }
     }
 
     /**
      * One partition a group reads: its committed offset (a share group's start offset), the log's end,
-     * the lag in records, and in seconds: how old the oldest unread record is.
+     * the lag in records, and in seconds: how old the oldest unread record is. {@code ownerClientId}:
+     * the names ({@link MemberView#name()}) of the members that own it.
      */
     record GroupPartitionView(String topic, int partition, Long committed, long end, Long lag, Double lagSeconds,
                               String ownerClientId, String ownerMemberId) {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.franz.liveview.Views.GroupPartitionView;
+import dev.franz.liveview.Views.MemberView;
 
 class GroupLagTest {
 
@@ -19,6 +20,20 @@ class GroupLagTest {
         assertThat(GroupLag.oldestUnreadSeconds(List.of(readToTheEnd, partition(2, 2L, 4.5), partition(3, 1L, 1.5))))
                 .isEqualTo(4.5);
         assertThat(GroupLag.oldestUnreadSeconds(List.of(readToTheEnd, partition(4, null, null)))).isEqualTo(0.0);
+    }
+
+    @Test
+    void membersWithTheSameClientIdAreNamedWithTheirHostOrMemberId() {
+        List<MemberView> named = GroupLag.named(List.of(
+                new MemberView("aaaa1111-one", "consumer-basic-consumer-1", "/10.0.0.1", null, List.of("t-0")),
+                new MemberView("bbbb2222-two", "consumer-basic-consumer-1", "/10.0.0.2", null, List.of("t-1")),
+                new MemberView("cccc3333-three", "reader", "/10.0.0.1", null, List.of()),
+                new MemberView("dddd4444-four", "worker", "/10.0.0.3", null, List.of()),
+                new MemberView("eeee5555-five", "worker", "/10.0.0.3", null, List.of())));
+
+        assertThat(named).extracting(MemberView::name).containsExactly(
+                "consumer-basic-consumer-1 on /10.0.0.1", "consumer-basic-consumer-1 on /10.0.0.2", "reader",
+                "worker (member dddd4444-four)", "worker (member eeee5555-five)");
     }
 
     private static GroupPartitionView partition(int partition, Long lag, Double lagSeconds) {

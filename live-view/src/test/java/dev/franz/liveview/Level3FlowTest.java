@@ -52,6 +52,27 @@ class Level3FlowTest {
     }
 
     @Test
+    void readersWithTheSameClientIdAreToldApartAndTheTimelineSaysWhichGotAPartition() {
+        List<MemberView> members = GroupLag.named(List.of(
+                new MemberView("m-1", "consumer-basic-consumer-1", "/10.0.0.1", null, List.of("orders-0")),
+                new MemberView("m-2", "consumer-basic-consumer-1", "/10.0.0.2", null, List.of())));
+        GroupView before = new GroupView("g", "consumer", "", "Stable", 1, members, List.of(), 0, 0.0, List.of());
+        GroupView after = new GroupView("g", "consumer", "", "Stable", 1, List.of(members.get(0),
+                new MemberView("m-2", "consumer-basic-consumer-1", "/10.0.0.2", null, List.of("orders-1"),
+                        members.get(1).name())),
+                List.of(new GroupPartitionView("orders", 0, 1L, 1, 0L, 0.0, null, null)), 0, 0.0, List.of());
+
+        FlowView view = flow.build(0, List.of(topic("orders", 1)), List.of(after), List.of(), List.of(), List.of(), null);
+        GroupTimeline timeline = new GroupTimeline();
+        timeline.update(List.of(before), true);
+
+        assertThat(view.readers()).singleElement().satisfies(r -> assertThat(r.members())
+                .containsExactly("consumer-basic-consumer-1 on /10.0.0.1", "consumer-basic-consumer-1 on /10.0.0.2"));
+        assertThat(timeline.update(List.of(after), true)).first().satisfies(e -> assertThat(e.text())
+                .isEqualTo("orders-1: nobody -> consumer-basic-consumer-1 on /10.0.0.2"));
+    }
+
+    @Test
     void theRateIsTheLogsGrowthOverTheLastSecondsAndNoFlowTopicMeansNoFlow() {
         assertThat(flow.build(0, List.of(topic("orders", 100)), List.of(), List.of(), List.of(), List.of(), null)
                 .topics().get(0).offsetsPerSecond()).isNull();
