@@ -2,6 +2,9 @@ package dev.franz.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +97,9 @@ public final class Demo implements Callable<Integer> {
      */
     @Override
     public Integer call() throws Exception {
+        if (liveViewPort != null) {
+            requireLiveViewPortFree(liveViewPort);
+        }
         GracefulShutdown shutdown = new GracefulShutdown();
         // Ctrl-C waits for the end of this block: services stopped, temporary broker stopped and deleted.
         try (shutdown) {
@@ -111,6 +117,23 @@ public final class Demo implements Callable<Integer> {
                     stopLiveView(); // also when the flow failed: nothing of the demo outlives it
                 }
             }
+        }
+    }
+
+    /**
+     * Before anything starts: the live view's port taken is said here, with the demo's own option (the
+     * live view would say it too, but name its own {@code --port}, which the demo does not have).
+     */
+    private static void requireLiveViewPortFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException inUse) {
+            throw new UserFacingException("Port " + port + " (the live view's web page) is already in use on 127.0.0.1.\n"
+                    + "Probably a live view still runs in another terminal (bin/run live-view, or another bin/demo --live-view).\n"
+                    + "Find it with:  ss -ltnp | grep ':" + port + " '\n"
+                    + "Stop it with Ctrl-C in its terminal, or give the demo's live view another port: bin/demo --live-view PORT"
+                    + " (for example --live-view " + (port == 65535 ? port - 1 : port + 1) + ").");
         }
     }
 
