@@ -108,7 +108,7 @@ final class GroupLag {
                             KafkaWatcher.names(m.assignment().topicPartitions())));
                 }
                 described.put(id, new Described(d.type() == GroupType.CONSUMER ? "consumer" : "classic",
-                        d.partitionAssignor(), d.groupState().toString(), d.groupEpoch().orElse(null), named(members),
+                        d.partitionAssignor(), d.groupState().toString(), d.groupEpoch().orElse(null), GroupFigures.named(members),
                         committedOffsets(KafkaWatcher.getOrNull(offsets.partitionsToOffsetAndMetadata(id)))));
             }
         }
@@ -138,7 +138,7 @@ final class GroupLag {
                         }
                     });
                 }
-                described.put(id, new Described("share", "", d.groupState().toString(), d.groupEpoch(), named(members),
+                described.put(id, new Described("share", "", d.groupState().toString(), d.groupEpoch(), GroupFigures.named(members),
                         startOffsets));
             }
         }
@@ -171,7 +171,7 @@ final class GroupLag {
                     members.add(new MemberView(m.memberId(), m.clientId(), m.clientHost(), m.instanceId().orElse(null),
                             KafkaWatcher.names(tps)));
                 }
-                described.put(id, new Described("streams", "", d.groupState().toString(), d.groupEpoch(), named(members),
+                described.put(id, new Described("streams", "", d.groupState().toString(), d.groupEpoch(), GroupFigures.named(members),
                         committedOffsets(KafkaWatcher.getOrNull(offsets.partitionsToOffsetAndMetadata(id)))));
             }
         }
@@ -210,48 +210,11 @@ final class GroupLag {
                 history.removeFirst();
             }
             groups.add(new GroupView(id, d.type(), d.protocol(), d.state(), d.epoch(), d.members(), parts, totalLag,
-                    oldestUnreadSeconds(parts), List.copyOf(history)));
+                    GroupFigures.oldestUnreadSeconds(parts), List.copyOf(history)));
         }
         lagHistory.keySet().retainAll(described.keySet());
         groups.sort(Comparator.comparing(GroupView::id));
         return groups;
-    }
-
-    /**
-     * The members as the page names them ({@link MemberView#name()}): by client id, unless another
-     * member has the same one (two copies of one program, with Kafka's default client id): then with
-     * its host when their hosts differ, else with its member id, which is unique in the group.
-     */
-    static List<MemberView> named(List<MemberView> members) {
-        Map<String, List<MemberView>> byClientId = members.stream().collect(Collectors.groupingBy(MemberView::clientId));
-        List<MemberView> named = new ArrayList<>();
-        for (MemberView m : members) {
-            List<MemberView> same = byClientId.get(m.clientId());
-            String name = same.size() == 1 ? m.clientId()
-                    : same.stream().map(MemberView::host).distinct().count() == same.size() ? m.clientId() + " on " + m.host()
-                    : m.clientId() + " (member " + m.memberId() + ")";
-            named.add(new MemberView(m.memberId(), m.clientId(), m.host(), m.instanceId(), m.partitions(), name));
-        }
-        return named;
-    }
-
-    /**
-     * How old the group's oldest unread record is, in seconds: the oldest of its partitions' (the same
-     * figures the page shows per partition). Only partitions with lag count; one of them whose age is
-     * unknown makes the group's unknown (null): it may hold the oldest. 0 when nothing is unread.
-     */
-    static Double oldestUnreadSeconds(List<GroupPartitionView> partitions) {
-        double oldest = 0;
-        for (GroupPartitionView p : partitions) {
-            if (p.lag() == null || p.lag() == 0) {
-                continue;
-            }
-            if (p.lagSeconds() == null) {
-                return null;
-            }
-            oldest = Math.max(oldest, p.lagSeconds());
-        }
-        return oldest;
     }
 
     /** "orders-2" back to a TopicPartition (topic names may contain '-'). */

@@ -118,8 +118,7 @@ final class NewestRecords {
                             window.lastStableOffset(lso.getOrDefault(tp, -1L));
                         }
                         if (orders.covers(tp.topic())) {
-                            orders.readPosition(tp.topic(), tp.partition(), u);
-                            orders.committedPosition(tp.topic(), tp.partition(), c);
+                            orders.positions(tp.topic(), tp.partition(), u, c);
                         }
                     }
                 }
@@ -197,9 +196,7 @@ final class NewestRecords {
             readUncommitted.seek(tp, start);
             readCommitted.seek(tp, start);
             windows.put(tp, new PartitionWindow(recordsPerPartition, start));
-            if (orders.covers(tp.topic())) {
-                orders.readingFrom(tp.topic(), tp.partition(), start, entry.getValue()[0], System.currentTimeMillis());
-            }
+            orders.readingFrom(tp.topic(), tp.partition(), start, entry.getValue()[0], System.currentTimeMillis());
         }
     }
 

@@ -89,6 +89,9 @@ final class OrderIndex {
      * leaves the records in between unread, as a skip ahead does.
      */
     synchronized void readingFrom(String topic, int partition, long start, long logStart, long now) {
+        if (!covers(topic)) {
+            return;
+        }
         String where = topic + "/" + partition;
         Long readTo = readPositions.get(where);
         if (readTo == null) {
@@ -102,13 +105,10 @@ final class OrderIndex {
         }
     }
 
-    /** The read_uncommitted reader of the partition fetches {@code next} next. */
-    synchronized void readPosition(String topic, int partition, long next) {
-        readPositions.merge(topic + "/" + partition, next, Math::max);
-    }
-
-    synchronized void committedPosition(String topic, int partition, long next) {
-        committedPositions.put(topic + "/" + partition, next);
+    /** The next offsets the two readers of the partition fetch: read_uncommitted, read_committed. */
+    synchronized void positions(String topic, int partition, long uncommitted, long committed) {
+        readPositions.merge(topic + "/" + partition, uncommitted, Math::max);
+        committedPositions.put(topic + "/" + partition, committed);
     }
 
     /**

@@ -53,7 +53,7 @@ class Level3FlowTest {
 
     @Test
     void readersWithTheSameClientIdAreToldApartAndTheTimelineSaysWhichGotAPartition() {
-        List<MemberView> members = GroupLag.named(List.of(
+        List<MemberView> members = GroupFigures.named(List.of(
                 new MemberView("m-1", "consumer-basic-consumer-1", "/10.0.0.1", null, List.of("orders-0")),
                 new MemberView("m-2", "consumer-basic-consumer-1", "/10.0.0.2", null, List.of())));
         GroupView before = new GroupView("g", "consumer", "", "Stable", 1, members, List.of(), 0, 0.0, List.of());

@@ -23,8 +23,8 @@ class OrderIndexTest {
         index.addRecord("payments", 1, stored(5, 1_250, "ord-1", "{\"status\":\"APPROVED\"}"));
         index.addCommitted("payments", 1, 5, bytes("ord-1"));
         index.addRecord("notifications", 0, stored(9, 1_400, "ord-1", "{\"kind\":\"payment_approved\"}"));
-        index.committedPosition("payments", 1, 7);
-        index.committedPosition("notifications", 0, 9);
+        index.positions("payments", 1, 7, 7);
+        index.positions("notifications", 0, 10, 9);
 
         OrderTrace trace = index.trace("ord-1");
 
@@ -58,7 +58,7 @@ class OrderIndexTest {
     void recordsSkippedOverHaveNoKnownStatusAndTheSkipIsSaid() {
         index.addRecord("payments", 2, stored(10, 5, "ord-2", "{}"));
         index.skipped("payments", 2, 8, 11, 500);
-        index.committedPosition("payments", 2, 501);
+        index.positions("payments", 2, 501, 501);
 
         assertThat(index.trace("ord-2").hops()).singleElement().extracting(HopView::status).isEqualTo("unknown");
         assertThat(index.skipped()).startsWith("489 record(s) of the flow's topics were skipped");
@@ -113,7 +113,7 @@ class OrderIndexTest {
     @Test
     void aPartitionReadFromItsStartLeavesNoPaymentUnknown() {
         index.readingFrom("payments", 0, 0, 0, 2_000);
-        index.readPosition("payments", 0, 35);
+        index.positions("payments", 0, 35, 35);
         index.readingFrom("payments", 0, 30, 0, 9_000); // read again from 30 after a broker restart: 0 to 29 were read before
         index.addRecord("orders", 0, stored(3, 1_500, "ord-4", "{}"));
 

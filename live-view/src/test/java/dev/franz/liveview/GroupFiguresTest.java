@@ -9,22 +9,22 @@ import org.junit.jupiter.api.Test;
 import dev.franz.liveview.Views.GroupPartitionView;
 import dev.franz.liveview.Views.MemberView;
 
-class GroupLagTest {
+class GroupFiguresTest {
 
     @Test
     void theOldestUnreadIsUnknownWhenALaggingPartitionsIsUnknownAndNeverTheAgeOfAPartitionWithNoLag() {
         GroupPartitionView readToTheEnd = partition(0, 0L, 0.0);
         GroupPartitionView lagging = partition(1, 3L, null); // its oldest unread record not found (yet)
 
-        assertThat(GroupLag.oldestUnreadSeconds(List.of(readToTheEnd, lagging))).isNull();
-        assertThat(GroupLag.oldestUnreadSeconds(List.of(readToTheEnd, partition(2, 2L, 4.5), partition(3, 1L, 1.5))))
+        assertThat(GroupFigures.oldestUnreadSeconds(List.of(readToTheEnd, lagging))).isNull();
+        assertThat(GroupFigures.oldestUnreadSeconds(List.of(readToTheEnd, partition(2, 2L, 4.5), partition(3, 1L, 1.5))))
                 .isEqualTo(4.5);
-        assertThat(GroupLag.oldestUnreadSeconds(List.of(readToTheEnd, partition(4, null, null)))).isEqualTo(0.0);
+        assertThat(GroupFigures.oldestUnreadSeconds(List.of(readToTheEnd, partition(4, null, null)))).isEqualTo(0.0);
     }
 
     @Test
     void membersWithTheSameClientIdAreNamedWithTheirHostOrMemberId() {
-        List<MemberView> named = GroupLag.named(List.of(
+        List<MemberView> named = GroupFigures.named(List.of(
                 new MemberView("aaaa1111-one", "consumer-basic-consumer-1", "/10.0.0.1", null, List.of("t-0")),
                 new MemberView("bbbb2222-two", "consumer-basic-consumer-1", "/10.0.0.2", null, List.of("t-1")),
                 new MemberView("cccc3333-three", "reader", "/10.0.0.1", null, List.of()),
