@@ -36,26 +36,24 @@ class AdminLessonIT {
     @Test
     void topicsAreCreatedDescribedAndDeleted() throws Exception {
         String topic = TestNames.unique("admin-topic");
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            AdminCalls topics = new AdminCalls(admin);
+        TopicAdmin topics = new TopicAdmin(kafka.clientProperties());
 
-            // No replication factor: the cluster's default.replication.factor (1 on the test broker), as reported.
-            assertThat(topics.createTopic(topic, 4, Optional.empty())).isEqualTo(1);
-            AdminCalls.TopicInfo info = topics.describeTopic(topic);
-            assertThat(topics.listTopics()).contains(topic);
-            assertThat(info.partitions()).hasSize(4).allSatisfy(p -> {
-                assertThat(p.leader()).isNotNull();
-                assertThat(p.inSyncReplicas()).isEqualTo(p.replicas());
-            });
+        // No replication factor: the cluster's default.replication.factor (1 on the test broker), as reported.
+        assertThat(topics.create(topic, 4, Optional.empty())).isEqualTo(1);
+        TopicAdmin.TopicInfo info = topics.describe(topic);
+        assertThat(topics.list()).contains(topic);
+        assertThat(info.partitions()).hasSize(4).allSatisfy(p -> {
+            assertThat(p.leader()).isNotNull();
+            assertThat(p.inSyncReplicas()).isEqualTo(p.replicas());
+        });
 
-            topics.deleteTopic(topic);
-            // The controller has accepted the deletion; the broker's metadata says so a moment later.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(topics.listTopics()).doesNotContain(topic));
-            assertThatThrownBy(() -> topics.describeTopic(topic)).isInstanceOf(UserFacingException.class)
-                    .hasMessageStartingWith("Topic " + topic + " does not exist.");
-            assertThatThrownBy(() -> topics.createTopic(TestNames.unique("too-many-copies"), 1, Optional.of((short) 3)))
-                    .isInstanceOf(UserFacingException.class);
-        }
+        topics.delete(topic);
+        // The controller has accepted the deletion; the broker's metadata says so a moment later.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(topics.list()).doesNotContain(topic));
+        assertThatThrownBy(() -> topics.describe(topic)).isInstanceOf(UserFacingException.class)
+                .hasMessageStartingWith("Topic " + topic + " does not exist.");
+        assertThatThrownBy(() -> topics.create(TestNames.unique("too-many-copies"), 1, Optional.of((short) 3)))
+                .isInstanceOf(UserFacingException.class);
     }
 
     @Test
@@ -63,28 +61,28 @@ class AdminLessonIT {
         String topic = TestNames.unique("admin-lag");
         String group = TestNames.unique("admin-group");
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            new AdminCalls(admin).createTopic(topic, 2, Optional.of((short) 1));
+            new TopicAdmin(kafka.clientProperties()).create(topic, 2, Optional.of((short) 1));
             produce(topic, 0, 5);
             produce(topic, 1, 3);
             // The group has read 2 records of partition 0 and all of partition 1.
             admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(2),
                     new TopicPartition(topic, 1), new OffsetAndMetadata(3))).all().get();
-            AdminCalls groups = new AdminCalls(admin);
+            GroupAdmin groups = new GroupAdmin(kafka.clientProperties());
 
-            AdminCalls.GroupInfo before = groups.describeGroup(group);
-            Map<TopicPartition, Long> toEarliest = groups.resetOffsets(group, topic, new AdminCalls.ResetTarget.Earliest());
-            Map<TopicPartition, Long> toLatest = groups.resetOffsets(group, topic, new AdminCalls.ResetTarget.Latest());
-            Map<TopicPartition, Long> toFuture = groups.resetOffsets(group, topic,
-                    new AdminCalls.ResetTarget.AtTime(Instant.now().plusSeconds(3600)));
+            GroupAdmin.GroupInfo before = groups.describe(group);
+            Map<TopicPartition, Long> toEarliest = groups.reset(group, topic, new GroupAdmin.ResetTarget.Earliest());
+            Map<TopicPartition, Long> toLatest = groups.reset(group, topic, new GroupAdmin.ResetTarget.Latest());
+            Map<TopicPartition, Long> toFuture = groups.reset(group, topic,
+                    new GroupAdmin.ResetTarget.AtTime(Instant.now().plusSeconds(3600)));
 
             assertThat(before.members()).isZero();
-            assertThat(before.partitions()).extracting(AdminCalls.PartitionLag::lag).containsExactly(3L, 0L);
+            assertThat(before.partitions()).extracting(GroupAdmin.PartitionLag::lag).containsExactly(3L, 0L);
             assertThat(before.totalLag()).isEqualTo(3);
             assertThat(toEarliest).containsValues(0L, 0L);
             assertThat(toLatest).containsEntry(new TopicPartition(topic, 0), 5L).containsEntry(new TopicPartition(topic, 1), 3L);
             assertThat(toFuture).isEqualTo(toLatest);
-            assertThat(groups.describeGroup(group).totalLag()).isZero();
-            assertThatThrownBy(() -> groups.describeGroup(TestNames.unique("no-such-group")))
+            assertThat(groups.describe(group).totalLag()).isZero();
+            assertThatThrownBy(() -> groups.describe(TestNames.unique("no-such-group")))
                     .isInstanceOf(UserFacingException.class).hasMessageContaining("does not exist");
         }
     }
@@ -96,19 +94,18 @@ class AdminLessonIT {
         Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
-        try (Admin admin = Admin.create(kafka.clientProperties());
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                     new ByteArrayDeserializer())) {
-            new AdminCalls(admin).createTopic(topic, 1, Optional.of((short) 1));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            new TopicAdmin(kafka.clientProperties()).create(topic, 1, Optional.of((short) 1));
             consumer.subscribe(List.of(topic));
-            AdminCalls groups = new AdminCalls(admin);
+            GroupAdmin groups = new GroupAdmin(kafka.clientProperties());
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200));
             }
 
             assertThat(consumer.assignment()).isNotEmpty();
-            assertThatThrownBy(() -> groups.resetOffsets(group, topic, new AdminCalls.ResetTarget.Earliest()))
+            assertThatThrownBy(() -> groups.reset(group, topic, new GroupAdmin.ResetTarget.Earliest()))
                     .isInstanceOf(UserFacingException.class)
                     .hasMessageContaining("has 1 active member(s). Stop its consumers first");
         }

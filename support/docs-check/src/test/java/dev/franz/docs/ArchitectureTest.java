@@ -75,9 +75,10 @@ class ArchitectureTest {
             // dead-letter topic (Admin) before registering the connectors over Connect's REST API
             // (ConnectRest, with the connectors' settings: no Kafka client).
             entry("outbox", Set.of("OrderService.java", "Connectors.java")),
-            // The Admin API lesson: the program and its commands in AdminLesson, each command's Admin
-            // calls in one method of AdminCalls.
-            entry("admin-client", Set.of("AdminLesson.java", "AdminCalls.java")),
+            // The Admin API manages several things: one file per thing managed (topics, consumer groups,
+            // share groups, ACLs), each command's Admin calls in one method of it.
+            entry("admin-client", Set.of("TopicAdmin.java", "GroupAdmin.java", "ShareGroupAdmin.java",
+                    "AclAdmin.java")),
             // The live view watches several things (with an Admin client: topics, groups and their lag,
             // transactions; with a consumer: the records): one watcher file per thing watched, each
             // listed here by name.
