@@ -33,7 +33,8 @@ class BenchmarkHarnessIT {
                 .contains("| basic-consumer | JSON reference consumer |")
                 .contains("of ProducerPerformance").contains("of ConsumerPerformance")
                 .contains("| stream-processing stateful, Kafka Streams (exactly-once) | Kafka Streams reference")
-                .contains("| payment-service, exactly-once, 5000 orders backlog | TransactionalMessageCopier |")
+                .contains("| payment-service, exactly-once, 5000 orders backlog"
+                        + " | a minimal transactional read-process-write loop (TransactionalHop) |")
                 .contains("| order sent -> payment notification visible (read_committed), p99 at ~1,000 orders/s"
                         + " | two minimal transactional read-process-write loops (TransactionalHop) |")
                 .contains("hop 1 to send")
