@@ -293,7 +293,7 @@ public final class NotificationService implements Callable<Integer> {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // The group moved on without us (missed heartbeats): another member may own these already.
-            // Nothing to do: a transaction still open would be refused (its groupMetadata is too old).
+            // Nothing to commit: no transaction is open in poll(); each batch's offsets went in its own.
             out.println(ConsoleLines.lost(partitions));
         }
     }

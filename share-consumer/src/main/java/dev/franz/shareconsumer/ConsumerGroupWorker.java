@@ -50,8 +50,11 @@ final class ConsumerGroupWorker {
         Properties props = config.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // A new group starts at the first job placed, as the share group does (share.auto.offset.reset).
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Offsets are committed by the loop, after the jobs they cover are done.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // --max-poll-records, 1 unless given (Kafka's default is 500): the same as the share group's workers.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         return props;
     }
@@ -83,6 +86,8 @@ final class ConsumerGroupWorker {
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // An orderly handover: this member still owns the partitions, so it commits what it
                 // handled (a commit refused during the rebalance, below, gets its second chance here).
+                // commitSync() commits the positions: safe here, as a poll's jobs are all done before the
+                // next call to the consumer, the only place this listener runs.
                 if (!partitions.isEmpty()) {
                     consumer.commitSync();
                     lines.println(ConsoleLines.revoked(partitions));

@@ -84,9 +84,10 @@ public final class ShareConsumerLesson implements Callable<Integer> {
         // explicit: every record is acknowledged by the code, one by one (ACCEPT, RELEASE or REJECT).
         // implicit (the default): everything a poll() returned is accepted at the next poll().
         props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
-        // By default one job at a time: a slow job then holds only itself, and the workers share evenly;
-        // more per poll means fewer round trips. record_limit makes max.poll.records a hard limit on
-        // the records a poll() acquires (batch_optimized, the default, may hand out a whole batch).
+        // --max-poll-records is 1 unless given (Kafka's default is 500): a slow job then holds only itself,
+        // and the workers share evenly; more per poll means fewer round trips. record_limit makes
+        // max.poll.records a hard limit on the records a poll() acquires (batch_optimized, the default,
+        // may hand out a whole batch).
         props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         return props;

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -74,8 +75,8 @@ final class PlainEngine {
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, run.offsetReset());
         // Offsets are committed by the engine, after the results are published.
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        GracefulShutdown shutdown = new GracefulShutdown();
-        try (shutdown) {
+        CountDownLatch finished = new CountDownLatch(1);
+        try {
             long startedAt = System.nanoTime();
             PlainEngine plain;
             long processed;
@@ -83,9 +84,12 @@ final class PlainEngine {
                     new ByteArrayDeserializer());
                  Producer<String, byte[]> producer = new KafkaProducer<>(config.clientProperties(),
                          new StringSerializer(), new ByteArraySerializer())) {
-                // Ctrl-C runs the shutdown hook: consumer.wakeup() makes the blocked poll() throw WakeupException,
-                // the loop ends and try-with-resources closes the consumer; the hook waits for that (at most 8 s).
-                shutdown.onExit(consumer::wakeup);
+                // Ctrl-C runs this hook: wakeup() makes the blocked poll() throw WakeupException; the hook then waits
+                // (at most 8 s) for the loop, the closes and the summary: on a latch, as System.exit waits for it.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    consumer.wakeup();
+                    GracefulShutdown.awaitFinished(finished, GracefulShutdown.CONSUMER_UNFINISHED);
+                }, "stream-processing-shutdown"));
                 plain = new PlainEngine(consumer, producer, processor, topics.deadLetters(),
                         DeadLetters.maxRequestSize(config.clientProperties()),
                         out, run.reportInterval(), new ConnectionLines(out, config.bootstrapServers()));
@@ -96,6 +100,8 @@ final class PlainEngine {
                     .count("bad records skipped (dead-lettered to " + topics.deadLetters() + ")", plain.skipped())
                     .detail("state", "in this JVM's memory: it is gone now")
                     .report(out, run.summaryFile());
+        } finally {
+            finished.countDown();
         }
         return 0;
     }

@@ -96,10 +96,11 @@ final class UserProfiles {
     /**
      * The plain engine's copy of the table: every profile on the compacted topic, read from the start
      * of each partition to its end as it is now (later records of a user replace earlier ones in
-     * {@link #byUser}), without a group.
+     * {@link #byUser}), without a group. A tombstone (a deleted profile) is no profile.
      */
     static List<UserProfile> readTopic(Properties clientProperties, String topic, Duration timeout) {
         return ReadToEnd.fromStart(clientProperties, topic, new StringDeserializer(),
-                new JsonDeserializer<>(UserProfile.class), timeout).stream().map(ConsumerRecord::value).toList();
+                new JsonDeserializer<>(UserProfile.class), timeout).stream().map(ConsumerRecord::value)
+                .filter(java.util.Objects::nonNull).toList();
     }
 }

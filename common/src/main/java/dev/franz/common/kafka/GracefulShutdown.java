@@ -5,24 +5,32 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The JVM side of Ctrl-C, which is not a Kafka pattern: a shutdown hook that runs what the lesson
- * gives it and then waits (at most 8 s) until the lesson's loop is done. The Kafka side is in each
- * lesson: a consumer lesson passes {@code consumer::wakeup} (the blocked {@code poll()} throws
- * {@code WakeupException}, the loop commits what it processed and closes the consumer). A producer's
- * loop has nothing to wake: its lesson writes the hook itself, and waits with {@link #awaitFinished}.
+ * The JVM side of Ctrl-C, which is not a Kafka pattern. Each lesson writes its shutdown hook where the
+ * learner reads it: a consumer lesson's hook calls {@code consumer.wakeup()} (the blocked {@code poll()}
+ * throws {@code WakeupException}, the loop commits what it processed and closes the consumer), a
+ * producer lesson's sets a flag its send loop checks; then the hook waits, with
+ * {@link #awaitFinished}, at most 8 s for a latch the lesson counts down when its loop, closes and
+ * summary are done:
  *
  * <pre>{@code
- * GracefulShutdown shutdown = new GracefulShutdown();
- * try (shutdown) {
+ * CountDownLatch finished = new CountDownLatch(1);
+ * try {
  *     try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props)) {
- *         shutdown.onExit(consumer::wakeup);
+ *         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+ *             consumer.wakeup();
+ *             GracefulShutdown.awaitFinished(finished, GracefulShutdown.CONSUMER_UNFINISHED);
+ *         }));
  *         ... poll loop, catching WakeupException, committing ...
  *     }
  *     ... print a summary ...
- * } // only now may a shutdown in progress end the JVM
+ * } finally {
+ *     finished.countDown(); // only now may a shutdown in progress end the JVM
+ * }
  * }</pre>
  *
- * The hook waits on a latch that {@link #close()} releases, rather than joining the main thread:
+ * An instance of this class does the same for a program whose stop is not a client call (Kafka
+ * Streams' engine: {@link #onExit} with what ends its wait, and {@link #close()} as the latch).
+ * The hook waits on a latch rather than joining the main thread:
  * {@code main} ends with {@code System.exit}, which during a shutdown waits for the hooks, so a
  * hook joining the main thread would wait for ever.
  */

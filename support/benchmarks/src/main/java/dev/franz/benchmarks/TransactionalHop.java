@@ -75,7 +75,8 @@ public final class TransactionalHop {
                 }
                 consumer.wakeup();
                 try {
-                    stopped.await();
+                    // At most 8 s, as the lessons: Ctrl-C ends it within 10 s even with the broker gone.
+                    stopped.await(8, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
