@@ -3,6 +3,7 @@ package dev.franz.streamprocessing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,9 +110,11 @@ class BadRecordsIT {
         String printed;
         try {
             // A healthy run ends in about 15 s. Seldom, under a loaded build, the Streams run has been seen
-            // RUNNING without consuming anything (it then never goes idle): the rerun passes; cause not found yet.
+            // consuming nothing (it then never goes idle): the rerun passes; cause not found yet, so a run
+            // that does not end shows where its Streams threads are.
             boolean ended = program.process().waitFor(60, TimeUnit.SECONDS);
-            assertThat(ended).as("ended by itself; it printed:%n%s", String.join("\n", program.lines())).isTrue();
+            assertThat(ended).as("ended by itself; it printed:%n%s%n%s", String.join("\n", program.lines()),
+                    ended ? "" : streamThreads(program.process())).isTrue();
             // Its last lines (the summary) may still be on their way from the child's output.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(String.join("\n", program.lines()))
                     .contains("processed "));
@@ -157,6 +160,21 @@ class BadRecordsIT {
                     .partitionsToOffsetAndMetadata().get();
             assertThat(committed.get(partition).offset()).isEqualTo(end);
         }
+    }
+
+    /** Where the Streams threads of a run that does not end are: the evidence for a run that stalls. */
+    private static String streamThreads(Process process) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+        String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        jcmd.waitFor(10, TimeUnit.SECONDS);
+        StringBuilder shown = new StringBuilder("its Streams threads:\n");
+        for (String thread : dump.split("\n\n")) {
+            if (thread.contains("StreamThread") || thread.contains("kafka-producer-network-thread")) {
+                thread.lines().limit(25).forEach(line -> shown.append(line).append('\n'));
+            }
+        }
+        return shown.toString();
     }
 
     private static ProducerRecord<String, byte[]> record(String topic, UserEvent event) throws Exception {
