@@ -162,7 +162,10 @@ class BadRecordsIT {
         }
     }
 
-    /** Where the Streams threads of a run that does not end are: the evidence for a run that stalls. */
+    /**
+     * Where the Streams threads of a run that does not end are: the evidence for a run that stalls. Seen
+     * so far: the stream thread in poll(), its producer idle, no record processed and no REBALANCING.
+     */
     private static String streamThreads(Process process) throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
@@ -170,7 +173,9 @@ class BadRecordsIT {
         jcmd.waitFor(10, TimeUnit.SECONDS);
         StringBuilder shown = new StringBuilder("its Streams threads:\n");
         for (String thread : dump.split("\n\n")) {
-            if (thread.contains("StreamThread") || thread.contains("kafka-producer-network-thread")) {
+            // The stream thread, its producer, and the state updater that restores the stores.
+            if (thread.contains("StreamThread") || thread.contains("StateUpdater")
+                    || thread.contains("kafka-producer-network-thread")) {
                 thread.lines().limit(25).forEach(line -> shown.append(line).append('\n'));
             }
         }
