@@ -60,6 +60,10 @@ public final class LiveView implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         FranzConfig config = configOptions.load();
+        String notSet = MemoryFootprint.keepSmall();
+        if (!notSet.isEmpty()) {
+            out.println("This JVM did not accept " + notSet + ": the live view may keep more memory than it uses.");
+        }
         try {
             BrokerPreflight.check(config.clientProperties(), BrokerPreflight.DEFAULT_TIMEOUT);
         } catch (BrokerUnreachableException e) {
