@@ -39,7 +39,8 @@ import dev.franz.liveview.Views.TransactionView;
  *       kind, their members, committed offsets and lag; {@link GroupTimeline} tells what changed),
  *       {@link ShareGroupSettings} (each share group's settings and dead letters) and
  *       {@link Transactions} (the transactional ids the transaction coordinator knows, and the
- *       producers the partition leaders list on Level 3's topics);</li>
+ *       producers the partition leaders list on Level 3's topics) and {@link ClusterNodes} (the
+ *       brokers up and down, the controller quorum);</li>
  *   <li>{@link NewestRecords}: two consumers that read the newest records of every partition with
  *       {@code assign()}, one {@code read_uncommitted} and one {@code read_committed} (comparing them
  *       shows aborted records and transaction markers); the records of Level 3's topics also go to an
@@ -65,6 +66,7 @@ final class KafkaWatcher implements AutoCloseable {
     private final GroupLag groups;
     private final GroupTimeline timeline = new GroupTimeline();
     private final ShareGroupSettings shareGroups;
+    private final ClusterNodes clusterNodes = new ClusterNodes();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
 
@@ -85,7 +87,7 @@ final class KafkaWatcher implements AutoCloseable {
         this.shareGroups = new ShareGroupSettings(records);
         this.out = out;
         this.latest = new ClusterView(System.currentTimeMillis(), bootstrapServers, false, "Connecting to " + bootstrapServers
-                + "...", null, List.of(), List.of(), List.of(), List.of(), null, List.of());
+                + "...", null, List.of(), List.of(), List.of(), List.of(), null, List.of(), null);
     }
 
     /** What the live view saw of one order on the flow's topics, or null. */
@@ -198,7 +200,7 @@ final class KafkaWatcher implements AutoCloseable {
                 + " KAFKA_BOOTSTRAP_SERVERS. Retrying every second.";
         ClusterView last = latest;
         return new ClusterView(System.currentTimeMillis(), bootstrapServers, false, problem, downSince, last.topics(),
-                last.groups(), last.timeline(), last.transactions(), last.flow(), last.shareGroups());
+                last.groups(), last.timeline(), last.transactions(), last.flow(), last.shareGroups(), last.cluster());
     }
 
     /** One look at the cluster: at most one call of each kind. */
@@ -213,7 +215,7 @@ final class KafkaWatcher implements AutoCloseable {
         Views.FlowView flowView = flow.build(now, topics.topics(), groupViews, Transactions.producers(admin, flowPartitions),
                 transactions, orders.recent(RECENT_ORDERS), orders.skipped());
         return new ClusterView(now, bootstrapServers, true, null, null, topics.topics(), groupViews, events, transactions,
-                flowView, shareGroups.look(admin, groupViews, topics.topics()));
+                flowView, shareGroups.look(admin, groupViews, topics.topics()), clusterNodes.look(admin, topics.topics()));
     }
 
     /** An Admin answer, or null for one deleted between the calls, or not answered: left out of this look. */

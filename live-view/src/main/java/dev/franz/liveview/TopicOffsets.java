@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 
 import dev.franz.liveview.Views.PartitionView;
@@ -25,8 +26,9 @@ import dev.franz.liveview.Views.TopicView;
 
 /**
  * The topics and their partitions as logs, asked of the Admin client once a look: every topic
- * (internal ones too), its partitions and their leaders, and three offsets of each partition (log
- * start, high watermark, last stable offset).
+ * (internal ones too), its partitions with their leader, replicas, in-sync replicas and eligible leader
+ * replicas ({@code describeTopics}), and three offsets of each partition (log start, high watermark,
+ * last stable offset).
  */
 final class TopicOffsets {
 
@@ -59,11 +61,17 @@ final class TopicOffsets {
             List<PartitionView> views = description.partitions().stream().map(p -> {
                 TopicPartition tp = new TopicPartition(listing.name(), p.partition());
                 return new PartitionView(p.partition(), logStart.getOrDefault(tp, 0L), highWatermark.getOrDefault(tp, 0L),
-                        lastStable.getOrDefault(tp, 0L), p.leader() == null ? null : p.leader().id());
+                        lastStable.getOrDefault(tp, 0L), p.leader() == null || p.leader().isEmpty() ? null : p.leader().id(),
+                        ids(p.replicas()), ids(p.isr()), ids(p.elr()), ids(p.lastKnownElr()));
             }).toList();
             topics.add(new TopicView(listing.name(), internal, !internal, views));
         }
         return new Found(topics, partitions, highWatermark);
+    }
+
+    /** Broker ids; none when the broker did not say (ELR from a broker without KIP-966). */
+    private static List<Integer> ids(List<Node> nodes) {
+        return nodes == null ? List.of() : nodes.stream().map(Node::id).toList();
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec,

@@ -14,7 +14,8 @@ final class Views {
     /** The cluster as the Admin API reported it at {@code time}, about once a second. */
     record ClusterView(long time, String bootstrapServers, boolean brokerUp, String problem, Long problemSince,
                        List<TopicView> topics, List<GroupView> groups, List<TimelineEvent> timeline,
-                       List<TransactionView> transactions, FlowView flow, List<ShareGroupView> shareGroups) {
+                       List<TransactionView> transactions, FlowView flow, List<ShareGroupView> shareGroups,
+                       ClusterNodesView cluster) {
     }
 
     /**
@@ -105,8 +106,20 @@ final class Views {
     record TopicView(String name, boolean internal, boolean recordsRead, List<PartitionView> partitions) {
     }
 
-    /** The three offsets of a partition's log; {@code lastStableOffset} is where read_committed readers stop. */
-    record PartitionView(int partition, long logStartOffset, long highWatermark, long lastStableOffset, Integer leader) {
+    /**
+     * The three offsets of a partition's log; {@code lastStableOffset} is where read_committed readers stop.
+     * Its copies, as broker ids: {@code replicas} (the leader's first), {@code inSync} (the ISR), and the
+     * eligible leader replicas of KIP-966 ({@code eligibleLeaders}: copies that left the ISR while it was
+     * below {@code min.insync.replicas} and still have every committed record; {@code lastKnownEligible}:
+     * the last of them known, when none is left).
+     */
+    record PartitionView(int partition, long logStartOffset, long highWatermark, long lastStableOffset, Integer leader,
+                         List<Integer> replicas, List<Integer> inSync, List<Integer> eligibleLeaders,
+                         List<Integer> lastKnownEligible) {
+        PartitionView(int partition, long logStartOffset, long highWatermark, long lastStableOffset, Integer leader) {
+            this(partition, logStartOffset, highWatermark, lastStableOffset, leader, List.of(), List.of(), List.of(),
+                    List.of());
+        }
     }
 
     /**
@@ -162,5 +175,45 @@ final class Views {
     }
 
     record HeaderView(String key, String value) {
+    }
+
+    /**
+     * The cluster itself: its brokers (up or down), its partitions' copies, and its controller quorum
+     * (null when the quorum did not answer). Partitions are named as the page names them ("orders-2");
+     * those of Kafka's internal topics are counted, not named.
+     */
+    record ClusterNodesView(List<BrokerView> brokers, int partitions, List<String> underReplicated,
+                            int internalUnderReplicated, List<String> noLeader, QuorumView quorum) {
+    }
+
+    /**
+     * A broker: {@code up} when the cluster lists it alive (Admin {@code describeCluster}); down when only a
+     * partition's replicas name it, since {@code downSince}. {@code address} is its host:port, the last seen
+     * for a broker that is down (null if never seen). {@code leads} and {@code outOfSync}: the partitions it
+     * leads, and those where it is a replica but not in sync; {@code replicaCount} counts all its copies.
+     */
+    record BrokerView(int id, String address, boolean up, Long downSince, List<String> leads, int internalLeads,
+                      int replicaCount, List<String> outOfSync, int internalOutOfSync) {
+    }
+
+    /**
+     * The KRaft controller quorum (Admin {@code describeMetadataQuorum}): the active controller
+     * ({@code leaderId}, null when there is none), its epoch (up by one at each election) and the
+     * metadata log's high watermark; the voters (the controllers) and observers (brokers reading the
+     * metadata log); {@code changes}: the elections seen, newest first.
+     */
+    record QuorumView(Integer leaderId, long leaderEpoch, long highWatermark, List<QuorumReplicaView> voters,
+                      List<QuorumReplicaView> observers, List<QuorumChange> changes) {
+    }
+
+    /**
+     * A voter or observer of the metadata log: its log end offset, how many offsets it is behind the
+     * leader's, and how long ago it last fetched from the leader and was last caught up (null: not known).
+     */
+    record QuorumReplicaView(int id, long logEndOffset, long lag, Long lastFetchAgoMs, Long lastCaughtUpAgoMs) {
+    }
+
+    /** A new active controller or epoch seen between two looks. */
+    record QuorumChange(long time, Integer fromLeader, Integer toLeader, long fromEpoch, long toEpoch) {
     }
 }
