@@ -6,6 +6,7 @@ import { el, keyColour, time, seconds, number, setText, oldestUnread, keepArrows
 import { lagChart } from './chart.js';
 import { drawFlow } from './flow.js';
 import { drawShareGroups } from './shares.js';
+import { drawCluster, replicaText } from './cluster.js';
 
 const state = {
   cluster: null,
@@ -32,6 +33,7 @@ events.addEventListener('cluster', message => {
   drawTimeline();
   drawFlow(state.cluster);
   drawShareGroups(state.cluster);
+  drawCluster(state.cluster);
 });
 events.addEventListener('records', message => {
   const changed = new Set();
@@ -131,7 +133,7 @@ function drawPartition(box, topic, p) {
   }
   setText(row.querySelector('.offsets'), ` log start ${number(p.logStartOffset)} · last stable offset`
     + ` ${number(p.lastStableOffset)} · high watermark ${number(p.highWatermark)}`
-    + (p.leader === null ? ' · NO LEADER' : ` · leader broker ${p.leader}`));
+    + replicaText(p));
   if (row.dataset.logStart !== String(p.logStartOffset)) row.dataset.logStart = p.logStartOffset;
   if (row.dataset.highWatermark !== String(p.highWatermark)) row.dataset.highWatermark = p.highWatermark;
   if (row.dataset.lastStable !== String(p.lastStableOffset)) row.dataset.lastStable = p.lastStableOffset;
