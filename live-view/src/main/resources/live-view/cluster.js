@@ -51,7 +51,8 @@ export function drawCluster(cluster) {
 
 function quorum(q) {
   if (q === null) {
-    return el('p', { class: 'quorum-summary' }, 'The controller quorum did not answer (Admin describeMetadataQuorum).');
+    return el('p', { class: 'quorum-summary' }, 'The controller quorum is not known: Admin describeMetadataQuorum had no'
+      + ' answer within 3 s, or this client may not describe the cluster.');
   }
   const row = (r, role) => el('tr', { 'data-node': r.id, 'data-role': role },
     el('td', {}, r.id), el('td', {}, role), el('td', {}, number(r.logEndOffset)), el('td', {}, number(r.lag)),

@@ -16,20 +16,26 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.franz.embedded.EmbeddedKafkaBroker;
 import dev.franz.localkafka.LocalCluster;
 import dev.franz.testing.Browser;
+import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
 
 /**
  * The cluster view in a real browser against a real cluster of three brokers and one controller, each
  * its own JVM (local-kafka's {@link LocalCluster}): three brokers up and every copy in sync; then broker
  * 2 (a broker only: the controller is a node of its own) killed as {@code kill -9} does, and the page
- * shows it down, the partitions it held under-replicated, and the quorum's leader unchanged.
+ * shows it down, the partitions it held under-replicated, and the quorum's leader unchanged. And the
+ * usual single node, broker and controller at once (the other tests' broker), said to be one.
  */
 class LiveViewClusterIT {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
 
     private static final Duration ON_THE_PAGE = Duration.ofSeconds(30);
 
@@ -75,7 +81,8 @@ class LiveViewClusterIT {
                 await("broker 2 down, its partitions under-replicated").atMost(ON_THE_PAGE).until(() ->
                         "down".equals(browser.attribute(two, "data-state"))
                                 && offsets(browser, topic).stream().allMatch(t -> t.endsWith(" · under-replicated")));
-                System.out.printf("Broker 2 shown down %.1f s after its kill%n", (System.nanoTime() - killedAt) / 1e9);
+                System.out.printf("Broker 2 shown down %.1f s after its kill: %s%n%s%n", (System.nanoTime() - killedAt) / 1e9,
+                        browser.text("#cluster .cluster-summary"), String.join("\n", offsets(browser, topic)));
                 assertThat(browser.text(two + " .broker-state")).startsWith("✗ DOWN since ");
                 assertThat(browser.text(two + " .out-of-sync")).contains(topic + "-0", topic + "-1", topic + "-2");
                 assertThat(inSyncOf(browser, topic)).hasSize(3).noneMatch(ids -> ids.contains("2"));
@@ -83,9 +90,28 @@ class LiveViewClusterIT {
                 assertThat(browser.attribute("#cluster .quorum-summary", "data-leader")).isEqualTo(String.valueOf(controller));
                 await("broker 2 an eligible leader of the topic that wants 3 copies in sync").atMost(ON_THE_PAGE)
                         .until(() -> offsets(browser, strict).stream().allMatch(t -> t.contains(" · eligible leaders (ELR) 2 ")));
-                browser.scrollTo("#cluster-section");
-                browser.screenshot("live-view-cluster.png", 900);
+                // The picture of docs/live-view.md: the cluster section alone, as its own view of the page shows it.
+                browser.script("document.querySelectorAll('main > :not(#cluster-section)').forEach(e => e.hidden = true);"
+                        + " document.querySelector('main').style.display = 'block'");
+                browser.screenshot("live-view-cluster.png", 760);
             }
+        }
+    }
+
+    @Test
+    void oneNodeThatIsBrokerAndControllerAtOnceIsSaidToBeOne() throws Exception {
+        try (RunningLiveView liveView = RunningLiveView.start(kafka.clientProperties(), kafka.bootstrapServers());
+             Browser browser = Browser.start()) {
+            browser.open(liveView.url());
+            await("the cluster view").atMost(ON_THE_PAGE).until(() -> browser.count("#cluster .quorum-summary") == 1);
+            String node = browser.attribute("#cluster tr[data-broker]", "data-broker");
+            assertThat(browser.attributes("#cluster tr[data-broker]", "data-state")).containsExactly("up");
+            assertThat(browser.text("#cluster .cluster-single")).startsWith("One node, broker " + node
+                    + ", is both the broker and the controller").contains("local-kafka --brokers 3");
+            assertThat(browser.text("#cluster .cluster-summary")).startsWith("1 of 1 broker(s) up · ");
+            assertThat(browser.attribute("#cluster .quorum-summary", "data-leader")).isEqualTo(node);
+            assertThat(browser.attributes("#cluster tr[data-role='voter, active controller']", "data-node"))
+                    .containsExactly(node);
         }
     }
 
