@@ -83,7 +83,7 @@ class ArchitectureTest {
             // transactions; with a consumer: the records): one watcher file per thing watched, each
             // listed here by name.
             entry("live-view", Set.of("KafkaWatcher.java", "TopicOffsets.java", "GroupLag.java",
-                    "ShareGroupSettings.java", "Transactions.java", "NewestRecords.java")),
+                    "ShareGroupSettings.java", "Transactions.java", "NewestRecords.java", "ClusterNodes.java")),
             // Not a lesson but the program behind bin/demo: its Kafka use is waiting for the services'
             // groups to be stable (Admin, in Demo) and counting what the flow committed (a
             // read_committed consumer, in FlowWatcher). The services it starts are the Level 3 lessons.
