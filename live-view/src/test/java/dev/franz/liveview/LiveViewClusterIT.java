@@ -15,6 +15,8 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +41,22 @@ class LiveViewClusterIT {
 
     private static final Duration ON_THE_PAGE = Duration.ofSeconds(30);
 
+    private static Browser browser;
+
     @TempDir
     Path dataDir;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.close();
+        }
+    }
 
     @Test
     void aKilledBrokerIsShownDownAndThePartitionsItHeldUnderReplicated() throws Exception {
@@ -57,15 +73,14 @@ class LiveViewClusterIT {
                         new NewTopic(strict, 1, (short) 3).configs(Map.of("min.insync.replicas", "3")))).all().get();
             }
             int controller = cluster.activeController(Duration.ofSeconds(30)).orElseThrow();
-            try (RunningLiveView liveView = RunningLiveView.start(props, cluster.bootstrapServers());
-                 Browser browser = Browser.start()) {
+            try (RunningLiveView liveView = RunningLiveView.start(props, cluster.bootstrapServers())) {
                 browser.open(liveView.url());
                 await("3 brokers up, every copy in sync").atMost(ON_THE_PAGE).until(() ->
                         browser.count("#cluster tr[data-state='up']") == 3
-                                && offsets(browser, topic).size() == 3
-                                && offsets(browser, topic).stream().allMatch(t -> t.matches(
+                                && offsets(topic).size() == 3
+                                && offsets(topic).stream().allMatch(t -> t.matches(
                                         ".* · leader \\d · replicas \\d,\\d,\\d · in sync \\d,\\d,\\d")));
-                assertThat(inSyncOf(browser, topic)).allMatch(ids -> ids.chars().filter(Character::isDigit).sorted()
+                assertThat(inSyncOf(topic)).allMatch(ids -> ids.chars().filter(Character::isDigit).sorted()
                         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                         .toString().equals("123"));
                 assertThat(browser.text("#cluster .cluster-summary")).startsWith("3 of 3 broker(s) up");
@@ -80,16 +95,16 @@ class LiveViewClusterIT {
                 String two = "#cluster tr[data-broker='2']";
                 await("broker 2 down, its partitions under-replicated").atMost(ON_THE_PAGE).until(() ->
                         "down".equals(browser.attribute(two, "data-state"))
-                                && offsets(browser, topic).stream().allMatch(t -> t.endsWith(" · under-replicated")));
+                                && offsets(topic).stream().allMatch(t -> t.endsWith(" · under-replicated")));
                 System.out.printf("Broker 2 shown down %.1f s after its kill: %s%n%s%n", (System.nanoTime() - killedAt) / 1e9,
-                        browser.text("#cluster .cluster-summary"), String.join("\n", offsets(browser, topic)));
+                        browser.text("#cluster .cluster-summary"), String.join("\n", offsets(topic)));
                 assertThat(browser.text(two + " .broker-state")).startsWith("✗ DOWN since ");
                 assertThat(browser.text(two + " .out-of-sync")).contains(topic + "-0", topic + "-1", topic + "-2");
-                assertThat(inSyncOf(browser, topic)).hasSize(3).noneMatch(ids -> ids.contains("2"));
+                assertThat(inSyncOf(topic)).hasSize(3).noneMatch(ids -> ids.contains("2"));
                 assertThat(browser.text("#cluster .cluster-summary")).startsWith("2 of 3 broker(s) up, DOWN: broker 2");
                 assertThat(browser.attribute("#cluster .quorum-summary", "data-leader")).isEqualTo(String.valueOf(controller));
                 await("broker 2 an eligible leader of the topic that wants 3 copies in sync").atMost(ON_THE_PAGE)
-                        .until(() -> offsets(browser, strict).stream().allMatch(t -> t.contains(" · eligible leaders (ELR) 2 ")));
+                        .until(() -> offsets(strict).stream().allMatch(t -> t.contains(" · eligible leaders (ELR) 2 ")));
                 // The picture of docs/live-view.md: the cluster section alone, as its own view of the page shows it.
                 browser.script("document.querySelectorAll('main > :not(#cluster-section)').forEach(e => e.hidden = true);"
                         + " document.querySelector('main').style.display = 'block'");
@@ -100,8 +115,7 @@ class LiveViewClusterIT {
 
     @Test
     void oneNodeThatIsBrokerAndControllerAtOnceIsSaidToBeOne() throws Exception {
-        try (RunningLiveView liveView = RunningLiveView.start(kafka.clientProperties(), kafka.bootstrapServers());
-             Browser browser = Browser.start()) {
+        try (RunningLiveView liveView = RunningLiveView.start(kafka.clientProperties(), kafka.bootstrapServers())) {
             browser.open(liveView.url());
             await("the cluster view").atMost(ON_THE_PAGE).until(() -> browser.count("#cluster .quorum-summary") == 1);
             String node = browser.attribute("#cluster tr[data-broker]", "data-broker");
@@ -116,13 +130,13 @@ class LiveViewClusterIT {
     }
 
     /** The offsets line of each partition row of {@code topic}. */
-    private static List<String> offsets(Browser browser, String topic) {
+    private static List<String> offsets(String topic) {
         return browser.texts("#topics .partition[data-topic='" + topic + "'] .offsets");
     }
 
     /** What follows "in sync " on each partition row of {@code topic}: "1,3". */
-    private static List<String> inSyncOf(Browser browser, String topic) {
-        return offsets(browser, topic).stream().map(t -> t.replaceAll(".* · in sync ([\\d,]+).*", "$1")).toList();
+    private static List<String> inSyncOf(String topic) {
+        return offsets(topic).stream().map(t -> t.replaceAll(".* · in sync ([\\d,]+).*", "$1")).toList();
     }
 
     private static int freeConsecutivePorts(int count) throws IOException {
