@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,34 +13,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.ListTransactionsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
-import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import dev.franz.common.UserFacingException;
 import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.cli.Numbers;
@@ -49,7 +27,6 @@ import dev.franz.common.cli.TopicName;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.doctor.Evidence.Group;
 import dev.franz.doctor.Evidence.Member;
-import dev.franz.doctor.Evidence.OpenTransaction;
 import dev.franz.doctor.Evidence.Partition;
 import dev.franz.doctor.Evidence.Topic;
 import picocli.CommandLine.ArgGroup;
@@ -60,9 +37,12 @@ import picocli.CommandLine.Option;
 /**
  * Why does my consumer get nothing? {@code bin/run doctor --group basic-consumer}
  *
- * <p>Reading path: this file is the program and every question it asks the cluster: the Admin calls
- * (and one consumer with {@code assign()} and no group) whose answers become {@link Evidence}, plain
- * numbers. {@link Diagnosis} reasons over them with no Kafka call, {@link Report} prints the findings.
+ * <p>Reading path: this file is the program and the look: the Admin calls that list the cluster's
+ * brokers, topics and groups, a transactional id's description, and the second look at the groups a few
+ * seconds later. What it asks about each group is in {@link GroupLook} (with the consumer that reads a
+ * small lag, by {@code assign()} and no group), about each topic in {@link TopicLook}. The answers are
+ * {@link Evidence}, plain numbers; {@link Diagnosis} reasons over them with no Kafka call, and
+ * {@link Report} prints the findings.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, version = "doctor (Franz)",
         description = "Read the cluster's state (offsets, groups, transactions, replicas, ACLs) and say why a"
@@ -111,9 +91,6 @@ public final class Doctor implements Callable<Integer> {
         return 0;
     }
 
-    /** The calls the cluster refused, gathered while looking. */
-    private final List<Evidence.Denied> denied = new ArrayList<>();
-
     /** Reads everything the diagnosis needs about {@code asked}: one Admin client, closed at the end. */
     Evidence look(Properties connection, Evidence.Asked asked, Duration secondLook) throws InterruptedException {
         Properties props = new Properties();
@@ -121,22 +98,23 @@ public final class Doctor implements Callable<Integer> {
         // A partition whose leader is down makes a call wait: answer in seconds, not Kafka's default minute.
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        Answers answers = new Answers();
         try (Admin admin = Admin.create(props)) {
             long now = System.currentTimeMillis();
             Set<Integer> brokers = new TreeSet<>();
-            Optional.ofNullable(answer(admin.describeCluster().nodes(), "describeCluster", "DESCRIBE", "CLUSTER"))
+            Optional.ofNullable(answers.answer(admin.describeCluster().nodes(), "describeCluster", "DESCRIBE", "CLUSTER"))
                     .ifPresent(nodes -> nodes.forEach(node -> brokers.add(node.id())));
-            Set<String> topicNames = new TreeSet<>(Optional.ofNullable(answer(admin.listTopics().names(), "listTopics",
+            Set<String> topicNames = new TreeSet<>(Optional.ofNullable(answers.answer(admin.listTopics().names(), "listTopics",
                     "DESCRIBE", "CLUSTER")).orElse(Set.of()));
             Map<String, String> groupTypes = new HashMap<>();
-            Optional.ofNullable(answer(admin.listGroups().all(), "listGroups", "DESCRIBE", "CLUSTER")).ifPresent(all ->
+            Optional.ofNullable(answers.answer(admin.listGroups().all(), "listGroups", "DESCRIBE", "CLUSTER")).ifPresent(all ->
                     all.forEach(g -> groupTypes.put(g.groupId(), g.type().map(t -> t.name().toLowerCase(Locale.ROOT)).orElse("classic"))));
 
             // What to look at closely: the transactional id's partitions, the group asked, or every group.
             List<Evidence.Transaction> transactions = new ArrayList<>();
             Set<String> topics = new TreeSet<>();
             if (asked.transactionalId() != null) {
-                TransactionDescription t = answer(admin.describeTransactions(List.of(asked.transactionalId()))
+                TransactionDescription t = answers.answer(admin.describeTransactions(List.of(asked.transactionalId()))
                         .description(asked.transactionalId()), "describeTransactions", "DESCRIBE",
                         "TRANSACTIONAL_ID " + asked.transactionalId());
                 if (t != null) {
@@ -150,7 +128,7 @@ public final class Doctor implements Callable<Integer> {
             if (asked.transactionalId() == null) {
                 Collection<String> ids = asked.group() != null ? List.of(asked.group()) : new TreeSet<>(groupTypes.keySet());
                 for (String id : ids) {
-                    Group g = group(admin, id, groupTypes.getOrDefault(id, "consumer"));
+                    Group g = GroupLook.group(admin, answers, id, groupTypes.getOrDefault(id, "consumer"));
                     boolean touchesTopic = asked.topic() == null || g != null && (g.committed().keySet().stream()
                             .anyMatch(tp -> tp.topic().equals(asked.topic())) || g.members().stream()
                             .anyMatch(m -> m.assigned().stream().anyMatch(tp -> tp.topic().equals(asked.topic()))));
@@ -169,7 +147,7 @@ public final class Doctor implements Callable<Integer> {
             topics.retainAll(topicNames);
             List<Topic> described = new ArrayList<>();
             for (String name : topics) {
-                Optional.ofNullable(topic(admin, name)).ifPresent(described::add);
+                Optional.ofNullable(TopicLook.topic(admin, answers, name)).ifPresent(described::add);
             }
 
             // A lag of a few offsets: records, or only transaction markers? Read them to know.
@@ -186,7 +164,7 @@ public final class Doctor implements Callable<Integer> {
                     }
                 });
                 read.add(gaps.isEmpty() ? g : new Group(g.id(), g.type(), g.state(), g.epoch(), g.members(),
-                        g.committed(), g.shareAutoOffsetReset(), null, readGaps(connection, gaps, byPartition)));
+                        g.committed(), g.shareAutoOffsetReset(), null, GroupLook.readGaps(connection, answers, gaps, byPartition)));
             }
 
             // A second look, a few seconds later, at the groups with members: did they rebalance?
@@ -195,7 +173,7 @@ public final class Doctor implements Callable<Integer> {
                 Thread.sleep(secondLook.toMillis());
                 looked = new ArrayList<>();
                 for (Group g : read) {
-                    Group again = g.members().isEmpty() ? null : group(admin, g.id(), g.type());
+                    Group again = g.members().isEmpty() ? null : GroupLook.group(admin, answers, g.id(), g.type());
                     looked.add(again == null ? g : new Group(g.id(), g.type(), g.state(), g.epoch(), g.members(),
                             g.committed(), g.shareAutoOffsetReset(), new Evidence.SecondLook(secondLook.toSeconds(),
                             again.state(), again.epoch(), again.members().stream().map(Member::memberId)
@@ -203,207 +181,7 @@ public final class Doctor implements Callable<Integer> {
                 }
             }
             return new Evidence(props.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), now, asked, brokers,
-                    topicNames, new TreeSet<>(groupTypes.keySet()), described, looked, transactions, List.copyOf(denied));
-        }
-    }
-
-    /** A group: its description and committed offsets (a share group: its start offsets and settings). */
-    private Group group(Admin admin, String id, String type) throws InterruptedException {
-        String resource = "GROUP " + id;
-        List<Member> members = new ArrayList<>();
-        Map<TopicPartition, Long> committed = new HashMap<>();
-        if (type.equals("share")) {
-            var d = answer(admin.describeShareGroups(List.of(id)).describedGroups().get(id), "describeShareGroups",
-                    "DESCRIBE", resource);
-            var offsets = answer(admin.listShareGroupOffsets(Map.of(id, new ListShareGroupOffsetsSpec()))
-                    .partitionsToOffsetInfo(id), "listShareGroupOffsets", "DESCRIBE", resource);
-            ConfigResource settings = new ConfigResource(ConfigResource.Type.GROUP, id);
-            Map<ConfigResource, Config> configs = answer(admin.describeConfigs(List.of(settings)).all(),
-                    "describeConfigs", "DESCRIBE_CONFIGS", resource);
-            Config config = configs == null ? null : configs.get(settings);
-            if (d == null) {
-                return null;
-            }
-            d.members().forEach(m -> members.add(new Member(m.consumerId(), m.clientId(), m.host(),
-                    m.assignment().topicPartitions())));
-            if (offsets != null) {
-                offsets.forEach((tp, info) -> {
-                    if (info != null) {
-                        committed.put(tp, info.startOffset());
-                    }
-                });
-            }
-            ConfigEntry reset = config == null ? null : config.get("share.auto.offset.reset");
-            return new Group(id, type, d.groupState().toString(), d.groupEpoch(), members, committed,
-                    reset == null ? null : reset.value(), null, List.of());
-        }
-        if (type.equals("streams")) {
-            return null; // a Kafka Streams group (streams protocol): not diagnosed here
-        }
-        var d = answer(admin.describeConsumerGroups(List.of(id)).describedGroups().get(id), "describeConsumerGroups",
-                "DESCRIBE", resource);
-        Map<TopicPartition, OffsetAndMetadata> offsets = answer(admin.listConsumerGroupOffsets(id)
-                .partitionsToOffsetAndMetadata(), "listConsumerGroupOffsets", "DESCRIBE", resource);
-        if (d == null || d.groupState().toString().equalsIgnoreCase("Dead") && (offsets == null || offsets.isEmpty())) {
-            return null;
-        }
-        d.members().forEach(m -> members.add(new Member(m.consumerId(), m.clientId(), m.host(),
-                m.assignment().topicPartitions())));
-        if (offsets != null) {
-            offsets.forEach((tp, offset) -> {
-                if (offset != null) {
-                    committed.put(tp, offset.offset());
-                }
-            });
-        }
-        return new Group(id, d.type().name().toLowerCase(Locale.ROOT), d.groupState().toString(), d.groupEpoch().orElse(-1),
-                members, committed, null, null, List.of());
-    }
-
-    /** A topic: partitions and replicas, two settings, the offsets, and the transactions open on it. */
-    private Topic topic(Admin admin, String name) throws InterruptedException {
-        var description = answer(admin.describeTopics(List.of(name)).topicNameValues().get(name), "describeTopics",
-                "DESCRIBE", "TOPIC " + name);
-        if (description == null) {
-            return null;
-        }
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-        Map<ConfigResource, Config> configs = answer(admin.describeConfigs(List.of(resource)).all(), "describeConfigs",
-                "DESCRIBE_CONFIGS", "TOPIC " + name);
-        Config config = configs == null ? null : configs.get(resource);
-        int minInsync = config == null ? 1 : Integer.parseInt(config.get("min.insync.replicas").value());
-        long retentionMs = config == null ? -1 : Long.parseLong(config.get("retention.ms").value());
-
-        // Offsets from the leaders: the log start, the end (high watermark), the last stable offset (the end
-        // a read_committed consumer sees) and the newest record's time. Partitions without a leader: none.
-        List<TopicPartition> led = description.partitions().stream().filter(p -> p.leader() != null && !p.leader()
-                .isEmpty()).map(p -> new TopicPartition(name, p.partition())).toList();
-        var start = offsets(admin, led, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED, name);
-        var end = offsets(admin, led, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED, name);
-        var stable = offsets(admin, led, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED, name);
-        var newest = offsets(admin, led, OffsetSpec.maxTimestamp(), IsolationLevel.READ_UNCOMMITTED, name);
-
-        // Partitions held back by an open transaction: which producers, and what their coordinators say.
-        List<TopicPartition> held = led.stream().filter(tp -> stable.getOrDefault(tp, 0L) < end.getOrDefault(tp, 0L)).toList();
-        Map<TopicPartition, List<OpenTransaction>> open = new HashMap<>();
-        if (!held.isEmpty()) {
-            var producers = admin.describeProducers(held);
-            for (TopicPartition tp : held) {
-                var state = answer(producers.partitionResult(tp), "describeProducers", "READ", "TOPIC " + name);
-                List<OpenTransaction> list = new ArrayList<>();
-                if (state != null) {
-                    for (var p : state.activeProducers()) {
-                        if (p.currentTransactionStartOffset().isPresent()) {
-                            list.add(coordinatorView(admin, p.producerId(), p.producerEpoch(),
-                                    p.currentTransactionStartOffset().getAsLong(), p.lastTimestamp()));
-                        }
-                    }
-                }
-                open.put(tp, list);
-            }
-        }
-        List<Partition> partitions = new ArrayList<>();
-        for (var p : description.partitions()) {
-            TopicPartition tp = new TopicPartition(name, p.partition());
-            partitions.add(new Partition(p.partition(), p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id(),
-                    p.replicas().stream().map(n -> n.id()).toList(), p.isr().stream().map(n -> n.id()).toList(),
-                    start.getOrDefault(tp, 0L), end.getOrDefault(tp, 0L), stable.getOrDefault(tp, 0L),
-                    newest.getOrDefault(tp, -1L), open.getOrDefault(tp, List.of())));
-        }
-        return new Topic(name, minInsync, retentionMs, partitions);
-    }
-
-    /** An open transaction's producer, with its transactional id and state if a coordinator lists it. */
-    private OpenTransaction coordinatorView(Admin admin, long producerId, int epoch, long firstOffset, long lastWrite)
-            throws InterruptedException {
-        Collection<TransactionListing> listed = answer(admin.listTransactions(new ListTransactionsOptions()
-                .filterProducerIds(List.of(producerId))).all(), "listTransactions", "DESCRIBE", "TRANSACTIONAL_ID *");
-        if (listed == null || listed.isEmpty()) {
-            return new OpenTransaction(producerId, epoch, firstOffset, lastWrite, null, null, -1, -1);
-        }
-        String id = listed.iterator().next().transactionalId();
-        TransactionDescription t = answer(admin.describeTransactions(List.of(id)).description(id),
-                "describeTransactions", "DESCRIBE", "TRANSACTIONAL_ID " + id);
-        return t == null ? new OpenTransaction(producerId, epoch, firstOffset, lastWrite, id, "unknown", -1, -1)
-                : new OpenTransaction(producerId, epoch, firstOffset, lastWrite, id, t.state().toString(),
-                t.transactionStartTimeMs().orElse(-1), t.transactionTimeoutMs());
-    }
-
-    private Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec,
-            IsolationLevel isolation, String topic) throws InterruptedException {
-        Map<TopicPartition, OffsetSpec> specs = partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> spec));
-        var found = answer(admin.listOffsets(specs, new ListOffsetsOptions(isolation)).all(), "listOffsets",
-                "DESCRIBE", "TOPIC " + topic);
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        if (found != null) {
-            found.forEach((tp, info) -> offsets.put(tp, spec instanceof OffsetSpec.MaxTimestampSpec ? info.timestamp()
-                    : info.offset()));
-        }
-        return offsets;
-    }
-
-    /**
-     * A read_committed consumer with no group, assigned to each partition and placed at the group's committed
-     * offset, reads until its position reaches the end (at most 3 s): how many records were there?
-     */
-    private List<Evidence.GapRead> readGaps(Properties connection, Map<TopicPartition, Long> from,
-            Map<String, Partition> partitions) {
-        Properties props = new Properties();
-        props.putAll(connection);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        // What a group reading transactions sees: committed records only; markers are never delivered.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<TopicPartition, Integer> counted = new HashMap<>();
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
-            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            Set<TopicPartition> reading = new HashSet<>(from.keySet());
-            while (!reading.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() < partitions.get(tp.toString()).end()) {
-                        counted.merge(tp, 1, Integer::sum);
-                    }
-                }
-                for (TopicPartition tp : from.keySet()) {
-                    positions.put(tp, consumer.position(tp));
-                    if (positions.get(tp) >= partitions.get(tp.toString()).end()) {
-                        reading.remove(tp);
-                    }
-                }
-            }
-        } catch (AuthorizationException e) {
-            denied.add(new Evidence.Denied("poll", "READ", "TOPIC " + from.keySet().iterator().next().topic(),
-                    e.getMessage()));
-        }
-        List<Evidence.GapRead> reads = new ArrayList<>();
-        from.forEach((tp, offset) -> reads.add(new Evidence.GapRead(tp, offset, partitions.get(tp.toString()).end(),
-                counted.getOrDefault(tp, 0), positions.getOrDefault(tp, offset))));
-        return reads;
-    }
-
-    /**
-     * The answer to one Admin call; null when the cluster refused it (kept as evidence: which call, which
-     * operation on which resource) or when the thing asked about does not exist.
-     */
-    private <T> T answer(KafkaFuture<T> future, String call, String operation, String resource)
-            throws InterruptedException {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AuthorizationException refused) {
-                denied.add(new Evidence.Denied(call, operation, resource, refused.getMessage()));
-                return null;
-            }
-            if (e.getCause() instanceof GroupIdNotFoundException || e.getCause() instanceof UnknownTopicOrPartitionException
-                    || e.getCause() instanceof TransactionalIdNotFoundException) {
-                return null;
-            }
-            throw new UserFacingException("The cluster gave no answer to " + call + " (" + resource + "): "
-                    + e.getCause().getMessage(), e.getCause());
+                    topicNames, new TreeSet<>(groupTypes.keySet()), described, looked, transactions, List.copyOf(answers.denied));
         }
     }
 }

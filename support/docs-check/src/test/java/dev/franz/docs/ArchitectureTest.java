@@ -82,9 +82,10 @@ class ArchitectureTest {
             // The live view watches several things (with an Admin client: topics, groups and their lag,
             // transactions; with a consumer: the records): one watcher file per thing watched, each
             // listed here by name.
-            // The doctor: every question it asks the cluster (Admin calls, and a consumer reading by
-            // assign()) in Doctor; the reasoning over the answers (Diagnosis) makes no Kafka call.
-            entry("doctor", Set.of("Doctor.java")),
+            // The doctor asks about several things: the cluster and the second look in Doctor, each group
+            // in GroupLook (with a consumer reading a small lag by assign()), each topic in TopicLook; its
+            // reasoning over the answers (Diagnosis) makes no Kafka call.
+            entry("doctor", Set.of("Doctor.java", "GroupLook.java", "TopicLook.java")),
             entry("live-view", Set.of("KafkaWatcher.java", "TopicOffsets.java", "GroupLag.java",
                     "ShareGroupSettings.java", "Transactions.java", "NewestRecords.java", "ClusterNodes.java")),
             // Not a lesson but the program behind bin/demo: its Kafka use is waiting for the services'
