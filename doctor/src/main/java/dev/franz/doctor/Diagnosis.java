@@ -407,7 +407,8 @@ final class Diagnosis {
         }
         if (!underMin.isEmpty()) {
             underMin.add(brokers);
-            boolean tooFewCopies = t.partitions().stream().anyMatch(p -> p.replicas().size() < t.minInsyncReplicas());
+            boolean tooFewCopies = t.partitions().stream().anyMatch(p -> p.leader() >= 0
+                    && p.replicas().size() < t.minInsyncReplicas());
             out.add(new Finding(Code.UNDER_MIN_ISR, subject, underMin.size() - 1 + " partition(s) have fewer in-sync"
                     + " replicas than min.insync.replicas=" + t.minInsyncReplicas() + ": a producer with acks=all"
                     + " gets NOT_ENOUGH_REPLICAS (its sends fail after retrying)", underMin,
