@@ -75,7 +75,8 @@ public final class Doctor implements Callable<Integer> {
     @Option(names = "--json", description = "Print the findings as JSON, for scripts.")
     boolean json;
 
-    final PrintStream out = System.out;
+    /** Where the report goes (a test reads it). */
+    PrintStream out = System.out;
 
     public static void main(String[] args) {
         System.exit(Cli.run(new Doctor(), args));
