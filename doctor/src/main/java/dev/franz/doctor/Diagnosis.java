@@ -105,7 +105,7 @@ final class Diagnosis {
         Map<TopicPartition, Partition> partitions = partitions(e);
         removed(e, g, partitions, describe).ifPresent(out::add);
         rebalancing(g, describe).ifPresent(out::add);
-        idleMembers(g, partitions, describe).ifPresent(out::add);
+        idleMembers(e, g, partitions, describe).ifPresent(out::add);
         shared(g, describe).ifPresent(out::add);
 
         // Members own partitions that hold records, and the group committed nothing there.
@@ -138,6 +138,7 @@ final class Diagnosis {
         List<String> markers = new ArrayList<>();
         List<String> records = new ArrayList<>();
         boolean held = false;
+        boolean empty = true;
         long lag = 0;
         for (Map.Entry<TopicPartition, Long> c : byName(g.committed()).entrySet()) {
             TopicPartition tp = c.getKey();
@@ -149,7 +150,8 @@ final class Diagnosis {
             GapRead read = reads.get(tp);
             String line = tp + ": committed " + committed + ", end " + p.end();
             if (committed >= p.end()) {
-                atEnd.add(line + newest(e, p));
+                atEnd.add(line + (p.end() == p.logStart() ? ": no record stored" : newest(e, p)));
+                empty &= p.end() == p.logStart();
             } else if (p.lastStable() < p.end() && committed >= p.lastStable()) {
                 held = true; // the topic's OPEN_TRANSACTION says why
             } else if (read != null && read.records() == 0 && read.positionAfter() >= p.end()) {
@@ -178,8 +180,9 @@ final class Diagnosis {
             out.add(new Finding(Code.AT_END, subject, "its committed offsets are at the end: it has read every"
                     + " record, so a consumer of this group gets nothing until new records are written", atEnd,
                     List.of("Admin.listConsumerGroupOffsets, Admin.listOffsets(latest)", describe),
-                    "nothing new was written since the group last read (the newest record's time is above); or it"
-                            + " began at the end (auto.offset.reset=latest) after those records were written",
+                    empty ? "nothing is stored in these partitions: nothing was written yet (or all of it was removed)"
+                            : "nothing new was written since the group last read (the newest record's time is above);"
+                            + " or it began at the end (auto.offset.reset=latest) after those records were written",
                     List.of("write new records (the consumer gets them at once)",
                             "to read everything again: stop the group's consumers, then " + reset(describe),
                             "or use a new group id with auto.offset.reset=earliest")));
@@ -265,26 +268,49 @@ final class Diagnosis {
                         "look again: bin/run doctor --group " + g.id() + " --watch 10")));
     }
 
-    private static java.util.Optional<Finding> idleMembers(Group g, Map<TopicPartition, Partition> partitions,
+    /**
+     * Members that own nothing because their program has more members than the partitions it reads (per
+     * program, by client id, in case two programs share the group).
+     */
+    private static java.util.Optional<Finding> idleMembers(Evidence e, Group g, Map<TopicPartition, Partition> partitions,
             String describe) {
-        List<Member> idle = g.members().stream().filter(m -> m.assigned().isEmpty()).toList();
-        Set<String> topics = topicsOf(g);
-        int count = (int) partitions.keySet().stream().filter(tp -> topics.contains(tp.topic())).count();
-        if (idle.isEmpty() || !stable(g.state()) || g.members().size() <= count || topics.isEmpty()) {
+        if (!stable(g.state())) {
             return java.util.Optional.empty();
         }
+        Map<String, List<Member>> programs = new TreeMap<>();
+        g.members().forEach(m -> programs.computeIfAbsent(program(m.clientId()), k -> new ArrayList<>()).add(m));
         List<String> evidence = new ArrayList<>();
-        evidence.add(g.members().size() + " members, " + count + " partition(s) in " + String.join(", ", topics));
-        idle.forEach(m -> evidence.add("member " + m.clientId() + " at " + m.host() + " owns no partition"));
+        List<Member> idle = new ArrayList<>();
+        String topic = null;
+        int most = 0;
+        for (List<Member> members : programs.values()) {
+            Set<String> topics = new TreeSet<>();
+            members.forEach(m -> m.assigned().forEach(tp -> topics.add(tp.topic())));
+            if (topics.isEmpty() && programs.size() == 1) {
+                topics.addAll(topicsOf(g)); // no member owns anything: the topics it committed in
+            }
+            int count = (int) partitions.keySet().stream().filter(tp -> topics.contains(tp.topic())).count();
+            List<Member> none = members.stream().filter(m -> m.assigned().isEmpty()).toList();
+            if (!none.isEmpty() && !topics.isEmpty() && members.size() > count) {
+                evidence.add(members.size() + " members" + (programs.size() > 1 ? " of " + program(none.get(0).clientId())
+                        : "") + ", " + count + " partition(s) in " + String.join(", ", topics));
+                none.forEach(m -> evidence.add("member " + m.clientId() + " at " + m.host() + " owns no partition"));
+                idle.addAll(none);
+                topic = topics.iterator().next();
+                most = Math.max(most, members.size());
+            }
+        }
+        if (idle.isEmpty()) {
+            return java.util.Optional.empty();
+        }
         return java.util.Optional.of(new Finding(Code.IDLE_MEMBERS, "group " + g.id(), idle.size() + " of "
                 + g.members().size() + " members own no partition: they get nothing", evidence,
                 List.of("Admin.describeConsumerGroups (each member's assignment)", describe + " --members --verbose"),
                 "a partition is read by one member of a group at a time: members beyond the partition count wait"
                         + " as standbys",
                 List.of("run at most as many consumers as partitions (they take over when one stops)",
-                        "or add partitions: bin/kafka-topics --bootstrap-server ... --alter --topic "
-                                + topics.iterator().next() + " --partitions " + g.members().size()
-                                + " (keys then map to other partitions)",
+                        "or add partitions: bin/kafka-topics --bootstrap-server " + e.bootstrapServers() + " --alter"
+                                + " --topic " + topic + " --partitions " + most + " (keys then map to other partitions)",
                         "or use a share group, where many consumers share a partition (docs/share-groups.md)")));
     }
 
@@ -518,7 +544,10 @@ final class Diagnosis {
                 close.isEmpty() ? cause : "a typo: the name differs from " + String.join(", ", close)
                         + " by case, a separator (-, _ or .) or a letter or two",
                 close.isEmpty() ? List.of("check the name the program uses (its --topic, --group or settings)")
-                        : List.of("use " + close.get(0) + " (or create " + name + " if it is meant to be new)"));
+                        : List.of("use " + close.get(0) + " (if " + name + " is meant to be new: "
+                        + (code == Code.TOPIC_NOT_FOUND ? "create it" : code == Code.GROUP_NOT_FOUND
+                        ? "a consumer that joins with it begins at auto.offset.reset" : "initTransactions() makes it")
+                        + ")"));
     }
 
     private static Finding notAuthorized(Evidence e, Evidence.Denied d) {
@@ -584,9 +613,9 @@ final class Diagnosis {
         return previous[b.length()];
     }
 
-    /** The program behind a client id: the id without a copy's number (basic-consumer-2: basic-consumer). */
+    /** The program behind a client id: the id without a copy's number (basic-consumer-8474-2: basic-consumer). */
     static String program(String clientId) {
-        return clientId.replaceAll("[-_.]?\\d+$", "");
+        return clientId.replaceAll("([-_.]\\d+)+$", "");
     }
 
     private static boolean stable(String state) {

@@ -96,6 +96,8 @@ class DiagnosisTest {
         assertThat(codes(sharedFindings)).containsExactly(Code.GROUP_SHARED);
         assertThat(sharedFindings.get(0).found()).contains("[billing, reports]").contains("on 2 topics");
         assertThat(codes(copiesFindings)).containsExactly(Code.HEALTHY);
+        assertThat(Diagnosis.program("basic-consumer-8474-1")).isEqualTo(Diagnosis.program("basic-consumer-9120-1"))
+                .isEqualTo("basic-consumer");
     }
 
     @Test
