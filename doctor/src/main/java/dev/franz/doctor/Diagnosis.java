@@ -104,7 +104,7 @@ final class Diagnosis {
         List<Finding> out = new ArrayList<>();
         Map<TopicPartition, Partition> partitions = partitions(e);
         removed(e, g, partitions, describe).ifPresent(out::add);
-        rebalancing(g, describe).ifPresent(out::add);
+        rebalancing(g, describe, "Admin.describeConsumerGroups, twice").ifPresent(out::add);
         idleMembers(e, g, partitions, describe).ifPresent(out::add);
         shared(g, describe).ifPresent(out::add);
 
@@ -223,6 +223,8 @@ final class Diagnosis {
             }
         }
         String topic = topics.iterator().next();
+        long longer = e.topics().stream().filter(t -> t.name().equals(topic)).mapToLong(t -> 2 * t.retentionMs())
+                .filter(ms -> ms > 0).findFirst().orElse(604_800_000L);
         return java.util.Optional.of(new Finding(Code.RECORDS_REMOVED, "group " + g.id(), "records this group had"
                 + " not read yet were removed: its committed offset is below the partition's first stored offset",
                 evidence, List.of("Admin.listConsumerGroupOffsets, Admin.listOffsets(earliest), Admin.describeConfigs",
@@ -235,17 +237,19 @@ final class Diagnosis {
                                 + " with auto.offset.reset=earliest",
                         "keep them longer: bin/kafka-configs --bootstrap-server " + e.bootstrapServers()
                                 + " --alter --entity-type topics --entity-name " + topic
-                                + " --add-config retention.ms=604800000",
+                                + " --add-config retention.ms=" + longer + " (" + duration(longer) + ")",
                         "keep the group reading (a consumer stopped longer than the retention loses records)")));
     }
 
-    private static java.util.Optional<Finding> rebalancing(Group g, String describe) {
+    private static java.util.Optional<Finding> rebalancing(Group g, String describe, String call) {
         Evidence.SecondLook second = g.secondLook();
         if (second == null) {
             return java.util.Optional.empty();
         }
         Set<String> before = g.members().stream().map(Member::memberId).collect(Collectors.toCollection(TreeSet::new));
-        boolean epochGrew = g.epoch() >= 0 && second.epoch() > g.epoch();
+        // One step of the epoch is one change (a member's assignment settling); a loop of leaving and
+        // joining again takes two steps (the leave, the join) each time round.
+        boolean epochGrew = g.epoch() >= 0 && second.epoch() >= g.epoch() + 2;
         boolean membersChanged = !before.equals(second.memberIds());
         boolean unsettled = !stable(g.state()) && !stable(second.state()) && !second.memberIds().isEmpty();
         if (!epochGrew && !membersChanged && !unsettled) {
@@ -255,10 +259,11 @@ final class Diagnosis {
         evidence.add("first look: " + g.state() + ", epoch " + g.epoch() + ", " + before.size() + " member(s)");
         evidence.add(second.seconds() + " s later: " + second.state() + ", epoch " + second.epoch() + ", "
                 + second.memberIds().size() + " member(s)" + (membersChanged ? ", not the same members" : ""));
-        return java.util.Optional.of(new Finding(Code.REBALANCING, "group " + g.id(), "the group rebalanced"
+        return java.util.Optional.of(new Finding(Code.REBALANCING, (g.type().equals("share") ? "share group " : "group ")
+                + g.id(), "the group rebalanced"
                 + " while the doctor looked (" + (epochGrew ? "its epoch grew" : membersChanged ? "its members changed"
                 : "it did not settle") + "): while it rebalances, its consumers read little or nothing", evidence,
-                List.of("Admin.describeConsumerGroups, twice", describe + " --state"),
+                List.of(call, describe + " --state"),
                 "a member leaves and joins again: most often its loop takes longer between two poll() calls than"
                         + " max.poll.interval.ms (5 min by default), so it is removed and rejoins; or consumers are"
                         + " restarted, or crash, again and again",
@@ -343,7 +348,7 @@ final class Diagnosis {
         String reset = g.shareAutoOffsetReset() == null ? "latest" : g.shareAutoOffsetReset();
         Map<TopicPartition, Partition> partitions = partitions(e);
         List<Finding> out = new ArrayList<>();
-        rebalancing(g, describe).ifPresent(out::add);
+        rebalancing(g, describe, "Admin.describeShareGroups, twice").ifPresent(out::add);
         Set<TopicPartition> all = new TreeSet<>(java.util.Comparator.comparing(TopicPartition::toString));
         all.addAll(g.committed().keySet());
         g.members().forEach(m -> all.addAll(m.assigned()));

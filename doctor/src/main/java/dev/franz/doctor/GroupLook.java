@@ -64,7 +64,7 @@ final class GroupLook {
             }
             ConfigEntry reset = config == null ? null : config.get("share.auto.offset.reset");
             return new Group(id, type, d.groupState().toString(), d.groupEpoch(), members, committed,
-                    reset == null ? null : reset.value(), null, List.of());
+                    reset == null || reset.isDefault() ? null : reset.value(), null, List.of());
         }
         if (type.equals("streams")) {
             return null; // a Kafka Streams group (streams protocol): not diagnosed here

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.franz.common.json.Json;
 
 /**
- * The findings as a learner reads them (problems first, a healthy subject in one line), or as JSON for a
+ * The findings as a learner reads them (problems first, a healthy subject in one line; when everything was
+ * looked at, each finding in one line), or as JSON for a
  * script: {@code {"bootstrapServers": ..., "findings": [{"code": "AT_END", ...}]}}.
  */
 final class Report {
@@ -28,10 +29,26 @@ final class Report {
             return;
         }
         out.println(header(evidence));
+        if (evidence.asked().isEverything() && evidence.denied().isEmpty()) {
+            // Everything, briefly: one line per finding; the details come when asked about one subject.
+            out.println();
+            ordered.forEach(f -> out.println(brief(f)));
+            if (ordered.stream().anyMatch(f -> f.code() != Finding.Code.HEALTHY)) {
+                out.println();
+                out.println("Each finding's evidence, cause and fix: doctor --group GROUP, --topic TOPIC or"
+                        + " --transactional-id ID (--json: all of them, in full).");
+            }
+            return;
+        }
         for (Finding f : ordered) {
             out.println();
             out.print(text(f));
         }
+    }
+
+    /** A finding in one line: its code, its subject, what was found. */
+    static String brief(Finding f) {
+        return f.code() + "  " + f.subject() + ": " + f.found();
     }
 
     static String header(Evidence e) {

@@ -147,12 +147,12 @@ class DiagnosisTest {
     }
 
     @Test
-    void aGroupWhoseEpochGrowsBetweenTwoLooksIsRebalancingAndOneThatStaysIsNot() {
+    void aGroupWhoseEpochGrowsByALeaveAndAJoinIsRebalancingAndOneThatSettlesOnceIsNot() {
         Member m = member("m1", "app-1", tp("t", 0));
         Group moving = new Group("g", "consumer", "Stable", 5, List.of(m), Map.of(tp("t", 0), 3L), null,
                 new SecondLook(3, "Reconciling", 8, Set.of("m1")), List.of());
         Group still = new Group("g", "consumer", "Stable", 5, List.of(m), Map.of(tp("t", 0), 3L), null,
-                new SecondLook(3, "Stable", 5, Set.of("m1")), List.of());
+                new SecondLook(3, "Stable", 6, Set.of("m1")), List.of());
         List<Topic> topics = List.of(topic("t", part(0, 0, 10)));
 
         List<Finding> rebalancing = Diagnosis.diagnose(evidence(new Asked("g", null, null), topics, List.of(moving)));
