@@ -43,7 +43,10 @@ final class Diagnosis {
     /** Every finding, in the order: refusals, what was asked about, groups, topics, transactions. */
     static List<Finding> diagnose(Evidence e) {
         List<Finding> findings = new ArrayList<>();
-        e.denied().forEach(denied -> findings.add(notAuthorized(e, denied)));
+        // One finding per operation refused on a resource, naming every call it stopped.
+        Map<String, List<Evidence.Denied>> refusals = new java.util.LinkedHashMap<>();
+        e.denied().forEach(d -> refusals.computeIfAbsent(d.operation() + " " + d.resource(), k -> new ArrayList<>()).add(d));
+        refusals.values().forEach(same -> findings.add(notAuthorized(e, same)));
         Evidence.Asked asked = e.asked();
         if (asked.topic() != null && !e.topicNames().contains(asked.topic()) && !deniedAbout(e, asked.topic())) {
             findings.add(notFound(Code.TOPIC_NOT_FOUND, "topic " + asked.topic(), asked.topic(), e.topicNames(),
@@ -555,7 +558,8 @@ final class Diagnosis {
                         + ")"));
     }
 
-    private static Finding notAuthorized(Evidence e, Evidence.Denied d) {
+    private static Finding notAuthorized(Evidence e, List<Evidence.Denied> same) {
+        Evidence.Denied d = same.get(0);
         String[] resource = d.resource().split(" ", 2);
         String option = switch (resource[0]) {
             case "TOPIC" -> "--topic " + resource[1];
@@ -563,11 +567,13 @@ final class Diagnosis {
             case "TRANSACTIONAL_ID" -> "--transactional-id " + resource[1];
             default -> "--cluster";
         };
+        String calls = same.stream().map(Evidence.Denied::call).distinct().collect(Collectors.joining(", "));
         return new Finding(Code.NOT_AUTHORIZED, d.resource().toLowerCase(Locale.ROOT).replace('_', ' ')
                         .replaceFirst(" .*", "") + (resource.length > 1 ? " " + resource[1] : ""),
-                "the cluster refused " + d.call() + ": this user may not " + d.operation() + " " + d.resource(),
-                List.of(d.call() + " failed: " + d.message()),
-                List.of("Admin." + d.call(), "bin/kafka-acls --bootstrap-server " + e.bootstrapServers()
+                "the cluster refused " + calls + ": this user may not " + d.operation() + " " + d.resource(),
+                same.stream().map(one -> one.call() + " failed: " + one.message()).distinct().toList(),
+                List.of(same.stream().map(one -> "Admin." + one.call()).distinct().collect(Collectors.joining(", ")),
+                        "bin/kafka-acls --bootstrap-server " + e.bootstrapServers()
                         + " --command-config ADMIN_CLIENT_FILE --list " + option),
                 "no ACL allows this user that operation on that resource (a secured cluster denies what no ACL"
                         + " allows); what it hides stays unknown to the doctor",

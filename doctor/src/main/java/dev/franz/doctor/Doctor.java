@@ -140,12 +140,14 @@ public final class Doctor implements Callable<Integer> {
                     }
                 }
             }
-            if (asked.topic() != null) {
-                topics.add(asked.topic());
-            } else if (asked.isEverything()) {
+            if (asked.isEverything()) {
                 topics.addAll(topicNames);
             }
             topics.retainAll(topicNames);
+            if (asked.topic() != null) {
+                // Described even when not listed: a secured cluster lists only the topics this user may see.
+                topics.add(asked.topic());
+            }
             List<Topic> described = new ArrayList<>();
             for (String name : topics) {
                 Optional.ofNullable(TopicLook.topic(admin, answers, name)).ifPresent(described::add);
