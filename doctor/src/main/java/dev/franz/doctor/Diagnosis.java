@@ -54,7 +54,8 @@ final class Diagnosis {
                     "a consumer waits for a topic that does not exist (and a producer creates it only if the broker"
                             + " allows auto.create.topics.enable)"));
         }
-        if (asked.group() != null && e.groups().isEmpty() && !deniedAbout(e, asked.group())) {
+        if (asked.group() != null && e.groups().isEmpty() && !e.groupIds().contains(asked.group())
+                && !deniedAbout(e, asked.group())) {
             findings.add(notFound(Code.GROUP_NOT_FOUND, "group " + asked.group(), asked.group(), e.groupIds(),
                     "Admin.listGroups, Admin.describeConsumerGroups",
                     "bin/kafka-consumer-groups --bootstrap-server " + e.bootstrapServers() + " --list",
