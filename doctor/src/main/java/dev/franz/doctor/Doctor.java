@@ -105,11 +105,12 @@ public final class Doctor implements Callable<Integer> {
             Set<Integer> brokers = new TreeSet<>();
             Optional.ofNullable(answers.answer(admin.describeCluster().nodes(), "describeCluster", "DESCRIBE", "CLUSTER"))
                     .ifPresent(nodes -> nodes.forEach(node -> brokers.add(node.id())));
-            Set<String> topicNames = new TreeSet<>(Optional.ofNullable(answers.answer(admin.listTopics().names(), "listTopics",
-                    "DESCRIBE", "CLUSTER")).orElse(Set.of()));
+            Set<String> topicNames = new TreeSet<>(Optional.ofNullable(answers.answer(admin.listTopics().names(),
+                    "listTopics", "DESCRIBE", "CLUSTER")).orElse(Set.of()));
             Map<String, String> groupTypes = new HashMap<>();
-            Optional.ofNullable(answers.answer(admin.listGroups().all(), "listGroups", "DESCRIBE", "CLUSTER")).ifPresent(all ->
-                    all.forEach(g -> groupTypes.put(g.groupId(), g.type().map(t -> t.name().toLowerCase(Locale.ROOT)).orElse("classic"))));
+            Optional.ofNullable(answers.answer(admin.listGroups().all(), "listGroups", "DESCRIBE", "CLUSTER"))
+                    .ifPresent(all -> all.forEach(g -> groupTypes.put(g.groupId(),
+                            g.type().map(t -> t.name().toLowerCase(Locale.ROOT)).orElse("classic"))));
 
             // What to look at closely: the transactional id's partitions, the group asked, or every group.
             List<Evidence.Transaction> transactions = new ArrayList<>();
@@ -167,7 +168,8 @@ public final class Doctor implements Callable<Integer> {
                     }
                 });
                 read.add(gaps.isEmpty() ? g : new Group(g.id(), g.type(), g.state(), g.epoch(), g.members(),
-                        g.committed(), g.shareAutoOffsetReset(), null, GroupLook.readGaps(connection, answers, gaps, byPartition)));
+                        g.committed(), g.shareAutoOffsetReset(), null,
+                        GroupLook.readGaps(connection, answers, gaps, byPartition)));
             }
 
             // A second look, a few seconds later, at the groups with members: did they rebalance?
@@ -184,7 +186,8 @@ public final class Doctor implements Callable<Integer> {
                 }
             }
             return new Evidence(props.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), now, asked, brokers,
-                    topicNames, new TreeSet<>(groupTypes.keySet()), described, looked, transactions, List.copyOf(answers.denied));
+                    topicNames, new TreeSet<>(groupTypes.keySet()), described, looked, transactions,
+                    List.copyOf(answers.denied));
         }
     }
 }

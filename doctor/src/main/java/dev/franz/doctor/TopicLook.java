@@ -39,8 +39,8 @@ final class TopicLook {
             return null;
         }
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-        Map<ConfigResource, Config> configs = answers.answer(admin.describeConfigs(List.of(resource)).all(), "describeConfigs",
-                "DESCRIBE_CONFIGS", "TOPIC " + name);
+        Map<ConfigResource, Config> configs = answers.answer(admin.describeConfigs(List.of(resource)).all(),
+                "describeConfigs", "DESCRIBE_CONFIGS", "TOPIC " + name);
         Config config = configs == null ? null : configs.get(resource);
         int minInsync = config == null ? 1 : Integer.parseInt(config.get("min.insync.replicas").value());
         long retentionMs = config == null ? -1 : Long.parseLong(config.get("retention.ms").value());
@@ -55,7 +55,8 @@ final class TopicLook {
         var newest = offsets(admin, answers, led, OffsetSpec.maxTimestamp(), IsolationLevel.READ_UNCOMMITTED, name);
 
         // Partitions held back by an open transaction: which producers, and what their coordinators say.
-        List<TopicPartition> held = led.stream().filter(tp -> stable.getOrDefault(tp, 0L) < end.getOrDefault(tp, 0L)).toList();
+        List<TopicPartition> held = led.stream().filter(tp -> stable.getOrDefault(tp, 0L) < end.getOrDefault(tp, 0L))
+                .toList();
         Map<TopicPartition, List<OpenTransaction>> open = new HashMap<>();
         if (!held.isEmpty()) {
             var producers = admin.describeProducers(held);
@@ -85,7 +86,8 @@ final class TopicLook {
     }
 
     /** An open transaction's producer, with its transactional id and state if a coordinator lists it. */
-    private static OpenTransaction coordinatorView(Admin admin, Answers answers, long producerId, int epoch, long firstOffset, long lastWrite)
+    private static OpenTransaction coordinatorView(Admin admin, Answers answers, long producerId, int epoch,
+            long firstOffset, long lastWrite)
             throws InterruptedException {
         Collection<TransactionListing> listed = answers.answer(admin.listTransactions(new ListTransactionsOptions()
                 .filterProducerIds(List.of(producerId))).all(), "listTransactions", "DESCRIBE", "TRANSACTIONAL_ID *");
@@ -100,8 +102,8 @@ final class TopicLook {
                 t.transactionStartTimeMs().orElse(-1), t.transactionTimeoutMs());
     }
 
-    private static Map<TopicPartition, Long> offsets(Admin admin, Answers answers, List<TopicPartition> partitions, OffsetSpec spec,
-            IsolationLevel isolation, String topic) throws InterruptedException {
+    private static Map<TopicPartition, Long> offsets(Admin admin, Answers answers, List<TopicPartition> partitions,
+            OffsetSpec spec, IsolationLevel isolation, String topic) throws InterruptedException {
         Map<TopicPartition, OffsetSpec> specs = partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> spec));
         var found = answers.answer(admin.listOffsets(specs, new ListOffsetsOptions(isolation)).all(), "listOffsets",
                 "DESCRIBE", "TOPIC " + topic);
