@@ -21,6 +21,13 @@ final class Answers {
     /** The calls the cluster refused, gathered while looking. */
     final List<Evidence.Denied> denied = new ArrayList<>();
 
+    /** Who asks, as the broker sees it: User:NAME. */
+    private final String principal;
+
+    Answers(String principal) {
+        this.principal = principal;
+    }
+
     /**
      * The answer to one Admin call; null when the cluster refused it (kept as evidence: which call, which
      * operation on which resource) or when the thing asked about does not exist.
@@ -31,7 +38,7 @@ final class Answers {
             return future.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthorizationException refused) {
-                denied.add(new Evidence.Denied(call, operation, resource, refused.getMessage()));
+                denied.add(new Evidence.Denied(call, operation, resource, refused.getMessage(), principal));
                 return null;
             }
             if (e.getCause() instanceof GroupIdNotFoundException || e.getCause() instanceof UnknownTopicOrPartitionException
@@ -44,6 +51,6 @@ final class Answers {
     }
 
     void refused(String call, String operation, String resource, AuthorizationException e) {
-        denied.add(new Evidence.Denied(call, operation, resource, e.getMessage()));
+        denied.add(new Evidence.Denied(call, operation, resource, e.getMessage(), principal));
     }
 }

@@ -571,7 +571,8 @@ final class Diagnosis {
         String calls = same.stream().map(Evidence.Denied::call).distinct().collect(Collectors.joining(", "));
         return new Finding(Code.NOT_AUTHORIZED, d.resource().toLowerCase(Locale.ROOT).replace('_', ' ')
                         .replaceFirst(" .*", "") + (resource.length > 1 ? " " + resource[1] : ""),
-                "the cluster refused " + calls + ": this user may not " + d.operation() + " " + d.resource(),
+                "the cluster refused " + calls + ": " + d.principal() + " may not " + d.operation() + " "
+                        + d.resource(),
                 same.stream().map(one -> one.call() + " failed: " + one.message()).distinct().toList(),
                 List.of(same.stream().map(one -> "Admin." + one.call()).distinct().collect(Collectors.joining(", ")),
                         "bin/kafka-acls --bootstrap-server " + e.bootstrapServers()
@@ -579,7 +580,7 @@ final class Diagnosis {
                 "no ACL allows this user that operation on that resource (a secured cluster denies what no ACL"
                         + " allows); what it hides stays unknown to the doctor",
                 List.of("an administrator adds the rule: bin/kafka-acls --bootstrap-server " + e.bootstrapServers()
-                        + " --command-config ADMIN_CLIENT_FILE --add --allow-principal User:NAME --operation "
+                        + " --command-config ADMIN_CLIENT_FILE --add --allow-principal " + d.principal() + " --operation "
                         + d.operation() + " " + option + " (docs/security.md)",
                         "or run the doctor as a user allowed to describe it (--client-config FILE)"));
     }

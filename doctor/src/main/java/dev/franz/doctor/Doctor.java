@@ -24,6 +24,7 @@ import dev.franz.common.cli.Cli;
 import dev.franz.common.cli.ConfigOptions;
 import dev.franz.common.cli.Numbers;
 import dev.franz.common.cli.TopicName;
+import dev.franz.common.config.FranzConfig;
 import dev.franz.common.kafka.BrokerPreflight;
 import dev.franz.doctor.Evidence.Group;
 import dev.franz.doctor.Evidence.Member;
@@ -75,6 +76,9 @@ public final class Doctor implements Callable<Integer> {
     @Option(names = "--json", description = "Print the findings as JSON, for scripts.")
     boolean json;
 
+    /** Who the doctor asks as (from the client settings), for the ACL a refusal needs. */
+    String principal = "User:NAME";
+
     /** Where the report goes (a test reads it). */
     PrintStream out = System.out;
 
@@ -84,7 +88,9 @@ public final class Doctor implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Properties props = configOptions.load().clientProperties();
+        FranzConfig config = configOptions.load();
+        Properties props = config.clientProperties();
+        principal = config.principal().startsWith("User:") ? config.principal() : principal;
         BrokerPreflight.check(props, BrokerPreflight.DEFAULT_TIMEOUT);
         Evidence evidence = look(props, new Evidence.Asked(subject.group, subject.topic, subject.transactionalId),
                 Duration.ofSeconds(watchSeconds));
@@ -99,7 +105,7 @@ public final class Doctor implements Callable<Integer> {
         // A partition whose leader is down makes a call wait: answer in seconds, not Kafka's default minute.
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        Answers answers = new Answers();
+        Answers answers = new Answers(principal);
         try (Admin admin = Admin.create(props)) {
             long now = System.currentTimeMillis();
             Set<Integer> brokers = new TreeSet<>();

@@ -98,7 +98,8 @@ record Evidence(String bootstrapServers, long nowMs, Asked asked, Set<Integer> b
      * @param call      the Admin call, e.g. describeConsumerGroups
      * @param operation the ACL operation it needs, e.g. DESCRIBE
      * @param resource  the resource, e.g. GROUP payment-service
+     * @param principal who asked, as the broker sees it (User:NAME)
      */
-    record Denied(String call, String operation, String resource, String message) {
+    record Denied(String call, String operation, String resource, String message, String principal) {
     }
 }

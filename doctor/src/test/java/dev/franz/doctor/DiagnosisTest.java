@@ -180,9 +180,9 @@ class DiagnosisTest {
     @Test
     void aRefusedCallIsNotAuthorizedNamingOperationAndResourceAndNotANotFound() {
         Evidence.Denied denied = new Evidence.Denied("describeConsumerGroups", "DESCRIBE", "GROUP payments",
-                "Not authorized to access group: payments");
+                "Not authorized to access group: payments", "User:guest");
         Evidence.Denied offsets = new Evidence.Denied("listConsumerGroupOffsets", "DESCRIBE", "GROUP payments",
-                "Not authorized to access group: payments");
+                "Not authorized to access group: payments", "User:guest");
         Evidence e = new Evidence("localhost:9092", NOW, new Asked("payments", null, null), Set.of(1), Set.of(),
                 Set.of(), List.of(), List.of(), List.of(), List.of(denied, offsets));
 
@@ -191,8 +191,9 @@ class DiagnosisTest {
         assertThat(codes(findings)).containsExactly(Code.NOT_AUTHORIZED);
         assertThat(findings.get(0).subject()).isEqualTo("group payments");
         assertThat(findings.get(0).found()).isEqualTo("the cluster refused describeConsumerGroups,"
-                + " listConsumerGroupOffsets: this user may not DESCRIBE GROUP payments");
-        assertThat(findings.get(0).fixes().get(0)).contains("--operation DESCRIBE --group payments");
+                + " listConsumerGroupOffsets: User:guest may not DESCRIBE GROUP payments");
+        assertThat(findings.get(0).fixes().get(0)).contains("--allow-principal User:guest --operation DESCRIBE"
+                + " --group payments");
     }
 
     @Test
