@@ -129,7 +129,8 @@ final class Diagnosis {
                     List.of("Admin.describeConsumerGroups, Admin.listConsumerGroupOffsets, Admin.listOffsets",
                             describe + " --members --verbose"),
                     "a consumer with no committed offset starts at auto.offset.reset, latest by Kafka's default: at"
-                            + " the end, so records written before it joined are never read by this group",
+                            + " the end, so records written before it joined are never read by this group (one with"
+                            + " earliest reads them and commits within seconds: if it has just started, look again)",
                     List.of("to read from the first record: set auto.offset.reset=earliest before the group's first"
                                     + " commit (basic-consumer: --offset-reset earliest), or use a new group id",
                             "for a group that already committed: stop its consumers, then " + reset(describe))));
