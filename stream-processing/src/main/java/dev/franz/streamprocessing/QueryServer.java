@@ -38,6 +38,9 @@ import io.javalin.http.Context;
  * windowed mode (from, to: the windows' start times, ISO-8601; default the last hour)
  * GET /windows/TYPE?from=..&amp;to=..   one event type's windows
  * GET /windows?from=..&amp;to=..        every event type's windows, from every instance
+ * both modes
+ * GET /topology      the topology (Topology.describe()), as text: what a group on the classic
+ *                    protocol does not tell the broker, and the live view cannot show
  * </pre>
  */
 final class QueryServer implements AutoCloseable {
@@ -46,6 +49,9 @@ final class QueryServer implements AutoCloseable {
     interface Queries {
         /** This instance's host:port, as its application.server. */
         String self();
+
+        /** The application's topology as Kafka Streams describes it, as text. */
+        String topology();
 
         /** Where {@code key} of {@code store} is now; {@link NotReady} while Kafka Streams does not know. */
         Location locate(String store, String key);
@@ -104,7 +110,7 @@ final class QueryServer implements AutoCloseable {
     private QueryServer(Queries queries, boolean windowed, String host, int port) {
         this.queries = queries;
         this.instances = new OtherInstances(queries);
-        String known = windowed ? "/windows/TYPE, /windows" : "/users/USER, /users, /event-types";
+        String known = windowed ? "/windows/TYPE, /windows, /topology" : "/users/USER, /users, /event-types, /topology";
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
@@ -125,6 +131,7 @@ final class QueryServer implements AutoCloseable {
                 config.routes.get("/event-types", ctx -> instances.all(ctx, "/event-types", "event_types",
                         queries::localEventTypes));
             }
+            config.routes.get("/topology", ctx -> ctx.contentType("text/plain; charset=utf-8").result(queries.topology()));
             config.routes.exception(NotReady.class, (e, ctx) -> {
                 ctx.header("Retry-After", "1");
                 error(ctx, 503, e.getMessage());

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.FailureReason;
@@ -46,12 +47,14 @@ import dev.franz.common.events.WindowCount;
  */
 final class StateQueries implements QueryServer.Queries {
     private final KafkaStreams streams;
+    private final TopologyDescription topology;
     private final String self;
     private final Duration windowSize;
     private final int partitions;
 
-    StateQueries(KafkaStreams streams, String self, Duration windowSize, int partitions) {
+    StateQueries(KafkaStreams streams, TopologyDescription topology, String self, Duration windowSize, int partitions) {
         this.streams = streams;
+        this.topology = topology;
         this.self = self;
         this.windowSize = windowSize;
         this.partitions = partitions;
@@ -60,6 +63,16 @@ final class StateQueries implements QueryServer.Queries {
     @Override
     public String self() {
         return self;
+    }
+
+    /**
+     * Topology.describe(): the subtopologies, and in each its processors, stores and topics, as Kafka
+     * Streams prints them. The application knows it under either group protocol; on the classic one the
+     * broker never learns it (the assignment travels in the members' own data).
+     */
+    @Override
+    public String topology() {
+        return topology.toString();
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 import dev.franz.common.UserFacingException;
@@ -123,8 +124,8 @@ final class StreamsEngine {
             int inputPartitions = run.servePort() == null ? 0 : partitionsOf(config, topics.events());
             // Not in try-with-resources: KafkaStreams.close() without a timeout can wait for ever for a
             // broker that is gone. It is closed below, with a timeout, whatever happens.
-            KafkaStreams streams = new KafkaStreams(StreamsTopologies.of(run.mode(), topics, run.windowSize(),
-                    run.grace(), out), config(config, run));
+            Topology topology = StreamsTopologies.of(run.mode(), topics, run.windowSize(), run.grace(), out);
+            KafkaStreams streams = new KafkaStreams(topology, config(config, run));
             QueryServer queryServer = null;
             try {
                 // Ctrl-C: the hook counts the latch down, the loop below ends and the application closes.
@@ -138,12 +139,13 @@ final class StreamsEngine {
                 ConnectionLines connection = new ConnectionLines(out, config.bootstrapServers());
                 streams.start();
                 if (run.servePort() != null) {
-                    StateQueries queries = new StateQueries(streams, SERVE_HOST + ":" + run.servePort(),
-                            run.windowSize(), inputPartitions);
+                    StateQueries queries = new StateQueries(streams, topology.describe(), SERVE_HOST + ":"
+                            + run.servePort(), run.windowSize(), inputPartitions);
                     queryServer = QueryServer.start(queries, run.mode() == Mode.WINDOWED, SERVE_HOST, run.servePort());
                     out.printf("Answering queries at http://%s:%d%s%n", SERVE_HOST, run.servePort(),
                             run.mode() == Mode.WINDOWED ? "/windows/TYPE and /windows (?from=&to=: window start times,"
-                                    + " ISO-8601)" : "/users/USER, /users and /event-types");
+                                    + " ISO-8601); its topology at /topology" : "/users/USER, /users and /event-types; its"
+                                    + " topology at /topology");
                 }
                 String lastReport = "";
                 long nextReportAt = System.nanoTime() + run.reportInterval().toNanos();

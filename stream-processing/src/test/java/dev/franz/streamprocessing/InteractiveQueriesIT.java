@@ -190,7 +190,10 @@ class InteractiveQueriesIT {
             assertThat(json(get(port, "/windows?from=yesterday"), 400).path("error").asText())
                     .startsWith("malformed from 'yesterday': an ISO-8601 instant");
             assertThat(json(get(port, "/users"), 404).path("error").asText())
-                    .isEqualTo("no such query: /users (there are /windows/TYPE, /windows)");
+                    .isEqualTo("no such query: /users (there are /windows/TYPE, /windows, /topology)");
+            assertThat(get(port, "/topology").body()).as("Topology.describe() of the running application")
+                    .contains("Sub-topology: 1", "stores: [" + StreamsTopologies.WINDOWS_STORE + "]",
+                            "until-window-closes");
         } finally {
             stop(instance, true);
         }

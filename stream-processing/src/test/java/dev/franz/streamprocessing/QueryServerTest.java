@@ -47,10 +47,19 @@ class QueryServerTest {
     private int port;
     private boolean storeFails;
 
+    /** The stateful topology's description, as the program describes it. */
+    private static final String TOPOLOGY = StreamsTopologies.stateful(new StreamTopics("events", "profiles", "type-counts",
+            "user-totals", "enriched", "windowed-counts", "events.DLT")).describe().toString();
+
     private final QueryServer.Queries application = new QueryServer.Queries() {
         @Override
         public String self() {
             return "localhost:" + port;
+        }
+
+        @Override
+        public String topology() {
+            return TOPOLOGY;
         }
 
         @Override
@@ -186,6 +195,26 @@ class QueryServerTest {
                 + " (STORE_EXCEPTION: java.lang.IllegalArgumentException: the store said no");
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
     }
+    /**
+     * GET /topology, in both modes: Topology.describe() as text, what the broker cannot know of an
+     * application on the classic protocol (the live view points there); an unknown query names it.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, '/users/USER, /users, /event-types, /topology'", "true, '/windows/TYPE, /windows, /topology'"})
+    void theTopologyIsAnsweredAsTextAndAnUnknownQueryNamesIt(boolean windowed, String known) throws Exception {
+        start(windowed);
+
+        HttpResponse<String> response = get("/topology");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .startsWith("text/plain"));
+        assertThat(response.body()).isEqualTo(TOPOLOGY).startsWith("Topologies:")
+                .contains("Sub-topology: 0", "Sub-topology: 1", "(topics: [events])", "by-event-type-repartition",
+                        "stores: [counts-by-event-type]", "stores: [totals-by-user]");
+        assertThat(error(get("/nope"), 404)).isEqualTo("no such query: /nope (there are " + known + ")");
+    }
+
     /** --serve answers requests meant for this machine only; curl's (no Origin) are answered. */
     @Test
     void aRequestForThisMachineIsAnswered() throws Exception {
