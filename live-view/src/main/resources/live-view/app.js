@@ -7,6 +7,7 @@ import { lagChart } from './chart.js';
 import { drawFlow } from './flow.js';
 import { drawShareGroups } from './shares.js';
 import { drawCluster, replicaText } from './cluster.js';
+import { drawTopologies } from './topology.js';
 
 const state = {
   cluster: null,
@@ -34,6 +35,7 @@ events.addEventListener('cluster', message => {
   drawFlow(state.cluster);
   drawShareGroups(state.cluster);
   drawCluster(state.cluster);
+  drawTopologies(state.cluster);
 });
 events.addEventListener('records', message => {
   const changed = new Set();

@@ -87,7 +87,7 @@ final class KafkaWatcher implements AutoCloseable {
         this.shareGroups = new ShareGroupSettings(records);
         this.out = out;
         this.latest = new ClusterView(System.currentTimeMillis(), bootstrapServers, false, "Connecting to " + bootstrapServers
-                + "...", null, List.of(), List.of(), List.of(), List.of(), null, List.of(), null);
+                + "...", null, List.of(), List.of(), List.of(), List.of(), null, List.of(), null, List.of());
     }
 
     /** What the live view saw of one order on the flow's topics, or null. */
@@ -200,7 +200,8 @@ final class KafkaWatcher implements AutoCloseable {
                 + " KAFKA_BOOTSTRAP_SERVERS. Retrying every second.";
         ClusterView last = latest;
         return new ClusterView(System.currentTimeMillis(), bootstrapServers, false, problem, downSince, last.topics(),
-                last.groups(), last.timeline(), last.transactions(), last.flow(), last.shareGroups(), last.cluster());
+                last.groups(), last.timeline(), last.transactions(), last.flow(), last.shareGroups(), last.cluster(),
+                last.topologies());
     }
 
     /** One look at the cluster: at most one call of each kind. */
@@ -215,7 +216,8 @@ final class KafkaWatcher implements AutoCloseable {
         Views.FlowView flowView = flow.build(now, topics.topics(), groupViews, Transactions.producers(admin, flowPartitions),
                 transactions, orders.recent(RECENT_ORDERS), orders.skipped());
         return new ClusterView(now, bootstrapServers, true, null, null, topics.topics(), groupViews, events, transactions,
-                flowView, shareGroups.look(admin, groupViews, topics.topics()), clusterNodes.look(admin, topics.topics()));
+                flowView, shareGroups.look(admin, groupViews, topics.topics()), clusterNodes.look(admin, topics.topics()),
+                StreamsGroups.look(admin, groupViews, topics.topics()));
     }
 
     /** An Admin answer, or null for one deleted between the calls, or not answered: left out of this look. */

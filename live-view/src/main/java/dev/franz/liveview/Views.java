@@ -15,7 +15,7 @@ final class Views {
     record ClusterView(long time, String bootstrapServers, boolean brokerUp, String problem, Long problemSince,
                        List<TopicView> topics, List<GroupView> groups, List<TimelineEvent> timeline,
                        List<TransactionView> transactions, FlowView flow, List<ShareGroupView> shareGroups,
-                       ClusterNodesView cluster) {
+                       ClusterNodesView cluster, List<TopologyView> topologies) {
     }
 
     /**
@@ -215,5 +215,48 @@ final class Views {
 
     /** A new active controller or epoch seen between two looks. */
     record QuorumChange(long time, Integer fromLeader, Integer toLeader, long fromEpoch, long toEpoch) {
+    }
+
+    /**
+     * A Kafka Streams application ({@link StreamsGroups}). {@code protocol} "streams": its
+     * subtopologies and members' tasks, as the broker knows them (Admin {@code describeStreamsGroups});
+     * "classic": a consumer group with Streams' assignor, whose topology the broker cannot know (both
+     * lists empty).
+     */
+    record TopologyView(String group, String protocol, String state, Integer epoch, int memberCount,
+                        List<SubtopologyView> subtopologies, List<StreamsMemberView> members) {
+    }
+
+    /**
+     * One subtopology: the topics it reads ({@code inputs}: source and repartition topics), the
+     * repartition topics it writes ({@code outputs}), the changelog topics of its state stores, and its
+     * tasks, one per partition of its inputs.
+     */
+    record SubtopologyView(String id, List<TopologyRefView> inputs, List<TopologyRefView> outputs,
+                           List<TopologyRefView> changelogs, List<TaskView> tasks) {
+    }
+
+    /**
+     * A topic of a subtopology: {@code kind} source, repartition or changelog; {@code partitions} when
+     * known; {@code otherEnds}: for a repartition topic, the subtopologies at its other end (those that
+     * write it, for an input; those that read it, for an output).
+     */
+    record TopologyRefView(String topic, String kind, Integer partitions, List<String> otherEnds) {
+    }
+
+    /**
+     * A task ("0_1": subtopology 0, partition 1) and the members (their labels) that hold it as active
+     * (processes its records), standby (keeps a copy of its state from the changelog) and warm-up
+     * (restores its state before taking it over). No active member: nobody processes it now.
+     */
+    record TaskView(String id, int partition, List<String> active, List<String> standby, List<String> warmup) {
+    }
+
+    /**
+     * A member of a streams group: {@code label}, how the topology names it (its application.server
+     * when it has one, else the start of its process id); its counts of active, standby and warm-up tasks.
+     */
+    record StreamsMemberView(String memberId, String label, String clientId, String host, String processId,
+                             String endpoint, int active, int standby, int warmup) {
     }
 }

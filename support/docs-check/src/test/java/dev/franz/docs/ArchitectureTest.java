@@ -79,15 +79,16 @@ class ArchitectureTest {
             // share groups, ACLs), each command's Admin calls in one method of it.
             entry("admin-client", Set.of("TopicAdmin.java", "GroupAdmin.java", "ShareGroupAdmin.java",
                     "AclAdmin.java")),
-            // The live view watches several things (with an Admin client: topics, groups and their lag,
-            // transactions; with a consumer: the records): one watcher file per thing watched, each
-            // listed here by name.
             // The doctor asks about several things: the cluster and the second look in Doctor, each group
             // in GroupLook (with a consumer reading a small lag by assign()), each topic in TopicLook; its
             // reasoning over the answers (Diagnosis) makes no Kafka call.
             entry("doctor", Set.of("Doctor.java", "GroupLook.java", "TopicLook.java")),
+            // The live view watches several things (with an Admin client: topics, groups and their lag,
+            // transactions, the cluster's nodes, Streams groups; with a consumer: the records): one watcher file per thing watched, each
+            // listed here by name.
             entry("live-view", Set.of("KafkaWatcher.java", "TopicOffsets.java", "GroupLag.java",
-                    "ShareGroupSettings.java", "Transactions.java", "NewestRecords.java", "ClusterNodes.java")),
+                    "ShareGroupSettings.java", "Transactions.java", "NewestRecords.java", "ClusterNodes.java",
+                    "StreamsGroups.java")),
             // Not a lesson but the program behind bin/demo: its Kafka use is waiting for the services'
             // groups to be stable (Admin, in Demo) and counting what the flow committed (a
             // read_committed consumer, in FlowWatcher). The services it starts are the Level 3 lessons.
