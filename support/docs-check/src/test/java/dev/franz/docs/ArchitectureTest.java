@@ -84,8 +84,8 @@ class ArchitectureTest {
             // reasoning over the answers (Diagnosis) makes no Kafka call.
             entry("doctor", Set.of("Doctor.java", "GroupLook.java", "TopicLook.java")),
             // The live view watches several things (with an Admin client: topics, groups and their lag,
-            // transactions, the cluster's nodes, Streams groups; with a consumer: the records): one watcher file per thing watched, each
-            // listed here by name.
+            // transactions, the cluster's nodes, Streams groups; with a consumer: the records): one
+            // watcher file per thing watched, each listed here by name.
             entry("live-view", Set.of("KafkaWatcher.java", "TopicOffsets.java", "GroupLag.java",
                     "ShareGroupSettings.java", "Transactions.java", "NewestRecords.java", "ClusterNodes.java",
                     "StreamsGroups.java")),
