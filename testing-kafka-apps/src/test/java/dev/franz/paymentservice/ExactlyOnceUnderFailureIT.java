@@ -58,7 +58,7 @@ import dev.franz.testing.TestProcesses;
  */
 class ExactlyOnceUnderFailureIT {
 
-    private static final int ORDERS = 60;
+    private static final int ORDERS = 40;
 
     @RegisterExtension
     static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
@@ -79,7 +79,7 @@ class ExactlyOnceUnderFailureIT {
         List<String> orderIds = placeOrders();
         String group = TestNames.unique("payment-service");
 
-        // 20 ms per charge: a transaction is open for a while, its results already on the log, not yet
+        // 50 ms per charge: a transaction is open for about 2 s, its results already on the log, not yet
         // visible to read_committed readers. That is the moment to kill it.
         TestProcesses first = startPaymentService(group);
         await().atMost(Duration.ofSeconds(60))
@@ -137,7 +137,7 @@ class ExactlyOnceUnderFailureIT {
         TestProcesses service = TestProcesses.java(PaymentService.class, "--bootstrap-servers", kafka.bootstrapServers(),
                 "--group", group, "--instance", "1", "--set", "TOPIC_ORDERS=" + orders, "--set", "TOPIC_PAYMENTS=" + payments,
                 "--set", "TOPIC_ORDERS_DLT=" + TestNames.unique("orders.DLT"), "--failure-rate", "0",
-                "--latency-ms", "20", "--limit", "1000000", "--print-every", "0", "--idle-timeout", "2");
+                "--latency-ms", "50", "--limit", "1000000", "--print-every", "0", "--idle-timeout", "2");
         started.add(service);
         return service;
     }

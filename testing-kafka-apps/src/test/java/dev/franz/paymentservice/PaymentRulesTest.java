@@ -68,6 +68,9 @@ class PaymentRulesTest {
                 new BigDecimal("100"), Set.of("cust-13"), 0, Duration.ZERO), new Random(1));
 
         assertThat(gateway.charge(order("17.80", TWO_MUGS)).status()).isEqualTo(PaymentStatus.APPROVED);
+        // The boundary: exactly the limit is still approved (a rule's edges are where bugs live).
+        assertThat(gateway.charge(order("100.00", new OrderItem("MUG-7", 10, new BigDecimal("10.00")))).status())
+                .isEqualTo(PaymentStatus.APPROVED);
         assertThat(gateway.charge(order("178.00", new OrderItem("MUG-7", 20, new BigDecimal("8.90")))).reason())
                 .isEqualTo("amount over limit of 100 EUR");
         Order blocked = new Order("ord-2", "cust-13", List.of(TWO_MUGS), new BigDecimal("17.80"), "EUR", Instant.EPOCH);

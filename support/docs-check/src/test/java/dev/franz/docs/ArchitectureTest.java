@@ -123,6 +123,7 @@ class ArchitectureTest {
             entry("support/kafka-cli", "no code"),
             entry("support/benchmarks", "the harness and the reference programs it measures the lessons against"),
             entry("support/connect-tests", "no code"),
+            entry("testing-kafka-apps", "Level 6: its lesson is its tests, of the other lessons' code"),
             entry("support/docs-check", "these tests"));
 
     /**
