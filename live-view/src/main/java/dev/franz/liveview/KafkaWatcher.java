@@ -170,6 +170,10 @@ final class KafkaWatcher implements AutoCloseable {
                     view = down(e);
                 } catch (WakeupException | InterruptedException e) {
                     return;
+                } catch (RuntimeException e) {
+                    // An answer this code did not expect: say so, keep the last look and try again a
+                    // second later, rather than a page that silently stops changing.
+                    view = unexpected(e);
                 }
                 latest = view;
                 onSnapshot.accept(view);
@@ -204,7 +208,20 @@ final class KafkaWatcher implements AutoCloseable {
                 last.topologies());
     }
 
-    /** One look at the cluster: at most one call of each kind. */
+    private ClusterView unexpected(RuntimeException e) {
+        String problem = "The live view could not make sense of an answer from " + bootstrapServers + " (" + e
+                + "); it shows the last look and tries again every second.";
+        ClusterView last = latest;
+        if (!problem.equals(last.problem())) {
+            out.println(problem);
+        }
+        return new ClusterView(System.currentTimeMillis(), bootstrapServers, false, problem,
+                problem.equals(last.problem()) ? last.problemSince() : Long.valueOf(System.currentTimeMillis()),
+                last.topics(), last.groups(), last.timeline(), last.transactions(), last.flow(), last.shareGroups(),
+                last.cluster(), last.topologies());
+    }
+
+    /** One look at the cluster: each kind of Admin call once (describeStreamsGroups twice: for lag, and for the topology). */
     private ClusterView look(Admin admin, KafkaConsumer<byte[], byte[]> probe)
             throws ExecutionException, TimeoutException, InterruptedException {
         TopicOffsets.Found topics = TopicOffsets.look(admin);
