@@ -74,7 +74,8 @@ final class Diagnosis {
             reportedTransactions.add(t.transactionalId());
         }
         for (Group g : e.groups()) {
-            findings.addAll(g.type().equals("share") ? shareGroup(e, g) : consumerGroup(e, g));
+            findings.addAll(g.type().equals("share") ? shareGroup(e, g)
+                    : g.type().equals("streams") ? List.of(streamsGroup(e, g)) : consumerGroup(e, g));
         }
         List<Topic> healthyTopics = new ArrayList<>();
         for (Topic t : e.topics()) {
@@ -100,6 +101,15 @@ final class Diagnosis {
     }
 
     // ---------------------------------------------------------------- groups
+
+    private static Finding streamsGroup(Evidence e, Group g) {
+        return new Finding(Code.STREAMS_GROUP, "group " + g.id(), "a Kafka Streams application on the streams"
+                + " protocol: the doctor does not diagnose its tasks", List.of(),
+                List.of("Admin.describeStreamsGroups", "bin/kafka-streams-groups --bootstrap-server "
+                        + e.bootstrapServers() + " --describe --group " + g.id() + " --members"),
+                null, List.of("look at its tasks and lag with the command above, or in the live view's topology"
+                        + " view (docs/live-view.md)"));
+    }
 
     private static List<Finding> consumerGroup(Evidence e, Group g) {
         String subject = "group " + g.id();
@@ -590,7 +600,7 @@ final class Diagnosis {
         return e.denied().stream().anyMatch(d -> d.resource().endsWith(" " + name) || d.resource().startsWith("CLUSTER"));
     }
 
-    // ---------------------------------------------------------------- small pure helpers
+    // ---------------------------------------------------------------- names, times and sorting
 
     /**
      * Names a person may have meant: the same but for case and the separators - _ . ; or at most two letters
@@ -627,9 +637,14 @@ final class Diagnosis {
         return previous[b.length()];
     }
 
-    /** The program behind a client id: the id without a copy's number (basic-consumer-8474-2: basic-consumer). */
+    /**
+     * The program behind a client id: the id without a copy's number (basic-consumer-8474-2: basic-consumer);
+     * a Kafka Streams consumer's id without its process id and thread (word-count-0f1e...-StreamThread-2-consumer:
+     * word-count), so that the instances and threads of one application are one program.
+     */
     static String program(String clientId) {
-        return clientId.replaceAll("([-_.]\\d+)+$", "");
+        return clientId.replaceAll("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-StreamThread-\\d+-consumer$", "")
+                .replaceAll("([-_.]\\d+)+$", "");
     }
 
     private static boolean stable(String state) {

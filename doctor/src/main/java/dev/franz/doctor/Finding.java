@@ -27,6 +27,8 @@ record Finding(Code code, String subject, String found, List<String> evidence, L
         NO_MEMBERS(false),
         /** The lag left is transaction markers, not records. */
         MARKER_LAG(false),
+        /** A Kafka Streams group on the streams protocol: not diagnosed, only pointed at. */
+        STREAMS_GROUP(false),
         /** Members own partitions that hold records, with nothing committed: they began at the end. */
         STARTED_AT_LATEST(true),
         /** A share group begins at the latest offset (share.auto.offset.reset). */

@@ -67,7 +67,9 @@ final class GroupLook {
                     reset == null || reset.isDefault() ? null : reset.value(), null, List.of());
         }
         if (type.equals("streams")) {
-            return null; // a Kafka Streams group (streams protocol): not diagnosed here
+            // A Kafka Streams group (streams protocol): its tasks are not partitions owned by members, and
+            // the doctor does not diagnose it; Diagnosis says so and where to look.
+            return new Group(id, type, "unknown", -1, List.of(), Map.of(), null, null, List.of());
         }
         var d = answers.answer(admin.describeConsumerGroups(List.of(id)).describedGroups().get(id), "describeConsumerGroups",
                 "DESCRIBE", resource);

@@ -278,6 +278,32 @@ class DiagnosisTest {
 
     // ---------------------------------------------------------------- planted evidence
 
+    @Test
+    void theInstancesAndThreadsOfOneStreamsApplicationOnTheClassicProtocolAreOneProgram() {
+        Group streams = group("word-count", "Stable", List.of(
+                member("m1", "word-count-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-StreamThread-1-consumer", tp("words", 0)),
+                member("m2", "word-count-9a8b7c6d-5e4f-3a2b-1c0d-e9f8a7b6c5d4-StreamThread-2-consumer", tp("words", 1))),
+                Map.of(tp("words", 0), 5L, tp("words", 1), 5L));
+        List<Topic> topics = List.of(topic("words", part(0, 0, 10), part(1, 0, 10)));
+
+        List<Finding> findings = Diagnosis.diagnose(evidence(new Asked("word-count", null, null), topics, List.of(streams)));
+
+        assertThat(codes(findings)).containsExactly(Code.HEALTHY);
+        assertThat(Diagnosis.program("word-count-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-StreamThread-1-consumer"))
+                .isEqualTo("word-count");
+    }
+
+    @Test
+    void aStreamsGroupOnTheStreamsProtocolIsPointedAtNotDiagnosed() {
+        Group streams = new Group("word-count", "streams", "unknown", -1, List.of(), Map.of(), null, null, List.of());
+
+        List<Finding> findings = Diagnosis.diagnose(evidence(new Asked("word-count", null, null), List.of(),
+                List.of(streams)));
+
+        assertThat(codes(findings)).containsExactly(Code.STREAMS_GROUP);
+        assertThat(findings.get(0).see()).anyMatch(command -> command.startsWith("bin/kafka-streams-groups"));
+    }
+
     private static Evidence transactionEvidence(Partition partition, List<Evidence.Transaction> transactions) {
         return new Evidence("localhost:9092", NOW, new Asked(null, null, "writer"), Set.of(1), Set.of("t"), Set.of(),
                 List.of(topic("t", partition)), List.of(), transactions, List.of());
