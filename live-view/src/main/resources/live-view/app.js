@@ -1,13 +1,15 @@
 // The live view's page: listens to /events (server-sent events) and draws what Kafka reports.
 // "cluster" arrives about once a second (topics, offsets, groups, timeline); "records" brings the
 // newest records of the partitions that changed. Nothing here talks to Kafka, and nothing from
-// Kafka is ever rendered as HTML (see dom.js).
+// Kafka is ever rendered as HTML (see dom.js). One view is shown at a time, with the filter from
+// the address (nav.js): everything is drawn, the filter decides which topics and groups.
 import { el, keyColour, time, seconds, number, setText, oldestUnread, keepArrows } from './dom.js';
 import { lagChart } from './chart.js';
 import { drawFlow } from './flow.js';
 import { drawShareGroups } from './shares.js';
 import { drawCluster, replicaText } from './cluster.js';
 import { drawTopologies } from './topology.js';
+import { route, matches, onRouteChange, setDefaultView, setCount, setEmptyText, showView } from './nav.js';
 
 const state = {
   cluster: null,
@@ -24,18 +26,14 @@ const groupsBox = document.getElementById('groups');
 const timelineBox = document.getElementById('timeline');
 const showInternal = document.getElementById('show-internal');
 showInternal.addEventListener('change', () => drawTopics());
+onRouteChange(() => drawAll());
 
 const events = new EventSource('events');
 events.addEventListener('cluster', message => {
+  const first = state.cluster === null;
   state.cluster = JSON.parse(message.data);
-  drawStatus();
-  drawTopics();
-  drawGroups();
-  drawTimeline();
-  drawFlow(state.cluster);
-  drawShareGroups(state.cluster);
-  drawCluster(state.cluster);
-  drawTopologies(state.cluster);
+  if (first) setDefaultView(state.cluster.flow?.present ? 'flow' : 'topics');
+  drawAll();
 });
 events.addEventListener('records', message => {
   const changed = new Set();
@@ -50,6 +48,71 @@ events.addEventListener('error', () => {
   statusLine.dataset.state = 'down';
   statusLine.textContent = '⚠ The live view itself does not answer (stopped?). The page reconnects when it is back.';
 });
+
+function drawAll() {
+  if (!state.cluster) return;
+  const shown = filtered(state.cluster);
+  drawStatus();
+  drawTopics();
+  drawGroups(shown);
+  drawTimeline(shown);
+  drawFlow(shown);
+  drawShareGroups(shown);
+  drawCluster(state.cluster);  // the whole cluster: brokers and the quorum are not filtered
+  drawTopologies(shown);
+  drawNoMatch(shown);
+  showView();
+}
+
+/**
+ * What the filter lets through: the topics and groups whose name contains its text, the groups that read
+ * such a topic, the topics such a group reads, and the transactions and share groups of those. The
+ * flow of Level 3 is not filtered: it is always the same four topics.
+ */
+function filtered(c) {
+  if (!route.filter) return c;
+  const groupsByName = c.groups.filter(g => matches(g.id));
+  const topics = c.topics.filter(t => matches(t.name)
+    || groupsByName.some(g => g.partitions.some(p => p.topic === t.name)));
+  const topicNames = new Set(topics.map(t => t.name));
+  const groups = c.groups.filter(g => matches(g.id) || g.partitions.some(p => topicNames.has(p.topic)));
+  const groupIds = new Set(groups.map(g => g.id));
+  return {
+    ...c,
+    topics,
+    groups,
+    timeline: c.timeline.filter(e => groupIds.has(e.group)),
+    transactions: (c.transactions ?? []).filter(t => matches(t.transactionalId)
+      || t.partitions.some(p => topicNames.has(p.replace(/-\d+$/, '')))),
+    shareGroups: (c.shareGroups ?? []).filter(s => groupIds.has(s.group)),
+    topologies: (c.topologies ?? []).filter(t => groupIds.has(t.group)),
+  };
+}
+
+/** The filter's word for a view that it emptied, and each view's count in its link. */
+function drawNoMatch(shown) {
+  const c = state.cluster;
+  const topics = t => showInternal.checked || !t.internal;
+  setCount('topics', shown.topics.filter(topics).length, c.topics.filter(topics).length);
+  setCount('groups', shown.groups.length, c.groups.length);
+  setCount('transactions', shown.transactions?.length ?? 0, c.transactions?.length ?? 0);
+  setCount('shares', shown.shareGroups?.length ?? 0, c.shareGroups?.length ?? 0);
+  setCount('cluster', c.cluster?.brokers?.length ?? 0, c.cluster?.brokers?.length ?? 0);
+  setCount('topology', shown.topologies?.length ?? 0, c.topologies?.length ?? 0);
+  const transactionsBox = document.getElementById('transactions');
+  if (route.filter && shown.transactions.length === 0 && c.transactions.length > 0) {
+    transactionsBox.replaceChildren(noMatch('transactional id', c.transactions.length));
+  }
+  const shares = (c.shareGroups ?? []).length;
+  setEmptyText('shares', route.filter && shares > 0
+    ? `No share group matches “${route.filter}” (${number(shares)} in all): clear the filter to see them.` : null);
+}
+
+/** "No topic matches “xyz” (5 in all): clear the filter to see them." */
+function noMatch(what, total) {
+  return el('p', { class: 'empty no-match' }, `No ${what} matches “${route.filter}” (${number(total)} in all): `,
+    el('a', { href: `#${route.view}` }, 'clear the filter'), ' to see them.');
+}
 
 function drawStatus() {
   const c = state.cluster;
@@ -71,7 +134,7 @@ function drawStatus() {
 function drawTopics(only = null) {
   const c = state.cluster;
   if (!c) return;
-  const topics = c.topics.filter(t => showInternal.checked || !t.internal);
+  const topics = filtered(c).topics.filter(t => showInternal.checked || !t.internal);
   if (only) {
     for (const topic of topics) {
       const box = state.boxes.get(topic.name);
@@ -96,12 +159,17 @@ function drawTopics(only = null) {
     }
   }
   if (topics.length === 0) {
-    if (!topicsBox.querySelector('.empty')) {
-      topicsBox.replaceChildren(el('p', { class: 'empty' }, 'No topic yet: run a producer, for example ',
-        el('code', {}, './mvnw -q compile exec:java -pl basic-producer'), '.'));
+    const all = c.topics.filter(t => showInternal.checked || !t.internal).length;
+    const said = all > 0 ? `no-match ${route.filter}` : 'none';
+    if (topicsBox.dataset.empty !== said) {
+      topicsBox.dataset.empty = said;
+      topicsBox.replaceChildren(all > 0 ? noMatch('topic', all)
+        : el('p', { class: 'empty' }, 'No topic yet: run a producer, for example ',
+          el('code', {}, './mvnw -q compile exec:java -pl basic-producer'), '.'));
     }
     return;
   }
+  delete topicsBox.dataset.empty;
   topicsBox.querySelector('.empty')?.remove();
   let previous = null;
   for (const topic of topics) {
@@ -280,9 +348,15 @@ function pairs(entries) {
 
 // ---- Groups ---------------------------------------------------------------------------------
 
-function drawGroups() {
-  const groups = state.cluster.groups;
-  if (groups.length === 0) return;
+function drawGroups(shown) {
+  const groups = shown.groups;
+  if (groups.length === 0) {
+    const all = state.cluster.groups.length;
+    groupsBox.replaceChildren(all > 0 ? noMatch('group', all)
+      : el('p', { class: 'empty' }, 'No group yet: start a consumer, for example ',
+        el('code', {}, './mvnw -q compile exec:java -pl basic-consumer'), '.'));
+    return;
+  }
   groupsBox.querySelector('.empty')?.remove();
   const wanted = new Set(groups.map(g => g.id));
   for (const box of [...groupsBox.children]) {
@@ -334,8 +408,8 @@ function drawGroups() {
   }
 }
 
-function drawTimeline() {
-  const items = state.cluster.timeline.slice(0, 60).map(e => el('li', { 'data-group': e.group },
+function drawTimeline(shown) {
+  const items = shown.timeline.slice(0, 60).map(e => el('li', { 'data-group': e.group },
     el('time', {}, time(e.time)), ' ', el('strong', {}, e.group), ': ', keepArrows(e.text)));
   timelineBox.replaceChildren(...(items.length ? items : [el('li', { class: 'empty' }, 'nothing yet')]));
 }
