@@ -30,9 +30,8 @@ onRouteChange(() => drawAll());
 
 const events = new EventSource('events');
 events.addEventListener('cluster', message => {
-  const first = state.cluster === null;
   state.cluster = JSON.parse(message.data);
-  if (first) setDefaultView(state.cluster.flow?.present ? 'flow' : 'topics');
+  setDefaultView(state.cluster.flow?.present ? 'flow' : 'topics');
   drawAll();
 });
 events.addEventListener('records', message => {
@@ -101,17 +100,17 @@ function drawNoMatch(shown) {
   setCount('topology', shown.topologies?.length ?? 0, c.topologies?.length ?? 0);
   const transactionsBox = document.getElementById('transactions');
   if (route.filter && shown.transactions.length === 0 && c.transactions.length > 0) {
-    transactionsBox.replaceChildren(noMatch('transactional id', c.transactions.length));
+    transactionsBox.replaceChildren(noMatch('transactional id', c.transactions.length, 'transactions'));
   }
   const shares = (c.shareGroups ?? []).length;
   setEmptyText('shares', route.filter && shares > 0
     ? `No share group matches “${route.filter}” (${number(shares)} in all): clear the filter to see them.` : null);
 }
 
-/** "No topic matches “xyz” (5 in all): clear the filter to see them." */
-function noMatch(what, total) {
+/** "No topic matches “xyz” (5 in all): clear the filter to see them." The link is the view without the filter. */
+function noMatch(what, total, view) {
   return el('p', { class: 'empty no-match' }, `No ${what} matches “${route.filter}” (${number(total)} in all): `,
-    el('a', { href: `#${route.view}` }, 'clear the filter'), ' to see them.');
+    el('a', { href: `#${view}` }, 'clear the filter'), ' to see them.');
 }
 
 function drawStatus() {
@@ -163,7 +162,7 @@ function drawTopics(only = null) {
     const said = all > 0 ? `no-match ${route.filter}` : 'none';
     if (topicsBox.dataset.empty !== said) {
       topicsBox.dataset.empty = said;
-      topicsBox.replaceChildren(all > 0 ? noMatch('topic', all)
+      topicsBox.replaceChildren(all > 0 ? noMatch('topic', all, 'topics')
         : el('p', { class: 'empty' }, 'No topic yet: run a producer, for example ',
           el('code', {}, './mvnw -q compile exec:java -pl basic-producer'), '.'));
     }
@@ -352,7 +351,7 @@ function drawGroups(shown) {
   const groups = shown.groups;
   if (groups.length === 0) {
     const all = state.cluster.groups.length;
-    groupsBox.replaceChildren(all > 0 ? noMatch('group', all)
+    groupsBox.replaceChildren(all > 0 ? noMatch('group', all, 'groups')
       : el('p', { class: 'empty' }, 'No group yet: start a consumer, for example ',
         el('code', {}, './mvnw -q compile exec:java -pl basic-consumer'), '.'));
     return;

@@ -106,21 +106,21 @@ export function showView() {
   }
 }
 
-function apply() {
+function apply(typed = false) {
   const before = shown;
   read();
-  if (document.activeElement !== filterInput && filterInput.value !== route.filter) filterInput.value = route.filter;
+  if (!typed && filterInput.value !== route.filter) filterInput.value = route.filter;
   shown = `${route.view}?${route.filter}`;
   showView();
   if (before !== null && before.split('?')[0] !== route.view) window.scrollTo(0, 0);
   if (before !== shown) listeners.forEach(callback => callback(route));
 }
 
-window.addEventListener('hashchange', apply);
+window.addEventListener('hashchange', () => apply());
 // Typing in the filter changes the address without adding a step to the history for each letter.
 filterInput.addEventListener('input', () => {
   history.replaceState(null, '', fragment(route.view, filterInput.value.trim()));
-  apply();
+  apply(true);
 });
 document.getElementById('filter-form').addEventListener('submit', event => event.preventDefault());
 apply();

@@ -56,7 +56,7 @@ class LiveViewBrokerRestartIT {
 
         try (RunningLiveView liveView = RunningLiveView.start(props, broker.bootstrapServers());
              Browser browser = Browser.start()) {
-            browser.open(liveView.url());
+            browser.open(liveView.url("topics"));
             String cells = "#topics .partition[data-topic='survivor'] .cell[data-kind='record']";
             await("the topic's records on the page").atMost(Duration.ofSeconds(20)).until(() -> browser.count(cells) == 6);
             String progress = "[data-progress='" + ORDER + "']";
@@ -80,7 +80,7 @@ class LiveViewBrokerRestartIT {
             await("the live view keeps no record").atMost(Duration.ofSeconds(10)).until(() -> http.send(
                     java.net.http.HttpRequest.newBuilder(kept).build(),
                     java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 404);
-            browser.open(liveView.url());
+            browser.driver().navigate().refresh(); // the same address (#topics), loaded anew
             await("the new page says the broker is gone").atMost(Duration.ofSeconds(10))
                     .until(() -> "down".equals(browser.attribute("#broker-status", "data-state"))
                             && browser.count("#topics .partition[data-topic='survivor'] .log") == 2);
@@ -95,6 +95,8 @@ class LiveViewBrokerRestartIT {
                     && browser.count("#topics .partition[data-topic='notifications'] .cell[data-kind='record']") == 2);
 
             // The readers read the newest records again: each record is still one row, found by its partition and offset.
+            browser.open(liveView.url("flow"));
+            await("the flow's view").atMost(Duration.ofSeconds(10)).until(() -> "flow".equals(browser.attribute("main", "data-view")));
             browser.click(".order-link[data-order-id='" + ORDER + "']", 0);
             // The trace is redrawn every second: it stays one row per record.
             await("one row per record").atMost(Duration.ofSeconds(10)).during(Duration.ofSeconds(3))

@@ -3,6 +3,7 @@ package dev.franz.liveview;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 
 import dev.franz.testing.Browser;
@@ -57,12 +61,17 @@ class LiveViewIT {
 
     private static final Duration ON_THE_PAGE = Duration.ofSeconds(15);
 
+    /** Level 3's four topics for this class's live view, under names of their own (one test creates them). */
+    private static final String LEVEL3 = TestNames.unique("level3");
+    private static final Level3Flow.Topics FLOW = new Level3Flow.Topics(LEVEL3 + "-orders", LEVEL3 + "-payments",
+            LEVEL3 + "-orders.DLT", LEVEL3 + "-notifications");
+
     private static RunningLiveView liveView;
     private static Browser browser;
 
     @BeforeAll
     static void startLiveViewAndBrowser() throws Exception {
-        liveView = RunningLiveView.start(kafka.clientProperties(), kafka.bootstrapServers());
+        liveView = RunningLiveView.start(kafka.clientProperties(), kafka.bootstrapServers(), FLOW);
         browser = Browser.start();
     }
 
@@ -96,6 +105,7 @@ class LiveViewIT {
             }
         }
 
+        show("topics?filter=" + topic);
         await("12 records on the page").atMost(ON_THE_PAGE)
                 .until(() -> browser.count(partitionCss(topic) + " .cell[data-kind='record'][data-status='visible']") == 12);
         for (Map.Entry<String, Integer> entry : partitionOfKey.entrySet()) {
@@ -120,7 +130,6 @@ class LiveViewIT {
         await("the record's details").atMost(ON_THE_PAGE)
                 .until(() -> browser.text("#record-value").contains("\"n\""));
         assertThat(browser.text("#record-details [data-field='key']")).startsWith("user-0");
-        browser.scrollTo("#topics [data-topic='" + topic + "']");
         browser.screenshot("live-view-partitions.png", 700);
     }
 
@@ -143,6 +152,7 @@ class LiveViewIT {
             admin.alterConsumerGroupOffsets(group, start).all().get();
         }
         String groupCss = "#groups [data-group='" + group + "']";
+        show("groups?filter=" + group);
         await("lag 40 on the page").atMost(ON_THE_PAGE).until(() -> "40".equals(browser.attribute(groupCss, "data-total-lag")));
 
         try (ReadingConsumer first = new ReadingConsumer(group, topic, "reader-one")) {
@@ -157,8 +167,7 @@ class LiveViewIT {
                 assertThat(owners(groupCss)).filteredOn("reader-two"::equals).hasSize(2);
                 assertThat(browser.text("#timeline")).contains(group).contains("reader-two joined").contains(" -> ");
                 assertThat(arrowsThatCanSplit("#timeline")).as("'->' kept on one line").isZero();
-                browser.scrollTo(groupCss);
-                browser.screenshot("live-view-groups.png", 1000);
+                browser.screenshot("live-view-groups.png", 620);
             }
             await("the partitions back with the first member").atMost(Duration.ofSeconds(30))
                     .until(() -> owners(groupCss).equals(List.of("reader-one", "reader-one", "reader-one", "reader-one")));
@@ -176,6 +185,7 @@ class LiveViewIT {
                     + "\"customer\":\"someone-else\",\"comment\":\"approved without questions\",\"amount\":1250}")).get();
         }
         String log = partitionCss(topic, 0);
+        show("topics?filter=" + topic);
         await("the record").atMost(ON_THE_PAGE).until(() -> browser.count(log + " .cell[data-kind='record']") == 1);
         browser.click(log + " .cell[data-kind='record']", 0);
         await("its value").atMost(ON_THE_PAGE).until(() -> browser.text("#record-value").contains("extraordinary"));
@@ -208,6 +218,7 @@ class LiveViewIT {
         }
 
         String log = partitionCss(topic, 0);
+        show("topics?filter=" + topic);
         awaitOnPage("five records and three markers", log, () ->
                 browser.count(log + " .cell[data-kind='record'][data-status='visible']") == 3
                         && browser.count(log + " .cell[data-status='aborted']") == 2
@@ -225,7 +236,6 @@ class LiveViewIT {
         await("the aborted record's details").atMost(ON_THE_PAGE)
                 .until(() -> browser.text("#record-details [data-field='status']").startsWith("ABORTED"));
         assertThat(browser.text("#record-value")).isEqualTo("aborted 1");
-        browser.scrollTo("#topics [data-topic='" + topic + "']");
         browser.screenshot("live-view-transactions.png", 600);
     }
 
@@ -242,6 +252,7 @@ class LiveViewIT {
             producer.send(new ProducerRecord<>(topic, image, script)).get();
         }
         String log = partitionCss(topic, 0);
+        show("topics?filter=" + topic);
         await("two records").atMost(ON_THE_PAGE).until(() -> browser.count(log + " .cell[data-kind='record']") == 2);
 
         browser.click(log + " .cell[data-kind='record']", 0);
@@ -256,6 +267,14 @@ class LiveViewIT {
         assertThat(browser.script("return window.pwned === undefined")).isEqualTo(true);
         assertThat(browser.driver().getTitle()).isEqualTo("Franz live view");
         assertThat(noAlert()).as("no alert opened").isTrue();
+
+        // The filter comes from the address, which anyone can write in a link: it is shown as text too.
+        show("topics?filter=" + URLEncoder.encode(image, StandardCharsets.UTF_8));
+        await("the filter's answer").atMost(ON_THE_PAGE)
+                .until(() -> browser.text("#topics .no-match").startsWith("No topic matches “" + image + "”"));
+        assertThat(browser.driver().findElement(By.id("filter")).getAttribute("value")).isEqualTo(image);
+        assertThat(browser.count("img")).isZero();
+        assertThat(noAlert()).isTrue();
     }
 
     @Test
@@ -274,6 +293,7 @@ class LiveViewIT {
             producer.send(new ProducerRecord<>(doomed, null, "soon gone".getBytes(StandardCharsets.UTF_8))).get();
         }
         String log = partitionCss(topic, 0);
+        show("topics");
         await("the newest 20 of 51 records").atMost(ON_THE_PAGE)
                 .until(() -> browser.count(log + " .cell[data-key='k49']") == 1);
         assertThat(browser.count(log + " .cell[data-kind='record']")).as("records kept per partition").isEqualTo(20);
@@ -361,6 +381,7 @@ class LiveViewIT {
                 threads.add(thread);
             }
             String groupCss = "#groups [data-group='" + group + "']";
+            show("shares?filter=" + group);
             await("a share group with three members on one partition").atMost(Duration.ofSeconds(30)).until(() ->
                     "share".equals(browser.attribute(groupCss, "data-type"))
                             && "3".equals(browser.attribute(groupCss, "data-members"))
@@ -380,8 +401,12 @@ class LiveViewIT {
                     .contains(topic + "-0 offset 1");
             assertThat(browser.text("[data-share-group='" + group + "'] p")).contains("delivery limit 3")
                     .contains("dead letters to dlq." + topic);
-            browser.scrollTo("[data-share-group='" + group + "']");
             browser.screenshot("live-view-share-group.png", 900);
+            assertThat(shownParts()).containsExactly("share-section");
+
+            show("shares?filter=no-such-" + group);
+            await("no share group shown").atMost(ON_THE_PAGE).until(() -> shownParts().equals(List.of("view-empty")));
+            assertThat(browser.text("#view-empty")).startsWith("No share group matches “no-such-" + group + "”");
         } finally {
             running.set(false);
             workers.forEach(KafkaShareConsumer::wakeup);
@@ -390,6 +415,207 @@ class LiveViewIT {
             }
             workers.forEach(KafkaShareConsumer::close);
         }
+    }
+
+    /** The navigation bar's links show one view each, named in the address, and the back button goes back. */
+    @Test
+    void aLinkShowsOnlyItsViewAndTheBackButtonTheViewBefore() {
+        show("topics");
+        assertThat(shownParts()).containsExactly("topics-section", "record-panel");
+        assertThat(browser.attribute("nav a[data-view='topics']", "aria-current")).isEqualTo("page");
+
+        link("groups").click();
+        await("the groups view").atMost(ON_THE_PAGE).until(() -> "groups".equals(browser.attribute("main", "data-view")));
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/#groups");
+        assertThat(shownParts()).containsExactly("groups-section", "timeline-section");
+        link("transactions").click();
+        await("the transactions view").atMost(ON_THE_PAGE).until(() -> shownParts().equals(List.of("transactions-section")));
+        assertThat(browser.attribute("nav a[data-view='groups']", "aria-current")).isNull();
+
+        browser.driver().navigate().back();
+        await("back to the groups").atMost(ON_THE_PAGE)
+                .until(() -> shownParts().equals(List.of("groups-section", "timeline-section")));
+        browser.driver().navigate().back();
+        await("back to the topics").atMost(ON_THE_PAGE)
+                .until(() -> shownParts().equals(List.of("topics-section", "record-panel")));
+        browser.driver().navigate().forward();
+        await("forward to the groups").atMost(ON_THE_PAGE)
+                .until(() -> shownParts().equals(List.of("groups-section", "timeline-section")));
+        // Each link counts what its view shows, as text.
+        await("the counts").atMost(ON_THE_PAGE).until(() -> browser.text("nav a[data-view='topics'] .count").matches("\\d+"));
+        assertThat(browser.text("nav a[data-view='groups'] .count")).matches("\\d+");
+        // A view whose part of the page is not there has no link, and its name in the address shows the default view.
+        for (String view : List.of("cluster", "topology")) {
+            boolean present = browser.count("#" + view + "-section") == 1;
+            assertThat(link(view).isDisplayed()).as("the link to " + view).isEqualTo(present);
+        }
+    }
+
+    /**
+     * The filter is in the address: a reload and a copied link keep it; the topics, groups and
+     * transactions views show what it matches, and say so when nothing does.
+     */
+    @Test
+    void aFilterInTheAddressSurvivesAReloadAndSaysWhenNothingMatches() throws Exception {
+        String shop = TestNames.unique("shop");
+        String kept = shop + "-kept";
+        String other = TestNames.unique("other");
+        String reader = TestNames.unique("reader"); // a group named otherwise, reading a topic that matches
+        String outsider = TestNames.unique("outsider");
+        createTopic(kept, 1);
+        createTopic(other, 1);
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, shop + "-tx"))) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(kept, "k", "kept"));
+            producer.send(new ProducerRecord<>(other, "k", "other"));
+            producer.commitTransaction();
+        }
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.alterConsumerGroupOffsets(reader, Map.of(new TopicPartition(kept, 0), new OffsetAndMetadata(0))).all().get();
+            admin.alterConsumerGroupOffsets(outsider, Map.of(new TopicPartition(other, 0), new OffsetAndMetadata(0))).all().get();
+        }
+
+        show("topics");
+        await("both topics").atMost(ON_THE_PAGE).until(() -> browser.count(partitionCss(kept)) == 1
+                && browser.count(partitionCss(other)) == 1);
+        show("topics?filter=" + shop);
+        await("only the topic that matches").atMost(ON_THE_PAGE).until(() -> browser.count(partitionCss(kept)) == 1
+                && browser.count(partitionCss(other)) == 0);
+        browser.driver().navigate().refresh();
+        await("the same after a reload").atMost(ON_THE_PAGE).until(() -> "up".equals(browser.attribute("#broker-status", "data-state"))
+                && browser.count(partitionCss(kept) + " .cell") > 0);
+        assertThat(browser.count(partitionCss(other))).isZero();
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/#topics?filter=" + shop);
+        assertThat(shownParts()).containsExactly("topics-section", "record-panel");
+        assertThat(browser.driver().findElement(By.id("filter")).getAttribute("value")).isEqualTo(shop);
+
+        // The links keep the filter: the groups view shows the group that reads the topic it matches.
+        link("groups").click();
+        await("the group reading the topic").atMost(ON_THE_PAGE).until(() ->
+                browser.count("#groups [data-group='" + reader + "']") == 1);
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/#groups?filter=" + shop);
+        assertThat(browser.count("#groups [data-group='" + outsider + "']")).isZero();
+        link("transactions").click();
+        await("its transactional id").atMost(ON_THE_PAGE).until(() ->
+                browser.attributes("#transactions tr[data-transactional-id]", "data-transactional-id").equals(List.of(shop + "-tx")));
+
+        // Typing in the filter changes the address, and a filter that matches nothing says so.
+        var filter = browser.driver().findElement(By.id("filter"));
+        filter.sendKeys(Keys.END, "-nothing");
+        await("no transactional id").atMost(ON_THE_PAGE).until(() -> browser.text("#transactions .no-match")
+                .startsWith("No transactional id matches “" + shop + "-nothing”"));
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/#transactions?filter=" + shop + "-nothing");
+        link("groups").click();
+        await("no group").atMost(ON_THE_PAGE).until(() -> browser.text("#groups .no-match")
+                .startsWith("No group matches “" + shop + "-nothing”"));
+        link("topics").click();
+        await("no topic").atMost(ON_THE_PAGE).until(() -> browser.text("#topics .no-match")
+                .startsWith("No topic matches “" + shop + "-nothing”"));
+        browser.click("#topics .no-match a", 0);
+        await("the filter cleared").atMost(ON_THE_PAGE).until(() -> browser.count(partitionCss(other)) == 1);
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/#topics");
+    }
+
+    /**
+     * One lesson's topics, Level 3's with a few hundred records each, its two groups reading and its
+     * transactional ids writing: each view is at most two screens of 1,280 x 800 tall. With no view in
+     * the address, the page opens on the flow, since Level 3's topics exist.
+     */
+    @Test
+    void eachViewOfOneLessonFitsTwoScreens() throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.createTopics(FLOW.all().stream().map(name -> new NewTopic(name, 3, (short) 1)).toList()).all().get();
+        }
+        List<String> orders = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = producer(Map.of())) {
+            for (int i = 0; i < 300; i++) {
+                String id = "ord-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+                orders.add(id);
+                producer.send(new ProducerRecord<>(FLOW.orders(), id, "{\"order_id\":\"" + id + "\",\"amount_cents\":" + (i * 37 % 9000)
+                        + ",\"customer_id\":\"customer-" + (i % 20) + "\"}"));
+            }
+            for (int i = 0; i < 6; i++) {
+                producer.send(new ProducerRecord<>(FLOW.deadLetters(), orders.get(i), "{\"order_id\":\"" + orders.get(i) + "\"}"));
+            }
+            producer.flush();
+        }
+        for (String service : List.of("payment-service-1", "notification-service-1")) {
+            try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    LEVEL3 + "-" + service))) {
+                producer.initTransactions();
+                for (int from = 0; from < orders.size(); from += 50) {
+                    producer.beginTransaction();
+                    for (String id : orders.subList(from, from + 50)) {
+                        if (service.startsWith("payment")) {
+                            producer.send(new ProducerRecord<>(FLOW.payments(), id, "{\"order_id\":\"" + id + "\",\"status\":\"APPROVED\"}"));
+                        } else {
+                            producer.send(new ProducerRecord<>(FLOW.notifications(), id, "{\"order_id\":\"" + id + "\",\"kind\":\"payment_approved\"}"));
+                            producer.send(new ProducerRecord<>(FLOW.notifications(), id, "{\"order_id\":\"" + id + "\",\"kind\":\"receipt\"}"));
+                        }
+                    }
+                    producer.commitTransaction();
+                }
+            }
+        }
+        String payments = LEVEL3 + "-payment-service";
+        String notifications = LEVEL3 + "-notification-service";
+        try (ReadingConsumer paymentService = new ReadingConsumer(payments, FLOW.orders(), "payment-service-1");
+             ReadingConsumer notificationService = new ReadingConsumer(notifications, FLOW.payments(), "notification-service-1")) {
+            browser.open(liveView.url());
+            await("the flow, by default").atMost(ON_THE_PAGE).until(() -> "flow".equals(browser.attribute("main", "data-view"))
+                    && browser.count("[data-flow-topic='" + FLOW.orders() + "'][data-exists='true']") == 1);
+            await("both groups read to the end").atMost(Duration.ofSeconds(30)).until(() ->
+                    "0".equals(browser.attribute("#groups [data-group='" + payments + "']", "data-total-lag"))
+                            && "0".equals(browser.attribute("#groups [data-group='" + notifications + "']", "data-total-lag")));
+            await("the newest orders").atMost(ON_THE_PAGE).until(() -> browser.count(".order-link") > 0);
+            browser.click(".order-link", 0);
+            await("an order followed").atMost(ON_THE_PAGE).until(() -> browser.count("#order-trace tr[data-role]") >= 4);
+
+            Map<String, Long> heights = new java.util.LinkedHashMap<>();
+            browser.driver().manage().window().setSize(new Dimension(1280, 800));
+            try {
+                heights.put("flow", height("flow", () -> true));
+                heights.put("topics", height("topics?filter=" + LEVEL3, () ->
+                        browser.count("#topics .partition") == 12 && browser.count("#topics .cell") >= 180
+                                && browser.texts("#topics .log").stream().noneMatch(text -> text.contains("reading"))));
+                heights.put("groups", height("groups?filter=" + LEVEL3, () -> browser.count("#groups .group") == 2));
+                heights.put("transactions", height("transactions?filter=" + LEVEL3, () ->
+                        browser.count("#transactions tr[data-transactional-id]") == 2));
+                heights.put("shares", height("shares?filter=" + LEVEL3, () -> true));
+            } finally {
+                browser.driver().manage().window().setSize(new Dimension(1400, 1000));
+            }
+            System.out.println("Document height of each view at 1,280 x 800, Level 3's topics: " + heights);
+            assertThat(heights).allSatisfy((view, height) -> assertThat(height).as(view).isLessThanOrEqualTo(1600));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Opens the page at a view ("topics", "groups?filter=x"), as a link to it does, and waits until it is shown. */
+    private static void show(String view) {
+        String name = view.replaceAll("\\?.*", "");
+        browser.open(liveView.url(view));
+        await("the " + name + " view").atMost(ON_THE_PAGE).until(() -> name.equals(browser.attribute("main", "data-view")));
+    }
+
+    /** The ids of the page's parts shown now (the children of main that take up space). */
+    @SuppressWarnings("unchecked")
+    private static List<String> shownParts() {
+        return (List<String>) browser.script("return [...document.querySelectorAll('main > *')]"
+                + ".filter(e => e.getClientRects().length > 0).map(e => e.id)");
+    }
+
+    private static org.openqa.selenium.WebElement link(String view) {
+        return browser.driver().findElement(By.cssSelector("nav a[data-view='" + view + "']"));
+    }
+
+    /** The document's height with a view shown, once {@code drawn} says its content is there. */
+    private static long height(String view, java.util.concurrent.Callable<Boolean> drawn) {
+        show(view);
+        await("the " + view + " view drawn").atMost(ON_THE_PAGE).until(drawn);
+        return ((Number) browser.script("return document.documentElement.scrollHeight")).longValue();
     }
 
     // ---------------------------------------------------------------------------------------------

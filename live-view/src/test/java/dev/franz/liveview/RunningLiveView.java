@@ -35,6 +35,11 @@ public final class RunningLiveView implements AutoCloseable {
         return "http://127.0.0.1:" + server.port() + "/";
     }
 
+    /** The page opened at one view, with or without a filter: {@code url("groups?filter=payment")}. */
+    public String url(String view) {
+        return url() + "#" + view;
+    }
+
     @Override
     public void close() {
         server.close();
