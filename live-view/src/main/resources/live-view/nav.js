@@ -72,11 +72,11 @@ export function setDefaultView(view) {
   if (!route.named) apply();
 }
 
-/** A view's count, shown in its link: "3", or with a filter "1 of 3". */
+/** A view's count, shown in its link: "(3)", or with a filter "(1 of 3)". */
 export function setCount(view, count, total = count) {
   const span = links.find(l => l.dataset.view === view)?.querySelector('.count');
   if (!span) return;
-  const text = route.filter && count !== total ? `${count} of ${total}` : String(count);
+  const text = route.filter && count !== total ? `(${count} of ${total})` : `(${count})`;
   if (span.textContent !== text) span.textContent = text;
 }
 

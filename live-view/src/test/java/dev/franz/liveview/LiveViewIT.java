@@ -442,8 +442,8 @@ class LiveViewIT {
         await("forward to the groups").atMost(ON_THE_PAGE)
                 .until(() -> shownParts().equals(List.of("groups-section", "timeline-section")));
         // Each link counts what its view shows, as text.
-        await("the counts").atMost(ON_THE_PAGE).until(() -> browser.text("nav a[data-view='topics'] .count").matches("\\d+"));
-        assertThat(browser.text("nav a[data-view='groups'] .count")).matches("\\d+");
+        await("the counts").atMost(ON_THE_PAGE).until(() -> browser.text("nav a[data-view='topics'] .count").matches("\\(\\d+\\)"));
+        assertThat(browser.text("nav a[data-view='groups'] .count")).matches("\\(\\d+\\)");
         // A view whose part of the page is not there has no link, and its name in the address shows the default view.
         for (String view : List.of("cluster", "topology")) {
             boolean present = browser.count("#" + view + "-section") == 1;
