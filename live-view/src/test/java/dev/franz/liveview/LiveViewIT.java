@@ -130,7 +130,7 @@ class LiveViewIT {
         await("the record's details").atMost(ON_THE_PAGE)
                 .until(() -> browser.text("#record-value").contains("\"n\""));
         assertThat(browser.text("#record-details [data-field='key']")).startsWith("user-0");
-        browser.screenshot("live-view-partitions.png", 700);
+        browser.screenshot("live-view-partitions.png", 500);
     }
 
     @Test
@@ -401,7 +401,7 @@ class LiveViewIT {
                     .contains(topic + "-0 offset 1");
             assertThat(browser.text("[data-share-group='" + group + "'] p")).contains("delivery limit 3")
                     .contains("dead letters to dlq." + topic);
-            browser.screenshot("live-view-share-group.png", 900);
+            browser.screenshot("live-view-share-group.png", 480);
             assertThat(shownParts()).containsExactly("share-section");
 
             show("shares?filter=no-such-" + group);

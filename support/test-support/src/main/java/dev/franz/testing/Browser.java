@@ -30,6 +30,7 @@ public final class Browser implements AutoCloseable {
 
     private final ChromeDriver driver;
     private final Path profile;
+    private String scrolledTo; // the element the next screenshot starts at, once the window has its size
 
     private Browser(ChromeDriver driver, Path profile) {
         this.driver = driver;
@@ -113,7 +114,10 @@ public final class Browser implements AutoCloseable {
 
     /** Scrolls so that the first element matching {@code css} is at the top, below the page's sticky header. */
     public void scrollTo(String css) {
-        driver.executeScript("document.querySelector(arguments[0]).scrollIntoView(); window.scrollBy(0, -70)", css);
+        scrolledTo = css;
+        driver.executeScript("document.querySelector(arguments[0]).scrollIntoView();"
+                + " const header = document.querySelector('header');"
+                + " window.scrollBy(0, -(header ? header.offsetHeight + 8 : 70))", css);
     }
 
     /**
@@ -122,6 +126,10 @@ public final class Browser implements AutoCloseable {
      */
     public void screenshot(String name, int height) {
         driver.manage().window().setSize(new Dimension(1400, height));
+        if (scrolledTo != null) {
+            scrollTo(scrolledTo); // again: a page shorter than the larger window could not scroll that far
+            scrolledTo = null;
+        }
         Path taken = driver.getScreenshotAs(OutputType.FILE).toPath();
         try {
             Path target = Files.createDirectories(Path.of("target", "screenshots")).resolve(name);
