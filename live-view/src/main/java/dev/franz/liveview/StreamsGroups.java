@@ -133,7 +133,8 @@ final class StreamsGroups {
                 numbers.add(p);
             }
             holders.keySet().stream().filter(task -> task.startsWith(id + "_"))
-                    .forEach(task -> numbers.add(Integer.parseInt(task.substring(id.length() + 1))));
+                    .map(task -> task.substring(id.length() + 1)).filter(partition -> partition.matches("\\d{1,9}"))
+                    .forEach(partition -> numbers.add(Integer.parseInt(partition)));
             List<TaskView> taskViews = numbers.stream().map(p -> {
                 Map<String, List<String>> roles = holders.getOrDefault(id + "_" + p, Map.of());
                 return new TaskView(id + "_" + p, p, sorted(roles.get("active")), sorted(roles.get("standby")),

@@ -74,7 +74,7 @@ class LiveViewClusterIT {
             }
             int controller = cluster.activeController(Duration.ofSeconds(30)).orElseThrow();
             try (RunningLiveView liveView = RunningLiveView.start(props, cluster.bootstrapServers())) {
-                browser.open(liveView.url());
+                browser.open(liveView.url("cluster"));
                 await("3 brokers up, every copy in sync").atMost(ON_THE_PAGE).until(() ->
                         browser.count("#cluster tr[data-state='up']") == 3
                                 && offsets(topic).size() == 3
@@ -116,7 +116,7 @@ class LiveViewClusterIT {
     @Test
     void oneNodeThatIsBrokerAndControllerAtOnceIsSaidToBeOne() throws Exception {
         try (RunningLiveView liveView = RunningLiveView.start(kafka.clientProperties(), kafka.bootstrapServers())) {
-            browser.open(liveView.url());
+            browser.open(liveView.url("cluster"));
             await("the cluster view").atMost(ON_THE_PAGE).until(() -> browser.count("#cluster .quorum-summary") == 1);
             String node = browser.attribute("#cluster tr[data-broker]", "data-broker");
             assertThat(browser.attributes("#cluster tr[data-broker]", "data-state")).containsExactly("up");

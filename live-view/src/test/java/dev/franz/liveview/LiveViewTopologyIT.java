@@ -72,7 +72,7 @@ class LiveViewTopologyIT {
              Browser browser = Browser.start();
              Instance first = new Instance(app, "streams", input, output, "one");
              Instance classic = new Instance(classicApp, "classic", input, output, "classic")) {
-            browser.open(liveView.url());
+            browser.open(liveView.url("topology"));
 
             // One instance: two subtopologies, four tasks (2 partitions each), all active on it.
             await("the topology and its tasks, all on one member").atMost(ASSIGNED).until(() ->

@@ -79,16 +79,18 @@ class ExactlyOnceUnderFailureIT {
         List<String> orderIds = placeOrders();
         String group = TestNames.unique("payment-service");
 
-        // 50 ms per charge: a transaction is open for about 2 s, its results already on the log, not yet
+        // 200 ms per charge: a transaction is open for about 8 s, its results already on the log, not yet
         // visible to read_committed readers. That is the moment to kill it.
-        TestProcesses first = startPaymentService(group);
+        TestProcesses first = startPaymentService(group, 200);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> everyRecordOnTheLog().size() > committedResults().size());
         first.process().destroyForcibly(); // kill -9: no close, no abort, the transaction left open
         assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(committedResults()).as("results committed before the kill: it must come mid-transaction")
+                .hasSizeLessThan(ORDERS);
 
         // The same --instance: its producer's initTransactions() aborts what the dead one left open.
-        TestProcesses second = startPaymentService(group);
+        TestProcesses second = startPaymentService(group, 0);
         await().atMost(Duration.ofSeconds(60)).until(() -> committedResults().size() >= ORDERS);
         assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).as(() -> String.join("\n", second.lines())).isTrue();
         assertThat(second.process().exitValue()).isZero();
@@ -133,11 +135,11 @@ class ExactlyOnceUnderFailureIT {
                 String.format(good, "10", "10").getBytes(StandardCharsets.UTF_8))).topic()).isEqualTo("payments");
     }
 
-    private TestProcesses startPaymentService(String group) throws Exception {
+    private TestProcesses startPaymentService(String group, int latencyMs) throws Exception {
         TestProcesses service = TestProcesses.java(PaymentService.class, "--bootstrap-servers", kafka.bootstrapServers(),
                 "--group", group, "--instance", "1", "--set", "TOPIC_ORDERS=" + orders, "--set", "TOPIC_PAYMENTS=" + payments,
                 "--set", "TOPIC_ORDERS_DLT=" + TestNames.unique("orders.DLT"), "--failure-rate", "0",
-                "--latency-ms", "50", "--limit", "1000000", "--print-every", "0", "--idle-timeout", "2");
+                "--latency-ms", String.valueOf(latencyMs), "--limit", "1000000", "--print-every", "0", "--idle-timeout", "2");
         started.add(service);
         return service;
     }
