@@ -134,14 +134,17 @@ final class OrderIndex {
     synchronized List<OrderSummaryView> recent(int count) {
         List<OrderSummaryView> recent = new ArrayList<>();
         List<String> ids = new ArrayList<>(byOrder.keySet());
-        for (int i = ids.size() - 1; i >= 0 && recent.size() < count; i--) {
+        // The orders come in as each partition's records are read, a partition at a time: take a few more
+        // of the last read than are shown, and show the newest by their time.
+        for (int i = ids.size() - 1; i >= 0 && recent.size() < count * 4; i--) {
             OrderTrace trace = trace(ids.get(i));
             HopView order = trace.hops().stream().filter(h -> h.role().equals("order")).findFirst().orElse(null);
             if (order != null) {
                 recent.add(new OrderSummaryView(trace.orderId(), order.timestamp(), progress(trace)));
             }
         }
-        return recent;
+        recent.sort(Comparator.comparingLong(OrderSummaryView::timestamp).reversed());
+        return List.copyOf(recent.subList(0, Math.min(count, recent.size())));
     }
 
     /** Everything seen of {@code orderId}, or null when the live view saw nothing of it. */

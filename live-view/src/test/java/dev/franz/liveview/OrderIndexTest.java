@@ -131,6 +131,18 @@ class OrderIndexTest {
                 .containsExactly("ord-5000", "ord-4999", "ord-4998");
     }
 
+    @Test
+    void theNewestOrdersAreListedByTheirTimeNotByThePartitionTheyWereReadFrom() {
+        // Partition 0's records are read before partition 1's, though some of partition 1's are older.
+        index.addRecord("orders", 0, stored(0, 1_000, "ord-a", "{}"));
+        index.addRecord("orders", 0, stored(1, 4_000, "ord-d", "{}"));
+        index.addRecord("orders", 1, stored(0, 2_000, "ord-b", "{}"));
+        index.addRecord("orders", 1, stored(1, 3_000, "ord-c", "{}"));
+
+        assertThat(index.recent(3)).extracting(Views.OrderSummaryView::orderId)
+                .containsExactly("ord-d", "ord-c", "ord-b");
+    }
+
     private static PartitionWindow.Stored stored(long offset, long timestamp, String key, String value) {
         return new PartitionWindow.Stored(offset, timestamp, bytes(key), bytes(value), value.length(), List.of(), 0);
     }
