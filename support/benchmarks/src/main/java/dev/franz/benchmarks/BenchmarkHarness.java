@@ -43,7 +43,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
             + " ${COMPLETION-CANDIDATES} (comma-separated; default: all).")
     List<Group> only = new ArrayList<>();
 
-    enum Group { level1, level2, level3, share, schemas, liveview, security, connect, startup }
+    enum Group { level1, level2, level3, share, schemas, liveview, liveviewstart, security, connect, startup }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkHarness()).execute(args));
@@ -117,6 +117,12 @@ public final class BenchmarkHarness implements Callable<Integer> {
             if (runs(Group.liveview)) {
                 new LiveViewScenarios(broker.bootstrapServers(), quick ? 5_000 : 200_000, roundsPerScenario, quick,
                         new ChildJvm("256m")).measure().forEach(m -> results.add(progress(m, Group.liveview)));
+            }
+            if ((runs(Group.liveview) || runs(Group.liveviewstart)) && !quick) {
+                // Not in quick mode (CI): it runs Maven from inside the build.
+                Group group = only.contains(Group.liveviewstart) ? Group.liveviewstart : Group.liveview;
+                new LiveViewAsStarted(broker.bootstrapServers(), root, 600, new ChildJvm("256m")).measure()
+                        .forEach(m -> results.add(progress(m, group)));
             }
             if (runs(Group.security)) {
                 new SecurityScenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario,
