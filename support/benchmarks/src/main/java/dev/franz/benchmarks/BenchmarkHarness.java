@@ -40,7 +40,8 @@ public final class BenchmarkHarness implements Callable<Integer> {
     Path outDir;
 
     @Option(names = "--only", paramLabel = "GROUP", split = ",", description = "Run only these groups of scenarios:"
-            + " ${COMPLETION-CANDIDATES} (comma-separated; default: all).")
+            + " ${COMPLETION-CANDIDATES} (comma-separated; default: all). liveviewstart: only the live view started by"
+            + " bin/run and by ./mvnw, which liveview also runs (not with --quick).")
     List<Group> only = new ArrayList<>();
 
     enum Group { level1, level2, level3, share, schemas, liveview, liveviewstart, security, connect, startup }

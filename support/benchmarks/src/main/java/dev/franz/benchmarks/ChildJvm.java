@@ -62,6 +62,11 @@ final class ChildJvm {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /** The same, its output (with errors) written to {@code log}, to say why it ended. */
+    Process start(String mainClass, List<String> args, Path log) throws IOException {
+        return builder(List.of(), mainClass, args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     private ProcessBuilder builder(List<String> jvmArgs, String mainClass, List<String> args) {
         ProcessBuilder builder = new ProcessBuilder(command(jvmArgs, mainClass, args));
         builder.environment().putAll(environment);

@@ -76,8 +76,11 @@ final class LiveViewAsStarted {
         createCourseTopics();
         List<Measurement> results = new ArrayList<>();
         for (Command command : Command.values()) {
-            results.add(latency(command, false));
-            results.add(latency(command, true));
+            for (boolean withLevel3 : new boolean[] {false, true}) {
+                Measurement m = latency(command, withLevel3);
+                System.out.printf("  %s: %s%n", m.scenario(), m.note()); // each as it comes: a later failure keeps it
+                results.add(m);
+            }
         }
         return results;
     }
@@ -98,11 +101,7 @@ final class LiveViewAsStarted {
                         command.shown, load), "", "ms", false, Double.NaN).withAbsoluteGoal("<= 500 ms");
                 m.ours().add(p99);
                 m.oursRssMb().add(rss);
-                for (Process service : level3) {
-                    if (!service.isAlive()) {
-                        throw new IllegalStateException("A Level 3 program ended during the run: " + service.info());
-                    }
-                }
+                checkLevel3(level3);
                 return m.withNote(String.format("%d records at 20/s on 3 partitions; p50 %.0f ms, p99 %.0f ms, max %.0f ms"
                                 + " (%s); the live view answered %.1f s after its command started, its peak memory (RSS)"
                                 + " %d MB; load average %s at the start, %s at the end, %d cores", latencies.size(),
@@ -167,15 +166,37 @@ final class LiveViewAsStarted {
     /** Level 3 as its guide runs it, on the course's topics: orders at 50/s, both services with their defaults. */
     private List<Process> startLevel3() throws Exception {
         List<Process> started = new ArrayList<>();
+        level3Logs.clear();
         List<String> broker = List.of("--bootstrap-servers", bootstrapServers);
-        started.add(jvm.start(PAYMENT_SERVICE, broker));
-        started.add(jvm.start(NOTIFICATION_SERVICE, broker));
+        started.add(jvm.start(PAYMENT_SERVICE, broker, log("payment-service")));
+        started.add(jvm.start(NOTIFICATION_SERVICE, broker, log("notification-service")));
         List<String> orders = new ArrayList<>(broker);
         orders.addAll(List.of("--count", "1000000", "--interval", "0.02"));
-        started.add(jvm.start(ORDER_PRODUCER, orders));
+        started.add(jvm.start(ORDER_PRODUCER, orders, log("order-producer")));
         // The flow running (groups joined, JIT warm) before the live view starts; a measurement window, not a wait for Kafka.
         TimeUnit.MILLISECONDS.sleep(LEVEL3_WARM_UP.toMillis());
+        checkLevel3(started);
         return started;
+    }
+
+    /** Each Level 3 program's output, to say why one ended. */
+    private final List<Path> level3Logs = new ArrayList<>();
+
+    private Path log(String program) throws java.io.IOException {
+        Path log = java.nio.file.Files.createTempFile("franz-bench-" + program, ".log");
+        log.toFile().deleteOnExit();
+        level3Logs.add(log);
+        return log;
+    }
+
+    private void checkLevel3(List<Process> level3) throws java.io.IOException {
+        for (int n = 0; n < level3.size(); n++) {
+            if (!level3.get(n).isAlive()) {
+                String output = java.nio.file.Files.readString(level3Logs.get(n));
+                throw new IllegalStateException("A Level 3 program ended with status " + level3.get(n).exitValue()
+                        + ":\n" + output.substring(Math.max(0, output.length() - 3_000)));
+            }
+        }
     }
 
     /** The topics the course's programs use (ConfigKey's topic names), as on a learner's broker. */
