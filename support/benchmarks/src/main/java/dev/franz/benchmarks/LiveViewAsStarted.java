@@ -77,7 +77,16 @@ final class LiveViewAsStarted {
         List<Measurement> results = new ArrayList<>();
         for (Command command : Command.values()) {
             for (boolean withLevel3 : new boolean[] {false, true}) {
-                Measurement m = latency(command, withLevel3);
+                Measurement m;
+                try {
+                    m = latency(command, withLevel3);
+                } catch (IllegalStateException notStarted) {
+                    // The other rows still count: this one says why it has no figure.
+                    String first = notStarted.getMessage().lines().findFirst().orElse("");
+                    m = Measurement.of(String.format("record acknowledged -> on the page, `%s`, %s, p99", command.shown,
+                            withLevel3 ? "while Level 3 runs at 50 orders/s" : "the course's topics only"), "", "ms",
+                            false, Double.NaN).withAbsoluteGoal("<= 500 ms").withNote("not measured: " + first);
+                }
                 System.out.printf("  %s: %s%n", m.scenario(), m.note()); // each as it comes: a later failure keeps it
                 results.add(m);
             }
@@ -103,8 +112,8 @@ final class LiveViewAsStarted {
                 m.oursRssMb().add(rss);
                 checkLevel3(level3);
                 return m.withNote(String.format("%d records at 20/s on 3 partitions; p50 %.0f ms, p99 %.0f ms, max %.0f ms"
-                                + " (%s); the live view answered %.1f s after its command started, its peak memory (RSS)"
-                                + " %d MB; load average %s at the start, %s at the end, %d cores", latencies.size(),
+                                + " (%s); its page connected %.1f s after the command started, the live view's peak"
+                                + " memory (RSS) %d MB; load average %s at the start, %s at the end, %d cores", latencies.size(),
                         Level3Scenarios.percentile(latencies, 0.5), p99, Level3Scenarios.percentile(latencies, 1.0),
                         p99 <= 500 ? "goal met" : String.format("goal missed by %.0f ms", p99 - 500), startSeconds, rss,
                         before, loadAverage(), Runtime.getRuntime().availableProcessors()));
@@ -137,6 +146,11 @@ final class LiveViewAsStarted {
                     Matcher started = STARTED.matcher(line);
                     if (started.find()) {
                         url.complete(started.group(1));
+                    } else if (!url.isDone() && line.startsWith("Apache Kafka ") && line.contains(" is running")) {
+                        // Maven's --also-make (.mvn/maven.config) runs exec:java in every program the module
+                        // depends on, even for its tests only: local-kafka starts a broker and blocks.
+                        url.completeExceptionally(new IllegalStateException("`" + command.shown + "` started"
+                                + " local-kafka (a broker) instead of the live view: " + line));
                     } else if (!url.isDone() && output.length() < 4_000) {
                         output.append(line).append('\n');
                     }
