@@ -207,8 +207,10 @@ final class LiveViewAsStarted {
         for (int n = 0; n < level3.size(); n++) {
             if (!level3.get(n).isAlive()) {
                 String output = java.nio.file.Files.readString(level3Logs.get(n));
+                String why = output.lines().filter(line -> !line.isBlank() && !line.startsWith("SLF4J"))
+                        .findFirst().orElse("");
                 throw new IllegalStateException("A Level 3 program ended with status " + level3.get(n).exitValue()
-                        + ":\n" + output.substring(Math.max(0, output.length() - 3_000)));
+                        + ": " + why + "\n" + output.substring(Math.max(0, output.length() - 3_000)));
             }
         }
     }
