@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 import dev.franz.embedded.BrokerStartException;
+import dev.franz.embedded.ClientMetrics;
 import dev.franz.embedded.ClusterNode;
 
 /**
@@ -90,7 +91,12 @@ public final class LocalCluster implements AutoCloseable {
             for (Node broker : brokers) {
                 awaitReady(broker);
             }
-            return new LocalCluster(List.copyOf(controllers), List.copyOf(brokers));
+            LocalCluster cluster = new LocalCluster(List.copyOf(controllers), List.copyOf(brokers));
+            // Every client then pushes its own metrics to the brokers (KIP-714): see ClientMetrics.
+            Properties client = new Properties();
+            client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+            ClientMetrics.setUp(client, ClientMetrics.DEFAULT_INTERVAL_MS);
+            return cluster;
         } catch (IOException | InterruptedException | RuntimeException e) {
             started.forEach(node -> node.process().destroyForcibly());
             throw e;

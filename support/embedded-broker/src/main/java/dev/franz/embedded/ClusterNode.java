@@ -65,6 +65,9 @@ public record ClusterNode(int nodeId, boolean isController, int port, String quo
         p.put("share.coordinator.state.topic.min.isr", String.valueOf(minInSync));
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
+        // Clients push their own metrics to whichever broker they talk to (KIP-714); each broker's
+        // receiver writes them to the one topic (set up by the cluster's starter, once all brokers run).
+        p.putAll(ClientMetrics.brokerProperties(HOST + ":" + port, new Properties()));
         return p;
     }
 }

@@ -72,7 +72,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.putAll(extraProperties);
         // A single node with a dynamic quorum of one voter: itself.
         boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, Uuid.randomUuid().toString(), true, List.of());
-        return startServer(props, port, controllerPort, absoluteDataDir, formattedNow, null);
+        EmbeddedKafkaBroker broker = startServer(props, port, controllerPort, absoluteDataDir, formattedNow, null);
+        broker.setUpClientMetrics(props);
+        return broker;
     }
 
     /**
@@ -96,10 +98,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LocalSecurity security = LocalSecurity.prepare(absoluteDataDir);
         Properties props = serverProperties(port, controllerPort, absoluteDataDir);
         props.putAll(security.brokerProperties(HOST, port, controllerPort));
+        // The receiver writes what clients push as the broker's own user.
+        props.putAll(ClientMetrics.brokerProperties(HOST + ":" + port,
+                security.clientProperties(LocalSecurity.BROKER_USER)));
         props.putAll(extraProperties);
         boolean formattedNow = formatStorageIfNew(props, absoluteDataDir, Uuid.randomUuid().toString(), true,
                 security.scramFormatArguments());
-        return startServer(props, port, controllerPort, absoluteDataDir, formattedNow, security);
+        EmbeddedKafkaBroker broker = startServer(props, port, controllerPort, absoluteDataDir, formattedNow, security);
+        broker.setUpClientMetrics(props);
+        return broker;
     }
 
     /** Starts a secured node on two ports nothing else uses: for tests. */
@@ -134,6 +141,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw startFailure(e, port, controllerPort, dataDir);
         }
         return new EmbeddedKafkaBroker(server, port, dataDir, formattedNow, security);
+    }
+
+    /**
+     * The client-metrics subscription and topic (see {@link ClientMetrics}); a node that cannot set them
+     * up is stopped, like one that cannot start.
+     */
+    private void setUpClientMetrics(Properties props) {
+        try {
+            ClientMetrics.setUp(ClientMetrics.clientProperties(props), ClientMetrics.intervalMs(props));
+        } catch (BrokerStartException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Starts on two ports nothing else uses: for tests and benchmarks that run beside other brokers. */
@@ -197,6 +217,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Like most production clusters: topics are created on purpose (the lessons do it with the
         // Admin API), not as a side effect of a typo in a producer's topic name.
         p.put("auto.create.topics.enable", "false");
+        // Clients push their own metrics to this broker (KIP-714); the course's receiver keeps them.
+        p.putAll(ClientMetrics.brokerProperties(HOST + ":" + port, new Properties()));
         return p;
     }
 

@@ -183,13 +183,19 @@ public final class LocalSecurity {
         return p;
     }
 
-    private void writeClientConfig(String user) throws IOException {
+    /** {@code user}'s client settings on the secured broker: TLS, then SCRAM with the user's password. */
+    Properties clientProperties(String user) {
         Properties p = new Properties();
         p.setProperty("security.protocol", "SASL_SSL");
         p.setProperty("sasl.mechanism", MECHANISM);
         p.setProperty("sasl.jaas.config", jaas(user));
         p.setProperty("ssl.truststore.type", "PEM");
         p.setProperty("ssl.truststore.location", caCertificate().toString());
+        return p;
+    }
+
+    private void writeClientConfig(String user) throws IOException {
+        Properties p = clientProperties(user);
         List<String> lines = new ArrayList<>();
         lines.add("# " + user + " on the secured local broker (local-kafka --secure). Use it with");
         lines.add("#   KAFKA_CLIENT_CONFIG=" + clientConfig(user) + "   (Franz's programs)");
