@@ -84,7 +84,8 @@ public final class Topics {
     }
 
     static String missingLine(FranzConfig config, List<String> missing, Set<String> existing) {
-        String others = existing.stream().filter(name -> !name.startsWith("__")).sorted()
+        // Not Kafka's own topics (__consumer_offsets, ...) nor the course's (_franz-client-metrics).
+        String others = existing.stream().filter(name -> !name.startsWith("_")).sorted()
                 .collect(Collectors.joining(", "));
         String line = String.format("Topic %s does not exist (yet). Existing topics: %s. Waiting for it: start the"
                         + " producer, or create it with bin/kafka-topics --bootstrap-server %s --create --topic %s"

@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,14 +53,31 @@ public final class ClientMetricsReceiver implements MetricsReporter, ClientTelem
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientMetricsReceiver.class);
 
+    /** The receivers of the brokers in this JVM, by the address they write to. */
+    private static final Map<String, Set<ClientMetricsReceiver>> RECEIVERS = new ConcurrentHashMap<>();
+
     private final Map<String, ClientState> clients = new HashMap<>();
     private Map<String, ?> brokerConfig = Map.of();
-    private ExecutorService writer;
+    private volatile ExecutorService writer;
     private Producer<String, String> producer;
+    private volatile boolean stopped;
 
     @Override
     public void configure(Map<String, ?> configs) {
         brokerConfig = Map.copyOf(configs);
+        RECEIVERS.computeIfAbsent(address(), a -> ConcurrentHashMap.newKeySet()).add(this);
+    }
+
+    private String address() {
+        return String.valueOf(brokerConfig.get(ClientMetrics.BOOTSTRAP_PROPERTY));
+    }
+
+    /**
+     * Stops the receivers that write to {@code bootstrapServers}: called before their broker stops, so
+     * their producer does not try to reach a broker that no longer listens.
+     */
+    static void stopWriting(String bootstrapServers) {
+        RECEIVERS.getOrDefault(bootstrapServers, Set.of()).forEach(ClientMetricsReceiver::close);
     }
 
     @Override
@@ -247,6 +266,9 @@ public final class ClientMetricsReceiver implements MetricsReporter, ClientTelem
 
     /** Made at the first push, on the writer thread: brokers that receive nothing make no producer. */
     private Producer<String, String> producer() {
+        if (stopped) {
+            throw new KafkaException("the broker is stopping");
+        }
         if (producer == null) {
             Properties props = ClientMetrics.clientProperties(brokerConfig);
             props.put(ProducerConfig.CLIENT_ID_CONFIG, "franz-client-metrics-receiver-" + brokerConfig.get("node.id"));
@@ -271,6 +293,8 @@ public final class ClientMetricsReceiver implements MetricsReporter, ClientTelem
 
     @Override
     public synchronized void close() {
+        RECEIVERS.getOrDefault(address(), Set.of()).remove(this);
+        stopped = true;
         if (writer != null) {
             writer.shutdown();
             try {
@@ -280,6 +304,7 @@ public final class ClientMetricsReceiver implements MetricsReporter, ClientTelem
             }
             if (producer != null) {
                 producer.close(Duration.ofSeconds(1));
+                producer = null;
             }
         }
     }

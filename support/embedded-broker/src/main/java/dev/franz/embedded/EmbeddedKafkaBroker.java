@@ -187,6 +187,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            ClientMetricsReceiver.stopWriting(bootstrapServers());
             server.shutdown();
             server.awaitShutdown();
         }
