@@ -48,7 +48,15 @@ public final class ClientMetrics {
             "org.apache.kafka.consumer.coordinator.rebalance.latency",
             "org.apache.kafka.consumer.coordinator.rebalance.total",
             "org.apache.kafka.consumer.poll.idle.ratio.avg",
-            "org.apache.kafka.stream.");
+            // Kafka Streams pushes through its clients: per application through its admin client, per
+            // stream thread through that thread's consumer (KIP-1076). Not all: hundreds per task and node.
+            "org.apache.kafka.stream.alive.stream.threads",
+            "org.apache.kafka.stream.failed.stream.threads",
+            "org.apache.kafka.stream.client.state",
+            "org.apache.kafka.stream.thread.thread.state",
+            "org.apache.kafka.stream.thread.process.rate",
+            "org.apache.kafka.stream.thread.process.latency",
+            "org.apache.kafka.stream.thread.commit.latency");
 
     // Broker settings of the course's own, read by the receiver: how it reaches its own broker.
     static final String BOOTSTRAP_PROPERTY = "franz.client.metrics.bootstrap.servers";
