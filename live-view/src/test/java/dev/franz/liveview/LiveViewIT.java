@@ -531,7 +531,7 @@ class LiveViewIT {
         // One request in flight per partition: the topics are seconds old, and on a loaded machine a first
         // batch refused with a retriable error while the next ones were written is retried, and refused
         // (OutOfOrderSequenceException), until its delivery timeout, minutes later (KAFKA-14359).
-        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION_CONFIG, 1))) {
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1))) {
             for (int i = 0; i < 300; i++) {
                 String id = "ord-" + java.util.UUID.randomUUID().toString().substring(0, 8);
                 orders.add(id);
