@@ -9,6 +9,8 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.franz.common.json.Json;
+import dev.franz.diagnosis.Evidence;
+import dev.franz.diagnosis.Finding;
 
 /**
  * The findings as a learner reads them (problems first, a healthy subject in one line; when everything was

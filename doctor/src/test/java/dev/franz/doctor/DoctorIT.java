@@ -34,8 +34,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.common.json.Json;
-import dev.franz.doctor.Evidence.Asked;
-import dev.franz.doctor.Finding.Code;
+import dev.franz.diagnosis.Diagnosis;
+import dev.franz.diagnosis.Evidence.Asked;
+import dev.franz.diagnosis.Finding;
+import dev.franz.diagnosis.Finding.Code;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
 

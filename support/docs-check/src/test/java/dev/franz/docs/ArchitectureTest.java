@@ -79,10 +79,14 @@ class ArchitectureTest {
             // share groups, ACLs), each command's Admin calls in one method of it.
             entry("admin-client", Set.of("TopicAdmin.java", "GroupAdmin.java", "ShareGroupAdmin.java",
                     "AclAdmin.java")),
-            // The doctor asks about several things: the cluster and the second look in Doctor, each group
-            // in GroupLook (with a consumer reading a small lag by assign()), each topic in TopicLook; its
-            // reasoning over the answers (Diagnosis) makes no Kafka call.
-            entry("doctor", Set.of("Doctor.java", "GroupLook.java", "TopicLook.java")),
+            // The doctor's program: its options and its one Admin client; the look itself is in diagnosis,
+            // which the live view shares.
+            entry("doctor", Set.of("Doctor.java")),
+            // The doctor's look, shared by the doctor and the live view: it asks about several things, the
+            // cluster and the second look in ClusterLook, each group in GroupLook (with a consumer reading a
+            // small lag by assign()), each topic in TopicLook; its reasoning over the answers (Diagnosis)
+            // makes no Kafka call.
+            entry("diagnosis", Set.of("ClusterLook.java", "GroupLook.java", "TopicLook.java")),
             // The live view watches several things (with an Admin client: topics, groups and their lag,
             // transactions, the cluster's nodes, Streams groups; with a consumer: the records): one
             // watcher file per thing watched, each listed here by name.

@@ -1,4 +1,4 @@
-package dev.franz.doctor;
+package dev.franz.diagnosis;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +23,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import dev.franz.doctor.Evidence.Group;
-import dev.franz.doctor.Evidence.Member;
-import dev.franz.doctor.Evidence.Partition;
+import dev.franz.diagnosis.Evidence.Group;
+import dev.franz.diagnosis.Evidence.Member;
+import dev.franz.diagnosis.Evidence.Partition;
 
 /**
  * A group as the doctor reads it: its description and committed offsets (Admin), and for a lag of a few

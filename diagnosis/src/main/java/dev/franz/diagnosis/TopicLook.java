@@ -1,4 +1,4 @@
-package dev.franz.doctor;
+package dev.franz.diagnosis;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,9 +18,9 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 
-import dev.franz.doctor.Evidence.OpenTransaction;
-import dev.franz.doctor.Evidence.Partition;
-import dev.franz.doctor.Evidence.Topic;
+import dev.franz.diagnosis.Evidence.OpenTransaction;
+import dev.franz.diagnosis.Evidence.Partition;
+import dev.franz.diagnosis.Evidence.Topic;
 
 /**
  * A topic as the doctor reads it (Admin): partitions and replicas, two settings, the offsets (log start,

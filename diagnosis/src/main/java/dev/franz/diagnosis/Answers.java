@@ -1,4 +1,4 @@
-package dev.franz.doctor;
+package dev.franz.diagnosis;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.franz.doctor;
+package dev.franz.diagnosis;
 
 import java.util.List;
 
@@ -14,11 +14,11 @@ import java.util.List;
  * @param cause    the likely cause, or null for a healthy subject
  * @param fixes    what to do, most likely first
  */
-record Finding(Code code, String subject, String found, List<String> evidence, List<String> see, String cause,
+public record Finding(Code code, String subject, String found, List<String> evidence, List<String> see, String cause,
         List<String> fixes) {
 
     /** The findings, each a stable name; {@code problem} says whether something is wrong (or only explained). */
-    enum Code {
+    public enum Code {
         /** Nothing alarming: said in one line. */
         HEALTHY(false),
         /** The group's committed offsets are at the end: nothing new was written since it read. */
@@ -56,14 +56,14 @@ record Finding(Code code, String subject, String found, List<String> evidence, L
         /** The transactional id asked about is unknown to the cluster. */
         TRANSACTION_NOT_FOUND(true);
 
-        final boolean problem;
+        public final boolean problem;
 
         Code(boolean problem) {
             this.problem = problem;
         }
     }
 
-    static Finding healthy(String subject, String found) {
+    public static Finding healthy(String subject, String found) {
         return new Finding(Code.HEALTHY, subject, found, List.of(), List.of(), null, List.of());
     }
 }

@@ -1,4 +1,4 @@
-package dev.franz.doctor;
+package dev.franz.diagnosis;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,23 +16,23 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.common.TopicPartition;
 
-import dev.franz.doctor.Evidence.GapRead;
-import dev.franz.doctor.Evidence.Group;
-import dev.franz.doctor.Evidence.Member;
-import dev.franz.doctor.Evidence.OpenTransaction;
-import dev.franz.doctor.Evidence.Partition;
-import dev.franz.doctor.Evidence.Topic;
-import dev.franz.doctor.Evidence.Transaction;
-import dev.franz.doctor.Finding.Code;
+import dev.franz.diagnosis.Evidence.GapRead;
+import dev.franz.diagnosis.Evidence.Group;
+import dev.franz.diagnosis.Evidence.Member;
+import dev.franz.diagnosis.Evidence.OpenTransaction;
+import dev.franz.diagnosis.Evidence.Partition;
+import dev.franz.diagnosis.Evidence.Topic;
+import dev.franz.diagnosis.Evidence.Transaction;
+import dev.franz.diagnosis.Finding.Code;
 
 /**
- * The reasoning: from what {@link Doctor} read ({@link Evidence}) to findings, with no Kafka call. Each
+ * The reasoning: from what {@link ClusterLook} read ({@link Evidence}) to findings, with no Kafka call. Each
  * cause is said only with the numbers that show it; what the numbers do not show stays unsaid.
  */
-final class Diagnosis {
+public final class Diagnosis {
 
     /** Lag up to this many offsets is read, to see whether it is records or transaction markers. */
-    static final int SMALL_LAG = 10;
+    public static final int SMALL_LAG = 10;
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -41,7 +41,7 @@ final class Diagnosis {
     }
 
     /** Every finding, in the order: refusals, what was asked about, groups, topics, transactions. */
-    static List<Finding> diagnose(Evidence e) {
+    public static List<Finding> diagnose(Evidence e) {
         List<Finding> findings = new ArrayList<>();
         // One finding per operation refused on a resource, naming every call it stopped.
         Map<String, List<Evidence.Denied>> refusals = new java.util.LinkedHashMap<>();

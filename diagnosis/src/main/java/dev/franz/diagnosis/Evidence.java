@@ -1,4 +1,4 @@
-package dev.franz.doctor;
+package dev.franz.diagnosis;
 
 import java.util.List;
 import java.util.Map;
@@ -7,7 +7,7 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What {@link Doctor} read from the cluster, as plain values: the numbers the Admin API returned, and
+ * What {@link ClusterLook} read from the cluster, as plain values: the numbers the Admin API returned, and
  * nothing reasoned yet. {@link Diagnosis} reasons over these alone, so a test can plant any situation.
  *
  * @param bootstrapServers the address asked, for the commands a finding shows
@@ -21,17 +21,17 @@ import org.apache.kafka.common.TopicPartition;
  * @param transactions     the transactional ids described (Admin describeTransactions)
  * @param denied           the calls the cluster refused for lack of an ACL
  */
-record Evidence(String bootstrapServers, long nowMs, Asked asked, Set<Integer> brokers, Set<String> topicNames,
+public record Evidence(String bootstrapServers, long nowMs, Asked asked, Set<Integer> brokers, Set<String> topicNames,
         Set<String> groupIds, List<Topic> topics, List<Group> groups, List<Transaction> transactions,
         List<Denied> denied) {
 
     /** What the learner asked about: everything, or one group, topic or transactional id. */
-    record Asked(String group, String topic, String transactionalId) {
-        static Asked everything() {
+    public record Asked(String group, String topic, String transactionalId) {
+        public static Asked everything() {
             return new Asked(null, null, null);
         }
 
-        boolean isEverything() {
+        public boolean isEverything() {
             return group == null && topic == null && transactionalId == null;
         }
     }
@@ -39,7 +39,7 @@ record Evidence(String bootstrapServers, long nowMs, Asked asked, Set<Integer> b
     /**
      * A topic: its min.insync.replicas and retention.ms (describeConfigs) and its partitions.
      */
-    record Topic(String name, int minInsyncReplicas, long retentionMs, List<Partition> partitions) {
+    public record Topic(String name, int minInsyncReplicas, long retentionMs, List<Partition> partitions) {
     }
 
     /**
@@ -48,7 +48,7 @@ record Evidence(String bootstrapServers, long nowMs, Asked asked, Set<Integer> b
      * read_committed); the timestamp of its newest record (listOffsets maxTimestamp, -1 if none); and the
      * transactions open on it (describeProducers).
      */
-    record Partition(int partition, int leader, List<Integer> replicas, List<Integer> inSync, long logStart,
+    public record Partition(int partition, int leader, List<Integer> replicas, List<Integer> inSync, long logStart,
             long end, long lastStable, long newestTimestamp, List<OpenTransaction> open) {
     }
 
@@ -58,7 +58,7 @@ record Evidence(String bootstrapServers, long nowMs, Asked asked, Set<Integer> b
      *
      * @param transactionalId null when no coordinator lists the producer id (a hanging transaction)
      */
-    record OpenTransaction(long producerId, int producerEpoch, long firstOffset, long lastTimestamp,
+    public record OpenTransaction(long producerId, int producerEpoch, long firstOffset, long lastTimestamp,
             String transactionalId, String state, long startTimeMs, long timeoutMs) {
     }
 
@@ -67,28 +67,28 @@ record Evidence(String bootstrapServers, long nowMs, Asked asked, Set<Integer> b
      * committed offsets (a share group: its start offsets), share.auto.offset.reset for a share group, the
      * second look when one was taken, and the reads between a committed offset and the end.
      */
-    record Group(String id, String type, String state, int epoch, List<Member> members,
+    public record Group(String id, String type, String state, int epoch, List<Member> members,
             Map<TopicPartition, Long> committed, String shareAutoOffsetReset, SecondLook secondLook,
             List<GapRead> gapReads) {
     }
 
     /** A member: its id, client id, host and the partitions it owns now. */
-    record Member(String memberId, String clientId, String host, Set<TopicPartition> assigned) {
+    public record Member(String memberId, String clientId, String host, Set<TopicPartition> assigned) {
     }
 
     /** The same group described again {@code seconds} later. */
-    record SecondLook(long seconds, String state, int epoch, Set<String> memberIds) {
+    public record SecondLook(long seconds, String state, int epoch, Set<String> memberIds) {
     }
 
     /**
      * A read_committed consumer with no group, assigned to a partition and placed at the group's committed
      * offset: how many records it got before its position reached {@code end}, and where it stopped.
      */
-    record GapRead(TopicPartition partition, long from, long end, int records, long positionAfter) {
+    public record GapRead(TopicPartition partition, long from, long end, int records, long positionAfter) {
     }
 
     /** A transactional id as its coordinator describes it. */
-    record Transaction(String transactionalId, String state, long producerId, int producerEpoch,
+    public record Transaction(String transactionalId, String state, long producerId, int producerEpoch,
             long startTimeMs, long timeoutMs, Set<TopicPartition> partitions) {
     }
 
@@ -100,6 +100,6 @@ record Evidence(String bootstrapServers, long nowMs, Asked asked, Set<Integer> b
      * @param resource  the resource, e.g. GROUP payment-service
      * @param principal who asked, as the broker sees it (User:NAME)
      */
-    record Denied(String call, String operation, String resource, String message, String principal) {
+    public record Denied(String call, String operation, String resource, String message, String principal) {
     }
 }
