@@ -9,6 +9,7 @@ import { drawFlow } from './flow.js';
 import { drawShareGroups } from './shares.js';
 import { drawCluster, replicaText } from './cluster.js';
 import { drawTopologies } from './topology.js';
+import { findingsBlock } from './findings.js';
 import { route, matches, onRouteChange, setDefaultView, setCount, setEmptyText, showView } from './nav.js';
 
 const state = {
@@ -183,6 +184,11 @@ function drawTopics(only = null) {
     const records = topic.partitions.reduce((sum, p) => sum + (p.highWatermark - p.logStartOffset), 0);
     setText(box.querySelector('.topic-summary'), ` · ${topic.partitions.length} partition(s) · ${number(records)}`
       + ` offset(s) in the log${topic.internal ? ' · internal' : ''}`);
+    const said = box.querySelector(':scope > .findings');
+    const findings = findingsBlock(topic.findings, said, { kind: 'topic', internal: topic.internal });
+    if (findings !== said) {
+      if (said) said.replaceWith(findings); else box.querySelector(':scope > summary').after(findings);
+    }
     for (const partition of topic.partitions) {
       drawPartition(box, topic, partition);
     }
@@ -378,11 +384,13 @@ function drawGroups(shown) {
     }[group.type];
     const lag = `lag ${number(group.totalLag)} record(s)`
       + (group.totalLag > 0 ? `, ${oldestUnread(group.maxLagSeconds)}` : '');
+    const findings = findingsBlock(group.findings, box.querySelector(':scope > .findings'), { kind: 'group' });
     box.replaceChildren(
       el('h3', {}, group.id),
       el('p', { class: 'group-kind' }, `${kind} · ${group.state}`
         + (group.epoch === null ? '' : ` · epoch ${group.epoch}`) + ` · ${group.members.length} member(s)`),
       el('p', { class: 'lag-summary', 'data-total-lag': group.totalLag }, lag),
+      findings,
       lagChart(group.lagHistory),
       el('table', { class: 'members' },
         el('caption', {}, 'Members'),

@@ -86,11 +86,7 @@ public final class Diagnosis {
             }
         }
         if (asked.topic() != null) {
-            healthyTopics.stream().filter(t -> t.name().equals(asked.topic())).forEach(t -> findings.add(
-                    Finding.healthy("topic " + t.name(), t.partitions().size() + " partition(s), " + records(t)
-                            + "; every partition has a leader and enough in-sync replicas for acks=all"
-                            + " (min.insync.replicas=" + t.minInsyncReplicas() + ", or every replica where there are"
-                            + " fewer), no open transaction")));
+            healthyTopics.stream().filter(t -> t.name().equals(asked.topic())).forEach(t -> findings.add(healthy(t)));
         } else if (asked.isEverything() && e.topics().isEmpty() && e.groups().isEmpty() && e.denied().isEmpty()) {
             findings.add(Finding.healthy("cluster", "no topics and no groups yet: nothing to read"));
         } else if (asked.isEverything() && !healthyTopics.isEmpty()) {
@@ -99,6 +95,14 @@ public final class Diagnosis {
                     + " partition has a leader and enough in-sync replicas, no open transaction"));
         }
         return findings;
+    }
+
+    /** A topic with no finding, in one line: what was checked. */
+    public static Finding healthy(Topic t) {
+        return Finding.healthy("topic " + t.name(), t.partitions().size() + " partition(s), " + records(t)
+                + "; every partition has a leader and enough in-sync replicas for acks=all"
+                + " (min.insync.replicas=" + t.minInsyncReplicas() + ", or every replica where there are"
+                + " fewer), no open transaction");
     }
 
     // ---------------------------------------------------------------- groups

@@ -67,6 +67,7 @@ final class KafkaWatcher implements AutoCloseable {
     private final GroupTimeline timeline = new GroupTimeline();
     private final ShareGroupSettings shareGroups;
     private final ClusterNodes clusterNodes = new ClusterNodes();
+    private final PageDoctor doctor;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
 
@@ -85,6 +86,7 @@ final class KafkaWatcher implements AutoCloseable {
         this.records = new NewestRecords(clientProperties, recordsPerPartition, orders);
         this.groups = new GroupLag(records);
         this.shareGroups = new ShareGroupSettings(records);
+        this.doctor = new PageDoctor(clientProperties, out);
         this.out = out;
         this.latest = new ClusterView(System.currentTimeMillis(), bootstrapServers, false, "Connecting to " + bootstrapServers
                 + "...", null, List.of(), List.of(), List.of(), List.of(), null, List.of(), null, List.of());
@@ -119,6 +121,7 @@ final class KafkaWatcher implements AutoCloseable {
         threads.add(new Thread(this::adminLoop, "live-view-admin"));
         threads.add(new Thread(() -> records.run(() -> latest), "live-view-records"));
         threads.forEach(Thread::start);
+        doctor.start();
     }
 
     private Admin createAdmin() {
@@ -232,7 +235,8 @@ final class KafkaWatcher implements AutoCloseable {
         long now = System.currentTimeMillis();
         Views.FlowView flowView = flow.build(now, topics.topics(), groupViews, Transactions.producers(admin, flowPartitions),
                 transactions, orders.recent(RECENT_ORDERS), orders.skipped());
-        return new ClusterView(now, bootstrapServers, true, null, null, topics.topics(), groupViews, events, transactions,
+        return new ClusterView(now, bootstrapServers, true, null, null, doctor.onTopics(topics.topics()),
+                doctor.onGroups(groupViews), events, transactions,
                 flowView, shareGroups.look(admin, groupViews, topics.topics()), clusterNodes.look(admin, topics.topics()),
                 StreamsGroups.look(admin, groupViews, topics.topics()));
     }
@@ -264,6 +268,7 @@ final class KafkaWatcher implements AutoCloseable {
         running = false;
         stop.countDown();
         records.stop();
+        doctor.close();
         for (Thread thread : threads) {
             try {
                 thread.join(5000);

@@ -102,8 +102,15 @@ final class Views {
                    Long afterOrderMs, String value, List<HeaderView> headers) {
     }
 
-    /** {@code recordsRead}: false for internal topics, whose records the live view does not read. */
-    record TopicView(String name, boolean internal, boolean recordsRead, List<PartitionView> partitions) {
+    /**
+     * {@code recordsRead}: false for internal topics, whose records the live view does not read.
+     * {@code findings}: the doctor's about this topic ({@link PageDoctor}), null when it has not looked yet.
+     */
+    record TopicView(String name, boolean internal, boolean recordsRead, List<PartitionView> partitions,
+                     List<PageDoctor.FindingView> findings) {
+        TopicView(String name, boolean internal, boolean recordsRead, List<PartitionView> partitions) {
+            this(name, internal, recordsRead, partitions, null);
+        }
     }
 
     /**
@@ -126,11 +133,16 @@ final class Views {
      * A group of any kind: classic or consumer protocol, share group, Kafka Streams. {@code epoch} is
      * the group epoch where the broker reports one (consumer, share and streams groups).
      * {@code maxLagSeconds}: the age of its oldest unread record, from its partitions' {@code lagSeconds};
-     * null when a partition with lag has an unknown age.
+     * null when a partition with lag has an unknown age. {@code findings}: the doctor's about this group
+     * ({@link PageDoctor}), null when it has not looked yet.
      */
     record GroupView(String id, String type, String protocol, String state, Integer epoch, List<MemberView> members,
                      List<GroupPartitionView> partitions, long totalLag, Double maxLagSeconds,
-                     List<long[]> lagHistory) {
+                     List<long[]> lagHistory, List<PageDoctor.FindingView> findings) {
+        GroupView(String id, String type, String protocol, String state, Integer epoch, List<MemberView> members,
+                  List<GroupPartitionView> partitions, long totalLag, Double maxLagSeconds, List<long[]> lagHistory) {
+            this(id, type, protocol, state, epoch, members, partitions, totalLag, maxLagSeconds, lagHistory, null);
+        }
     }
 
     /**

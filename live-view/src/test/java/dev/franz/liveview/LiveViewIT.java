@@ -240,6 +240,49 @@ class LiveViewIT {
     }
 
     @Test
+    void theDoctorsFindingsAreOnTheGroupsAndTheTopicsPanels() throws Exception {
+        String readTopic = TestNames.unique("doctor-read");
+        String heldTopic = TestNames.unique("doctor-held");
+        String group = TestNames.unique("doctor-done");
+        createTopic(readTopic, 1);
+        createTopic(heldTopic, 3);
+        try (KafkaProducer<String, String> producer = producer(Map.of());
+             KafkaProducer<String, String> open = producer(Map.of(
+                     ProducerConfig.TRANSACTIONAL_ID_CONFIG, TestNames.unique("doctor-open")));
+             Admin admin = Admin.create(kafka.clientProperties())) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(readTopic, "k", "v" + i)).get();
+            }
+            open.initTransactions();
+            open.beginTransaction();
+            long heldAt = open.send(new ProducerRecord<>(heldTopic, 2, "k", "in an open transaction")).get().offset();
+            // A group that has read everything: its committed offset is the end (3).
+            admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(readTopic, 0), new OffsetAndMetadata(3)))
+                    .all().get();
+
+            String groupCss = "#groups [data-group='" + group + "'] .findings";
+            show("groups?filter=" + group);
+            awaitOnPage("the group's AT_END finding", groupCss, () -> browser.count(groupCss + " [data-code='AT_END']") == 1);
+            assertThat(browser.text(groupCss + " [data-code='AT_END']")).startsWith("ℹ explained: AT_END")
+                    .contains("its committed offsets are at the end");
+
+            String topicCss = "#topics details.topic[data-topic='" + heldTopic + "'] > .findings";
+            show("topics?filter=" + heldTopic);
+            awaitOnPage("the topic's OPEN_TRANSACTION finding", topicCss,
+                    () -> browser.count(topicCss + " [data-code='OPEN_TRANSACTION']") == 1);
+            String finding = topicCss + " [data-code='OPEN_TRANSACTION']";
+            assertThat(browser.text(finding)).startsWith("⚠ problem: OPEN_TRANSACTION");
+            browser.click(finding + " summary", 0);
+            await("its evidence, unfolded").atMost(ON_THE_PAGE).untilAsserted(() -> assertThat(browser.text(finding))
+                    .contains(heldTopic + "-2: last stable offset " + heldAt)
+                    .containsPattern("Ongoing since \\d\\d:\\d\\d:\\d\\d UTC")
+                    .contains("its transaction began at offset " + heldAt)
+                    .contains("Likely cause: a transactional producer began a transaction"));
+            open.abortTransaction();
+        }
+    }
+
+    @Test
     void keysValuesAndHeadersThatLookLikeMarkupAreShownAsTextAndRunNothing() throws Exception {
         String topic = TestNames.unique("markup");
         createTopic(topic, 1);
