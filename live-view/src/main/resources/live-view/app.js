@@ -184,10 +184,12 @@ function drawTopics(only = null) {
     const records = topic.partitions.reduce((sum, p) => sum + (p.highWatermark - p.logStartOffset), 0);
     setText(box.querySelector('.topic-summary'), ` · ${topic.partitions.length} partition(s) · ${number(records)}`
       + ` offset(s) in the log${topic.internal ? ' · internal' : ''}`);
-    const said = box.querySelector(':scope > .findings');
+    const said = box.querySelector(':scope > .findings, :scope > summary > .findings');
     const findings = findingsBlock(topic.findings, said, { kind: 'topic', internal: topic.internal });
     if (findings !== said) {
-      if (said) said.replaceWith(findings); else box.querySelector(':scope > summary').after(findings);
+      said?.remove();
+      const summary = box.querySelector(':scope > summary');
+      if (findings.dataset.inline) summary.append(findings); else summary.after(findings);
     }
     for (const partition of topic.partitions) {
       drawPartition(box, topic, partition);

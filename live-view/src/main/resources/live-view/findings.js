@@ -8,11 +8,22 @@ const drawnFrom = new WeakMap(); // block -> the findings it was drawn from (as 
 /**
  * The findings block of a panel (class "findings"), one finding per line (data-code="CODE"), its evidence,
  * cause, fixes and commands folded in a <details>. {@code previous}: the block drawn before, kept when the
- * findings did not change; a finding's <details> left open stays open when they do.
+ * findings did not change; a finding's <details> left open stays open when they do. A topic with nothing
+ * found gets a short block (data-inline) for the end of its summary line, the doctor's words in its title.
  */
 export function findingsBlock(findings, previous, { kind, internal = false }) {
   const signature = JSON.stringify(findings ?? null);
   if (previous && drawnFrom.get(previous) === signature) return previous;
+  if (kind === 'topic' && (!findings || findings.every(f => f.code === 'HEALTHY'))) {
+    const inline = el('span', { class: 'findings', 'data-inline': 'true' }, ' · ', !findings
+      ? el('span', { class: 'findings-head' }, internal ? 'the doctor does not look at internal topics'
+        : 'the doctor has not looked at it yet')
+      : findings.map(f => el('span', { class: 'finding', 'data-code': f.code, 'data-problem': f.problem,
+        title: `${f.found} (the doctor, ${time(f.lookedAt)}, again every ${f.everySeconds} s)` },
+      `${mark(f)} nothing found by the doctor (${time(f.lookedAt)})`)));
+    drawnFrom.set(inline, signature);
+    return inline;
+  }
   const open = new Set([...(previous?.querySelectorAll('.finding > details[open]') ?? [])]
     .map(d => d.parentElement.dataset.code));
   const block = el('div', { class: 'findings', 'aria-label': 'the doctor’s findings' });

@@ -272,12 +272,15 @@ class LiveViewIT {
                     () -> browser.count(topicCss + " [data-code='OPEN_TRANSACTION']") == 1);
             String finding = topicCss + " [data-code='OPEN_TRANSACTION']";
             assertThat(browser.text(finding)).startsWith("⚠ problem: OPEN_TRANSACTION");
+            // One line shown; the rest folded until the line is clicked.
+            assertThat(shown(finding + " .finding-evidence")).isFalse();
             browser.click(finding + " summary", 0);
-            await("its evidence, unfolded").atMost(ON_THE_PAGE).untilAsserted(() -> assertThat(browser.text(finding))
+            await("its evidence, unfolded").atMost(ON_THE_PAGE).until(() -> shown(finding + " .finding-evidence"));
+            assertThat(browser.text(finding + " .finding-evidence"))
                     .contains(heldTopic + "-2: last stable offset " + heldAt)
                     .containsPattern("Ongoing since \\d\\d:\\d\\d:\\d\\d UTC")
-                    .contains("its transaction began at offset " + heldAt)
-                    .contains("Likely cause: a transactional producer began a transaction"));
+                    .contains("its transaction began at offset " + heldAt);
+            assertThat(browser.text(finding + " .finding-cause")).contains("a transactional producer began a transaction");
             open.abortTransaction();
         }
     }
@@ -644,6 +647,12 @@ class LiveViewIT {
         String name = view.replaceAll("\\?.*", "");
         browser.open(liveView.url(view));
         await("the " + name + " view").atMost(ON_THE_PAGE).until(() -> name.equals(browser.attribute("main", "data-view")));
+    }
+
+    /** Whether the first element that matches takes up space on the page (a folded one does not). */
+    private static boolean shown(String css) {
+        return (Boolean) browser.script("const e = document.querySelector(\"" + css + "\");"
+                + " return e !== null && e.getClientRects().length > 0;");
     }
 
     /** The ids of the page's parts shown now (the children of main that take up space). */
