@@ -649,10 +649,10 @@ class LiveViewIT {
         await("the " + name + " view").atMost(ON_THE_PAGE).until(() -> name.equals(browser.attribute("main", "data-view")));
     }
 
-    /** Whether the first element that matches takes up space on the page (a folded one does not). */
+    /** Whether the first element that matches is shown (one folded in a closed details element is not). */
     private static boolean shown(String css) {
         return (Boolean) browser.script("const e = document.querySelector(\"" + css + "\");"
-                + " return e !== null && e.getClientRects().length > 0;");
+                + " return e !== null && e.checkVisibility();");
     }
 
     /** The ids of the page's parts shown now (the children of main that take up space). */
