@@ -107,7 +107,8 @@ final class PageDoctor implements AutoCloseable {
     }
 
     private void run() {
-        try (Admin admin = ClusterLook.admin(clientProperties, "franz-live-view-doctor")) {
+        Admin admin = ClusterLook.admin(clientProperties, "franz-live-view-doctor");
+        try {
             boolean first = true;
             while (running) {
                 long started = System.nanoTime();
@@ -134,6 +135,9 @@ final class PageDoctor implements AutoCloseable {
                     return;
                 }
             }
+        } finally {
+            // A call still waiting for a broker that is gone is dropped: the live view stops within seconds.
+            admin.close(Duration.ofSeconds(1));
         }
     }
 
