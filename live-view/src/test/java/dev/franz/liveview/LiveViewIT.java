@@ -281,6 +281,8 @@ class LiveViewIT {
                     .containsPattern("Ongoing since \\d\\d:\\d\\d:\\d\\d UTC")
                     .contains("its transaction began at offset " + heldAt);
             assertThat(browser.text(finding + " .finding-cause")).contains("a transactional producer began a transaction");
+            browser.scrollTo("#topics details.topic[data-topic='" + heldTopic + "']");
+            browser.screenshot("live-view-findings.png", 700);
             open.abortTransaction();
         }
     }
