@@ -39,8 +39,8 @@ final class NewestRecords {
 
     /** Partitions whose records are read; a cluster with more shows the rest as offsets only. */
     static final int MAX_READ_PARTITIONS = 1000;
-    /** The records loop reads at most this often while records arrive. */
-    private static final Duration READ_PACE = Duration.ofMillis(200);
+    /** The records loop reads at most this often while records arrive (ten times a second). */
+    private static final Duration READ_PACE = Duration.ofMillis(100);
 
     private final Properties clientProperties;
     private final int recordsPerPartition;
@@ -122,8 +122,8 @@ final class NewestRecords {
                         }
                     }
                 }
-                // The page redraws about once a second: reading more often than 5 times a second would
-                // only cost CPU while a producer runs at full speed (measured: docs/live-view.md).
+                // The page gets records at most five times a second: reading more often than ten times a
+                // second would only cost CPU while a producer runs at full speed (measured: docs/live-view.md).
                 long paceNanos = READ_PACE.toNanos() - (System.nanoTime() - pollStartedAt);
                 if (!uncommittedRecords.isEmpty() && paceNanos > 0 && stop.await(paceNanos, TimeUnit.NANOSECONDS)) {
                     return;

@@ -33,13 +33,19 @@ import io.javalin.http.staticfiles.Location;
 /**
  * The page and its data over HTTP (no Kafka calls here): the HTML, CSS and JavaScript modules from
  * the jar, {@code /events} as server-sent events (the cluster about once a second, changed
- * partitions' records every quarter second), and {@code /api/record} for one record's details.
+ * partitions' records as they come, at most five times a second), and {@code /api/record} for one
+ * record's details.
  * Only to requests meant for this machine: see {@link LocalRequests}.
  */
 final class WebServer implements AutoCloseable {
 
-    /** How often changed records are pushed to the page. */
-    static final long RECORDS_EVERY_MS = 250;
+    /** How often the sender looks for something new to push: a record waits at most this long for it. */
+    static final long LOOK_EVERY_MS = 50;
+    /**
+     * The least time between two pushes of records: while a producer runs at full speed, the page redraws
+     * at most five times a second (each redraw costs the browser; measured: docs/live-view.md).
+     */
+    static final long RECORDS_GAP_MS = 200;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,6 +59,7 @@ final class WebServer implements AutoCloseable {
         return thread;
     });
     private final AtomicBoolean newSnapshot = new AtomicBoolean();
+    private long recordsPushedAt; // System.nanoTime() of the last push of records; the sender thread's only
     /** Who is answered; set once the server listens, when its port is known (a test asks for any free one). */
     private volatile LocalRequests localRequests;
 
@@ -83,7 +90,7 @@ final class WebServer implements AutoCloseable {
         server.app.start();
         server.localRequests = new LocalRequests(host, server.port());
         watcher.onSnapshot(view -> server.newSnapshot.set(true));
-        server.sender.scheduleWithFixedDelay(server::push, RECORDS_EVERY_MS, RECORDS_EVERY_MS, TimeUnit.MILLISECONDS);
+        server.sender.scheduleWithFixedDelay(server::push, LOOK_EVERY_MS, LOOK_EVERY_MS, TimeUnit.MILLISECONDS);
         return server;
     }
 
@@ -131,13 +138,15 @@ final class WebServer implements AutoCloseable {
 
     private void push() {
         boolean snapshot = newSnapshot.getAndSet(false);
+        boolean records = System.nanoTime() - recordsPushedAt >= TimeUnit.MILLISECONDS.toNanos(RECORDS_GAP_MS);
         for (Client client : clients) {
             if (snapshot) {
                 send(client, "cluster", watcher.latest());
             }
-            List<Views.PartitionRecords> changed = watcher.changedRecords(client.seen());
+            List<Views.PartitionRecords> changed = records ? watcher.changedRecords(client.seen()) : List.of();
             if (!changed.isEmpty()) {
                 send(client, "records", changed);
+                recordsPushedAt = System.nanoTime();
             }
         }
     }
