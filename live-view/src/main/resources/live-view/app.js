@@ -10,6 +10,7 @@ import { drawShareGroups } from './shares.js';
 import { drawCluster, replicaText } from './cluster.js';
 import { drawTopologies } from './topology.js';
 import { findingsBlock } from './findings.js';
+import { drawClients } from './clients.js';
 import { route, matches, onRouteChange, setDefaultView, setCount, setEmptyText, showView } from './nav.js';
 
 const state = {
@@ -28,6 +29,8 @@ const timelineBox = document.getElementById('timeline');
 const showInternal = document.getElementById('show-internal');
 showInternal.addEventListener('change', () => drawTopics());
 onRouteChange(() => drawAll());
+let clientsView = null;
+onRouteChange(() => { if (clientsView) { drawClients(clientsView); showView(); } });
 
 const events = new EventSource('events');
 events.addEventListener('cluster', message => {
@@ -43,6 +46,11 @@ events.addEventListener('records', message => {
     changed.add(key);
   }
   drawTopics(changed);
+});
+events.addEventListener('clients', message => {
+  clientsView = JSON.parse(message.data);
+  drawClients(clientsView);
+  showView();
 });
 events.addEventListener('error', () => {
   statusLine.dataset.state = 'down';

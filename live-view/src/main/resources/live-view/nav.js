@@ -12,6 +12,7 @@ const PARTS = {
   shares: ['share-section'],
   cluster: ['cluster-section'],
   topology: ['topology-section'],
+  clients: ['clients-section'],
 };
 
 /** What a view says when everything in it is hidden (its part draws itself only when there is something to draw). */
@@ -19,6 +20,8 @@ const NOTHING_YET = {
   flow: 'Level 3\'s flow appears when its topics exist: run bin/demo, or order-producer, payment-service and'
     + ' notification-service (docs/level-3.md).',
   shares: 'No share group yet: run the share-consumer lesson (docs/share-groups.md).',
+  clients: 'No client has pushed its metrics yet: start a lesson, e.g. basic-producer; a client pushes first'
+    + ' 5 to 15 s after it connects, then every 10 s (docs/observability.md).',
 };
 
 const main = document.querySelector('main');

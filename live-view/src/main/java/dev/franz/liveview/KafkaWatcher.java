@@ -45,7 +45,8 @@ import dev.franz.liveview.Views.TransactionView;
  *       {@code assign()}, one {@code read_uncommitted} and one {@code read_committed} (comparing them
  *       shows aborted records and transaction markers); the records of Level 3's topics also go to an
  *       {@link OrderIndex}, so that one order can be followed;</li>
- *   <li>a third consumer, for {@link GroupLag}, that looks up how old a group's oldest unread record is.</li>
+ *   <li>a third consumer, for {@link GroupLag}, that looks up how old a group's oldest unread record is;</li>
+ *   <li>{@link ClientMetricsFeed}: a fourth, that reads what the clients push to the broker (KIP-714).</li>
  * </ul>
  * None of them has a {@code group.id}: they join no group and commit nothing. Nothing here creates a
  * topic or changes a configuration.
@@ -68,6 +69,7 @@ final class KafkaWatcher implements AutoCloseable {
     private final ShareGroupSettings shareGroups;
     private final ClusterNodes clusterNodes = new ClusterNodes();
     private final PageDoctor doctor;
+    private final ClientMetricsFeed clientMetrics;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
 
@@ -87,6 +89,7 @@ final class KafkaWatcher implements AutoCloseable {
         this.groups = new GroupLag(records);
         this.shareGroups = new ShareGroupSettings(records);
         this.doctor = new PageDoctor(clientProperties, out);
+        this.clientMetrics = new ClientMetricsFeed(clientProperties);
         this.out = out;
         this.latest = new ClusterView(System.currentTimeMillis(), bootstrapServers, false, "Connecting to " + bootstrapServers
                 + "...", null, List.of(), List.of(), List.of(), List.of(), null, List.of(), null, List.of());
@@ -117,9 +120,15 @@ final class KafkaWatcher implements AutoCloseable {
         return records.record(tp, offset);
     }
 
+    /** What the clients pushed (KIP-714), read from the course's broker's topic. */
+    ClientMetricsFeed clientMetrics() {
+        return clientMetrics;
+    }
+
     void start() {
         threads.add(new Thread(this::adminLoop, "live-view-admin"));
         threads.add(new Thread(() -> records.run(() -> latest), "live-view-records"));
+        threads.add(new Thread(() -> clientMetrics.run(() -> latest), "live-view-client-metrics"));
         threads.forEach(Thread::start);
         doctor.start();
     }
@@ -269,6 +278,7 @@ final class KafkaWatcher implements AutoCloseable {
         stop.countDown();
         records.stop();
         doctor.close();
+        clientMetrics.stop();
         for (Thread thread : threads) {
             try {
                 thread.join(5000);

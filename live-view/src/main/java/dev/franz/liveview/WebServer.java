@@ -33,8 +33,8 @@ import io.javalin.http.staticfiles.Location;
 /**
  * The page and its data over HTTP (no Kafka calls here): the HTML, CSS and JavaScript modules from
  * the jar, {@code /events} as server-sent events (the cluster about once a second, changed
- * partitions' records as they come, at most five times a second), and {@code /api/record} for one
- * record's details.
+ * partitions' records as they come, at most five times a second, the clients' pushed metrics with
+ * the cluster), {@code /api/record} for one record's details, and {@code /metrics} as Prometheus text.
  * Only to requests meant for this machine: see {@link LocalRequests}.
  */
 final class WebServer implements AutoCloseable {
@@ -80,6 +80,7 @@ final class WebServer implements AutoCloseable {
             config.routes.sse("/events", this::connect);
             config.routes.get("/api/record", this::recordDetails);
             config.routes.get("/api/order", this::orderTrace);
+            config.routes.get("/metrics", this::prometheusText);
         });
     }
 
@@ -132,6 +133,7 @@ final class WebServer implements AutoCloseable {
         sender.execute(() -> {
             send(client, "cluster", watcher.latest());
             send(client, "records", watcher.changedRecords(client.seen()));
+            send(client, "clients", clientPanels());
             clients.add(client);
         });
     }
@@ -139,9 +141,11 @@ final class WebServer implements AutoCloseable {
     private void push() {
         boolean snapshot = newSnapshot.getAndSet(false);
         boolean records = System.nanoTime() - recordsPushedAt >= TimeUnit.MILLISECONDS.toNanos(RECORDS_GAP_MS);
+        ClientPanels.ClientsView panels = snapshot && !clients.isEmpty() ? clientPanels() : null;
         for (Client client : clients) {
             if (snapshot) {
                 send(client, "cluster", watcher.latest());
+                send(client, "clients", panels);
             }
             List<Views.PartitionRecords> changed = records ? watcher.changedRecords(client.seen()) : List.of();
             if (!changed.isEmpty()) {
@@ -163,6 +167,18 @@ final class WebServer implements AutoCloseable {
         } catch (RuntimeException pageGone) {
             clients.remove(client);
         }
+    }
+
+    /** The "clients" event: a panel per client instance that pushed its metrics (KIP-714). */
+    private ClientPanels.ClientsView clientPanels() {
+        return ClientPanels.build(watcher.clientMetrics(), watcher.latest(), System.currentTimeMillis());
+    }
+
+    /** {@code /metrics}: the clients' pushed metrics and the groups' lag as Prometheus text ({@link PrometheusText}). */
+    private void prometheusText(Context ctx) {
+        long now = System.currentTimeMillis();
+        ctx.contentType(PrometheusText.CONTENT_TYPE)
+                .result(PrometheusText.text(watcher.clientMetrics().clients(now), watcher.latest(), now));
     }
 
     private void recordDetails(Context ctx) throws JsonProcessingException {
