@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -465,6 +466,93 @@ class LiveViewIT {
         }
     }
 
+    /**
+     * A producer and a consumer of this test's own push their metrics (KIP-714) through the test broker's
+     * receiver: #clients shows a panel for each with its values, the consumer's reported lag beside the
+     * broker's for its group; /metrics has their series; a producer that closes is marked gone. A
+     * subscription of the test's own, matching only its clients, makes them push every second (a client
+     * takes the shortest interval of the subscriptions that match it) instead of the course's 10 s.
+     */
+    @Test
+    void clientsPushTheirMetricsToThePanelsAndToPrometheusAndAClosedOneIsGone() throws Exception {
+        String prefix = TestNames.unique("pushing");
+        String topic = prefix + "-events";
+        String group = prefix + "-group";
+        String producerId = prefix + "-producer";
+        String consumerId = prefix + "-consumer";
+        ConfigResource subscription = new ConfigResource(ConfigResource.Type.CLIENT_METRICS, prefix);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(admin.listTopics().names().get().contains(ClientMetricsFeed.TOPIC),
+                    "the test broker is the course's own, whose receiver writes " + ClientMetricsFeed.TOPIC);
+            admin.incrementalAlterConfigs(Map.of(subscription, List.of(
+                    new AlterConfigOp(new ConfigEntry("metrics", "org.apache.kafka.producer.record.send.rate"),
+                            AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("interval.ms", "1000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("match", "client_id=" + prefix + "-.*"), AlterConfigOp.OpType.SET))))
+                    .all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            // The group starts at the beginning: the broker has a committed offset, so a lag, from the start.
+            admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(0))).all().get();
+        }
+        String producerCss = "#clients .client[data-client-id='" + producerId + "']";
+        String consumerCss = "#clients .client[data-client-id='" + consumerId + "']";
+        String lagRow = consumerCss + " .client-lag tr[data-partition='" + topic + "-0']";
+        try {
+            KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG, producerId));
+            try (ReadingConsumer consumer = new ReadingConsumer(group, topic, consumerId)) {
+                List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    sent.add(producer.send(new ProducerRecord<>(topic, "key-" + i, "value " + i)));
+                }
+                for (java.util.concurrent.Future<RecordMetadata> result : sent) {
+                    result.get();
+                }
+                show("clients?filter=" + prefix);
+                awaitOnPage("both clients alive, with their values and the consumer's lag beside the broker's", "#clients",
+                        Duration.ofSeconds(30), () -> "alive".equals(browser.attribute(producerCss, "data-state"))
+                                && !browser.attributes(producerCss + " [data-metric='org.apache.kafka.producer.record.send.rate']",
+                                "data-value").stream().allMatch(v -> v == null || v.isEmpty())
+                                && "alive".equals(browser.attribute(consumerCss, "data-state"))
+                                && !"".equals(Objects.toString(browser.attribute(lagRow, "data-reported"), ""))
+                                && "0".equals(browser.attribute(lagRow, "data-broker-lag")));
+                assertThat(browser.text(producerCss + " .client-about")).contains("program " + prefix + "-producer")
+                        .contains("pushes every 1 s").contains("first push");
+                assertThat(browser.text(consumerCss + " .client-about")).contains("member of " + group);
+                assertThat(browser.text(lagRow)).contains(group);
+                assertThat(browser.text(consumerCss + " .lag-why")).contains("as of its last fetch and its last push");
+                assertThat(browser.texts(producerCss + " .metric-name")).contains("records sent");
+
+                List<PrometheusTextTest.Series> scraped = PrometheusTextTest.parse(get(liveView.url() + "metrics"), new HashMap<>());
+                assertThat(scraped).anyMatch(s -> s.name().equals("kafka_producer_record_send_rate")
+                        && producerId.equals(s.labels().get("client_id")));
+                assertThat(scraped).anyMatch(s -> s.name().equals("kafka_consumer_fetch_manager_records_lag_max")
+                        && consumerId.equals(s.labels().get("client_id")) && topic.equals(s.labels().get("topic"))
+                        && "0".equals(s.labels().get("partition")));
+                assertThat(scraped).anyMatch(s -> s.name().equals("franz_client_push_interval_seconds")
+                        && producerId.equals(s.labels().get("client_id")) && s.value() == 1.0);
+                assertThat(scraped).anyMatch(s -> s.name().equals("franz_group_lag_records") && group.equals(s.labels().get("group"))
+                        && topic.equals(s.labels().get("topic")));
+                browser.screenshot("live-view-clients.png", 700);
+
+                producer.close();
+                awaitOnPage("the closed producer gone", producerCss, Duration.ofSeconds(15),
+                        () -> "gone".equals(browser.attribute(producerCss, "data-state")));
+                assertThat(browser.text(producerCss + " .client-state")).contains("GONE");
+                assertThat(PrometheusTextTest.parse(get(liveView.url() + "metrics"), new HashMap<>()))
+                        .noneMatch(s -> producerId.equals(s.labels().get("client_id")));
+            } finally {
+                producer.close();
+            }
+        } finally {
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                admin.incrementalAlterConfigs(Map.of(subscription, List.of(
+                        new AlterConfigOp(new ConfigEntry("metrics", null), AlterConfigOp.OpType.DELETE),
+                        new AlterConfigOp(new ConfigEntry("interval.ms", null), AlterConfigOp.OpType.DELETE),
+                        new AlterConfigOp(new ConfigEntry("match", null), AlterConfigOp.OpType.DELETE)))).all().get();
+            }
+        }
+    }
+
     /** The navigation bar's links show one view each, named in the address, and the back button goes back. */
     @Test
     void aLinkShowsOnlyItsViewAndTheBackButtonTheViewBefore() {
@@ -716,12 +804,27 @@ class LiveViewIT {
 
     /** Waits for {@code condition}; on a timeout the failure shows what the page had at {@code css}. */
     private static void awaitOnPage(String alias, String css, java.util.concurrent.Callable<Boolean> condition) {
+        awaitOnPage(alias, css, ON_THE_PAGE, condition);
+    }
+
+    private static void awaitOnPage(String alias, String css, Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
         try {
-            await(alias).atMost(ON_THE_PAGE).until(condition);
+            await(alias).atMost(atMost).until(condition);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(alias + " not on the page within " + ON_THE_PAGE.toSeconds() + " s; it shows: "
+            throw new AssertionError(alias + " not on the page within " + atMost.toSeconds() + " s; it shows: "
                     + browser.html(css), e);
         }
+    }
+
+    /** A page of the live view as a program reads it (Prometheus: {@code Host: 127.0.0.1:PORT}, no Origin). */
+    private static String get(String url) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/plain; version=0.0.4"));
+        return response.body();
     }
 
     private static void createTopic(String topic, int partitions) throws Exception {
