@@ -5,6 +5,7 @@ import { svg, el, number } from './dom.js';
 const WIDTH = 320;
 const HEIGHT = 70;
 const LEFT = 50;
+const SCALE = new Intl.NumberFormat('en', { maximumSignificantDigits: 3, notation: 'compact' });
 
 /** history: [[epochMillis, totalLag], ...], oldest first, about one point a second. */
 export function lagChart(history) {
@@ -31,10 +32,11 @@ function lineChart(history, what, kind, format) {
   const points = history.map(([t, value]) => `${x(t).toFixed(1)},${y(Math.max(0, value)).toFixed(1)}`).join(' ');
   const minutes = Math.max(1, Math.round((end - start) / 60000));
   const span = end - start < 90000 ? `${Math.round((end - start) / 1000)} s ago` : `${minutes} min ago`;
-  const top = kind === 'lag-chart' ? number(max) : format(max);
+  // The scale's top in a few characters: a client's value with its unit is in the tile beside the chart.
+  const top = kind === 'lag-chart' ? number(max) : SCALE.format(max);
   return svg('svg', { class: kind, viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img',
     'aria-label': `${what} over the last ${span.replace(' ago', '')}: now ${format(history[history.length - 1][1])},`
-      + ` highest ${top}` },
+      + ` highest ${format(max)}` },
   svg('line', { x1: LEFT, y1: y(0), x2: WIDTH - 4, y2: y(0), class: 'axis' }),
   svg('line', { x1: LEFT, y1: y(max), x2: LEFT, y2: y(0), class: 'axis' }),
   svg('text', { x: LEFT - 4, y: y(max) + 4, 'text-anchor': 'end' }, top),

@@ -27,7 +27,7 @@ const FAMILIES = {
   'producer.batch.size': ['batch size', 'bytes'],
   'producer.compression.rate': ['compressed ÷ original size (1: not compressed)', ''],
   'producer.request.latency': ['request latency (send to answer)', 'ms'],
-  'consumer.fetch.manager.records.lag': ['lag behind the end of its partitions (its fetches)', 'records'],
+  'consumer.fetch.manager.records.lag': ['lag, as its fetches saw it', 'records'],
   'consumer.fetch.manager.fetch.latency': ['fetch latency', 'ms'],
   'consumer.coordinator.commit.latency': ['commit latency', 'ms'],
   'consumer.coordinator.rebalance.latency': ['rebalance time', 'ms'],
@@ -75,8 +75,8 @@ function tile(client, family) {
   return el('li', { class: 'client-metric', 'data-family': family.family },
     el('span', { class: 'metric-name', title: family.parts.map(p => p.name).join(', ') }, family.words),
     el('span', { class: 'metric-values' }, family.parts.map((p, i) => el('span', { class: 'metric-value', 'data-metric': p.name,
-      'data-value': p.value ?? '' }, (i ? ' · ' : '') + withUnit(p.value, family.unit)
-      + (p.part && PARTS[p.part] ? ` ${PARTS[p.part]}` : '')))),
+      'data-value': p.value ?? '' }, (i ? ' · ' : '') + (p.value === null && p.part && PARTS[p.part]
+      ? `no ${PARTS[p.part]} yet` : withUnit(p.value, family.unit) + (p.part && PARTS[p.part] ? ` ${PARTS[p.part]}` : ''))))),
     valueChart(charted.history, what, value => withUnit(value, family.unit)));
 }
 
