@@ -31,7 +31,7 @@ import dev.franz.liveview.Views.TimelineEvent;
 import dev.franz.liveview.Views.TransactionView;
 
 /**
- * What the live view watches, and how: this class makes its Kafka clients, runs its two threads and
+ * What the live view watches, and how: this class makes its Kafka clients, runs its threads and
  * puts each look at the cluster together. It only observes:
  * <ul>
  *   <li>an {@link Admin} client, asked about once a second: {@link TopicOffsets} (topics and their
@@ -269,7 +269,7 @@ final class KafkaWatcher implements AutoCloseable {
     }
 
     /**
-     * Stops both loops: wakes up a consumer blocked in {@code poll()} (it throws WakeupException),
+     * Stops the loops: wakes up a consumer blocked in {@code poll()} (it throws WakeupException),
      * then waits for the threads, which close their clients as they leave.
      */
     @Override
