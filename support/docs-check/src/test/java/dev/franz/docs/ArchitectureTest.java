@@ -88,11 +88,11 @@ class ArchitectureTest {
             // makes no Kafka call.
             entry("diagnosis", Set.of("ClusterLook.java", "GroupLook.java", "TopicLook.java")),
             // The live view watches several things (with an Admin client: topics, groups and their lag,
-            // transactions, the cluster's nodes, Streams groups, and the doctor's look; with a consumer: the
-            // records): one watcher file per thing watched, each listed here by name.
+            // transactions, the cluster's nodes, Streams groups, and the doctor's look; with consumers: the
+            // records, what the clients push): one watcher file per thing watched, each listed here by name.
             entry("live-view", Set.of("KafkaWatcher.java", "TopicOffsets.java", "GroupLag.java",
                     "ShareGroupSettings.java", "Transactions.java", "NewestRecords.java", "ClusterNodes.java",
-                    "StreamsGroups.java", "PageDoctor.java")),
+                    "StreamsGroups.java", "PageDoctor.java", "ClientMetricsFeed.java")),
             // Not a lesson but the program behind bin/demo: its Kafka use is waiting for the services'
             // groups to be stable (Admin, in Demo) and counting what the flow committed (a
             // read_committed consumer, in FlowWatcher). The services it starts are the Level 3 lessons.
