@@ -26,7 +26,8 @@ function lineChart(history, what, kind, format) {
   }
   const start = history[0][0];
   const end = history[history.length - 1][0];
-  const max = Math.max(kind === 'lag-chart' ? 1 : Number.MIN_VALUE, ...history.map(point => point[1]));
+  const highest = Math.max(...history.map(point => point[1]));
+  const max = kind === 'lag-chart' ? Math.max(1, highest) : highest > 0 ? highest : 1; // all zero: a scale of 1
   const x = t => LEFT + (end === start ? 0 : ((t - start) / (end - start)) * (WIDTH - LEFT - 4));
   const y = value => 6 + (1 - value / max) * (HEIGHT - 24);
   const points = history.map(([t, value]) => `${x(t).toFixed(1)},${y(Math.max(0, value)).toFixed(1)}`).join(' ');
