@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -240,7 +241,10 @@ class EnginesIT {
 
     /** One by one, each acknowledged before the next: the input is exactly these events, in this order. */
     private static void produce(String topic, List<UserEvent> events) throws Exception {
-        try (KafkaProducer<String, UserEvent> producer = new KafkaProducer<>(kafka.clientProperties(),
+        Properties props = kafka.clientProperties();
+        // A batch holds one record here: sent at once, not after linger.ms (5 ms by default) for others.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        try (KafkaProducer<String, UserEvent> producer = new KafkaProducer<>(props,
                 new StringSerializer(), new JsonSerializer<>())) {
             for (UserEvent event : events) {
                 // The record's timestamp is the event's time: what both engines window on.
