@@ -73,15 +73,18 @@ class OutboxIT {
         // As root (CI), the server runs as the postgres user, which must reach the folder: JUnit's is closed.
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         postgresPort = EmbeddedKafkaBroker.freePort();
-        postgres = startPostgres();
+        workerPort = EmbeddedKafkaBroker.freePort();
+        workerGroup = TestNames.unique("connect");
+        // Both start at once: the worker needs only Kafka until a test registers a connector.
+        TestProcesses startingPostgres = launchPostgres();
+        TestProcesses startingWorker = launchWorker();
+        postgres = running(startingPostgres, "PostgreSQL", Duration.ofSeconds(60), "local-postgres");
         Properties passwordFile = new Properties();
         try (var in = Files.newBufferedReader(tmp.resolve("postgres-password"))) {
             passwordFile.load(in);
         }
         postgresPassword = passwordFile.getProperty("POSTGRES_PASSWORD");
-        workerPort = EmbeddedKafkaBroker.freePort();
-        workerGroup = TestNames.unique("connect");
-        worker = startWorker();
+        worker = running(startingWorker, "the Connect worker", Duration.ofSeconds(90), "local-connect");
     }
 
     @AfterAll
@@ -277,7 +280,7 @@ class OutboxIT {
         int line = status.indexOf(status.stream().filter(l -> l.startsWith(sink)).findFirst().orElseThrow());
         assertThat(status.get(line)).contains("connector RUNNING");
         assertThat(status.get(line + 1)).as("the task waits for the database").contains("task 0  RUNNING");
-        postgres = startPostgres();
+        postgres = running(launchPostgres(), "PostgreSQL", Duration.ofSeconds(60), "local-postgres");
         await("caught up").atMost(Duration.ofSeconds(60)).until(() -> s.query("SELECT order_id FROM payments").size() == 16);
         assertThat(run(s.args("connectors", "delete", sink)).exitCode()).isZero();
     }
@@ -382,26 +385,29 @@ class OutboxIT {
         return "jdbc:postgresql://localhost:" + postgresPort + "/" + database;
     }
 
-    private static TestProcesses startPostgres() throws IOException {
-        TestProcesses server = TestProcesses.java(LocalPostgres.class, "--port", String.valueOf(postgresPort),
+    private static TestProcesses launchPostgres() throws IOException {
+        return TestProcesses.java(LocalPostgres.class, "--port", String.valueOf(postgresPort),
                 "--data-dir", tmp.resolve("postgres").toString(), "--password-file",
                 tmp.resolve("postgres-password").toString());
-        await("PostgreSQL").atMost(Duration.ofSeconds(60)).until(() -> server.printed("is running")
-                || !server.process().isAlive());
-        assertThat(server.process().isAlive()).as("local-postgres: %s", server.lines()).isTrue();
-        return server;
     }
 
     private static TestProcesses startWorker() throws IOException {
+        return running(launchWorker(), "the Connect worker", Duration.ofSeconds(90), "local-connect");
+    }
+
+    private static TestProcesses launchWorker() throws IOException {
         Path target = Path.of("../..", "local-connect", "target").toAbsolutePath().normalize();
         String classPath = target.resolve("classes") + java.io.File.pathSeparator
                 + Files.readString(target.resolve("worker-classpath.txt")).strip();
-        TestProcesses started = TestProcesses.java(classPath, List.of(), "dev.franz.localconnect.LocalConnect",
+        return TestProcesses.java(classPath, List.of(), "dev.franz.localconnect.LocalConnect",
                 "--bootstrap-servers", kafka.bootstrapServers(), "--port", String.valueOf(workerPort),
                 "--group", workerGroup, "--stop-with-starter");
-        await("the Connect worker").atMost(Duration.ofSeconds(90)).until(() -> started.printed("is running")
-                || !started.process().isAlive());
-        assertThat(started.process().isAlive()).as("local-connect: %s", started.lines()).isTrue();
+    }
+
+    /** {@code started} once it says it is running; it must not have ended before. */
+    private static TestProcesses running(TestProcesses started, String what, Duration within, String program) {
+        await(what).atMost(within).until(() -> started.printed("is running") || !started.process().isAlive());
+        assertThat(started.process().isAlive()).as("%s: %s", program, started.lines()).isTrue();
         return started;
     }
 
