@@ -42,6 +42,9 @@ public final class ClientMetrics {
             "org.apache.kafka.producer.compression.rate.avg",
             "org.apache.kafka.producer.request.latency",
             "org.apache.kafka.producer.record.error.rate",
+            // A transactional producer's time in initTransactions, begin, sendOffsetsToTransaction, commit and
+            // abort (txn.abort.time.ns.total grows with each abort: what the alert on aborts watches).
+            "org.apache.kafka.producer.txn",
             "org.apache.kafka.consumer.fetch.manager.records.lag.max",
             "org.apache.kafka.consumer.fetch.manager.fetch.latency",
             "org.apache.kafka.consumer.coordinator.commit.latency",

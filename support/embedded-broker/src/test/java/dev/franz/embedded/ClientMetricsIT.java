@@ -25,12 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clients with Kafka's defaults push their own metrics to the embedded broker (KIP-714), and the
- * course's receiver writes them, decoded, to {@link ClientMetrics#TOPIC}; a client that turns the push
- * off does not appear.
+ * course's receiver writes them, decoded, to {@link ClientMetrics#TOPIC}; a transactional producer's pushes
+ * include the time it spent aborting; a client that turns the push off does not appear.
  */
 class ClientMetricsIT {
 
     private static final Pattern CLIENT_ID = Pattern.compile("\"clientId\":\"([^\"]*)\"");
+    private static final String ABORT_TIME = "org.apache.kafka.producer.txn.abort.time.ns.total";
+    /** One abort, its time in nanoseconds: more than 0 (a push before the abort carries 0). */
+    private static final Pattern ABORTED = Pattern.compile("\"" + ABORT_TIME + "\":[1-9]");
 
     @TempDir
     Path dataDir;
@@ -42,6 +45,7 @@ class ClientMetricsIT {
         String producerId = "observed-producer-" + suffix;
         String consumerId = "observed-consumer-" + suffix;
         String silentId = "silent-producer-" + suffix;
+        String transactionalId = "observed-transactional-" + suffix;
         // A short push interval: the test need not wait the course's 10 s.
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(dataDir,
                 Map.of(ClientMetrics.INTERVAL_PROPERTY, "1000"))) {
@@ -52,15 +56,22 @@ class ClientMetricsIT {
             try (KafkaProducer<String, String> producer = producer(broker, producerId, Map.of());
                  KafkaProducer<String, String> silent = producer(broker, silentId,
                          Map.of("enable.metrics.push", "false"));
+                 KafkaProducer<String, String> transactional = producer(broker, transactionalId,
+                         Map.of("transactional.id", transactionalId));
                  KafkaConsumer<String, String> consumer = consumer(broker, consumerId, "observed-group-" + suffix);
                  KafkaConsumer<String, String> reader = consumer(broker, "metrics-reader-" + suffix, null)) {
                 consumer.subscribe(List.of(topic));
                 reader.assign(List.of(new org.apache.kafka.common.TopicPartition(ClientMetrics.TOPIC, 0)));
                 reader.seekToBeginning(reader.assignment());
+                transactional.initTransactions();
+                transactional.beginTransaction();
+                transactional.send(new ProducerRecord<>(topic, "k", "aborted"));
+                transactional.abortTransaction();
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (System.nanoTime() < deadline && !(hasMetric(latest, producerId,
                         "org.apache.kafka.producer.record.send.rate")
-                        && hasMetric(latest, consumerId, "org.apache.kafka.consumer.fetch.manager.records.lag.max"))) {
+                        && hasMetric(latest, consumerId, "org.apache.kafka.consumer.fetch.manager.records.lag.max")
+                        && ABORTED.matcher(latest.getOrDefault(transactionalId, "")).find())) {
                     producer.send(new ProducerRecord<>(topic, "k", "v")).get();
                     silent.send(new ProducerRecord<>(topic, "k", "v")).get();
                     consumer.poll(Duration.ofMillis(200));
@@ -79,6 +90,7 @@ class ClientMetricsIT {
                     .containsPattern("\"org.apache.kafka.consumer.fetch.manager.records.lag.max\":[0-9.E-]+[,}]")
                     // pushed as what changed since the previous push, kept as the total: its first join
                     .containsPattern("\"org.apache.kafka.consumer.coordinator.rebalance.total\":[1-9]");
+            assertThat(latest.get(transactionalId)).containsPattern(ABORTED);
             assertThat(latest).doesNotContainKey(silentId);
         }
     }
