@@ -48,7 +48,9 @@ class ClientMetricsIT {
         String transactionalId = "observed-transactional-" + suffix;
         // A short push interval: the test need not wait the course's 10 s.
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(dataDir,
-                Map.of(ClientMetrics.INTERVAL_PROPERTY, "1000"))) {
+                Map.of(ClientMetrics.INTERVAL_PROPERTY, "1000",
+                        // One partition for the transactions' log, not 50: the transactional producer starts sooner.
+                        "transaction.state.log.num.partitions", "1"))) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
             }
