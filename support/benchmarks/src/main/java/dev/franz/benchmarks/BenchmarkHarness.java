@@ -44,7 +44,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
             + " bin/run and by ./mvnw, which liveview also runs (not with --quick).")
     List<Group> only = new ArrayList<>();
 
-    enum Group { level1, level2, level3, share, schemas, liveview, liveviewstart, security, connect, startup }
+    enum Group { level1, level2, level3, share, schemas, liveview, liveviewstart, security, connect, clientmetrics, startup }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkHarness()).execute(args));
@@ -134,6 +134,10 @@ public final class BenchmarkHarness implements Callable<Integer> {
                 new ConnectScenarios(broker.bootstrapServers(), quick ? 500 : 20_000, quick ? 100 : 1_000,
                         roundsPerScenario, new ChildJvm("256m")).outboxAgainstOrderProducer()
                         .forEach(m -> results.add(progress(m, Group.connect)));
+            }
+            if (runs(Group.clientmetrics)) {
+                new ClientMetricsScenarios(broker.bootstrapServers(), recordsPerRun, roundsPerScenario, quick ? 15 : 60,
+                        !quick, new ChildJvm("256m")).measure().forEach(m -> results.add(progress(m, Group.clientmetrics)));
             }
             if (runs(Group.share)) {
                 results.add(progress(new ShareGroupScenarios(broker.bootstrapServers(), quick ? 5_000 : 200_000,
