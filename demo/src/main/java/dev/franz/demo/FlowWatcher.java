@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -39,8 +41,12 @@ final class FlowWatcher implements AutoCloseable {
     private long deadLettered;
     private long notifications;
 
+    /** How long a topic just created may take to appear in the metadata a client is given. */
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+
     /** Starts at the current end of the three topics: only what comes next is counted. */
-    FlowWatcher(Properties clientProperties, String paymentsTopic, String deadLetterTopic, String notificationsTopic) {
+    FlowWatcher(Properties clientProperties, String paymentsTopic, String deadLetterTopic, String notificationsTopic)
+            throws InterruptedException {
         this.paymentsTopic = paymentsTopic;
         this.deadLetterTopic = deadLetterTopic;
         Properties props = new Properties();
@@ -49,11 +55,30 @@ final class FlowWatcher implements AutoCloseable {
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(paymentsTopic, deadLetterTopic, notificationsTopic)) {
-            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            partitionsOf(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
         consumer.assign(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         end.forEach(consumer::seek);
+    }
+
+    /**
+     * The topic's partitions. The demo has just created its topics, and a broker may answer a metadata
+     * request before it has learnt of the newest: {@code partitionsFor} then says "no partitions", and
+     * nothing of that topic would ever be counted. Asked again until it knows them.
+     */
+    private List<PartitionInfo> partitionsOf(String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + METADATA_TIMEOUT.toNanos();
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+        while (partitions.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topic " + topic + " was created, yet the broker names no partition of it"
+                        + " after " + METADATA_TIMEOUT.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+            partitions = consumer.partitionsFor(topic);
+        }
+        return partitions;
     }
 
     /** Reads on until every order has a payment result or a dead letter, and its notifications; or timeout. */
