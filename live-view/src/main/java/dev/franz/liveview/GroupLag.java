@@ -262,7 +262,7 @@ final class GroupLag {
                 Stored stored = null;
                 if (window != null) {
                     synchronized (window) {
-                        stored = window.start() <= offset ? window.firstAtOrAfter(offset) : null;
+                        stored = window.oldestFrom(offset);
                     }
                 }
                 if (stored != null) {

@@ -50,6 +50,8 @@ final class PartitionWindow {
     private final NavigableSet<Long> committedSeen = new TreeSet<>();
     /** Where both readers started (the last seek): below it the live view knows nothing. */
     private long start;
+    /** From this offset on the window holds every record read (older ones left it, the window is full). */
+    private long coveredFrom;
     /** Next offset each reader will fetch. */
     private long uncommittedPosition;
     private long committedPosition;
@@ -66,6 +68,7 @@ final class PartitionWindow {
         records.clear();
         committedSeen.clear();
         start = offset;
+        coveredFrom = offset;
         uncommittedPosition = offset;
         committedPosition = offset;
         version++;
@@ -82,7 +85,7 @@ final class PartitionWindow {
         }
         records.addLast(record);
         while (records.size() > capacity) {
-            records.removeFirst();
+            coveredFrom = records.removeFirst().offset() + 1;
         }
         version++;
     }
@@ -126,6 +129,14 @@ final class PartitionWindow {
             }
         }
         return null;
+    }
+
+    /**
+     * The oldest record from {@code offset} on (a group's oldest unread record, when {@code offset} is its
+     * committed offset), or null when the window cannot tell: the records from there have left it.
+     */
+    Stored oldestFrom(long offset) {
+        return offset >= coveredFrom ? firstAtOrAfter(offset) : null;
     }
 
     /** Oldest record kept at or after {@code offset}, or null. */

@@ -95,6 +95,29 @@ class PartitionWindowTest {
     }
 
     @Test
+    void aGroupsOldestUnreadRecordIsOnlyTakenFromTheWindowWhileTheWindowStillHoldsIt() {
+        PartitionWindow window = new PartitionWindow(3, 0);
+        for (long offset = 0; offset < 10; offset++) {
+            window.addUncommitted(record(offset));
+        }
+        // A group committed at 5 has not read 5 and 6, which left the window: the window's oldest record
+        // (7) is newer than the group's oldest unread one, so the window must not answer.
+        assertThat(window.oldestFrom(5)).isNull();
+        assertThat(window.oldestFrom(6)).isNull();
+        assertThat(window.oldestFrom(7).offset()).isEqualTo(7);
+        assertThat(window.oldestFrom(8).offset()).isEqualTo(8);
+        assertThat(window.oldestFrom(10)).isNull();
+    }
+
+    @Test
+    void aCommittedOffsetOnATransactionMarkerHasTheNextRecordAsItsOldestUnread() {
+        PartitionWindow window = new PartitionWindow(20, 0);
+        window.addUncommitted(record(0));
+        window.addUncommitted(record(2)); // offset 1 held a commit marker
+        assertThat(window.oldestFrom(1).offset()).isEqualTo(2);
+    }
+
+    @Test
     void beforeWhereTheReadersStartedNothingIsKnown() {
         PartitionWindow window = new PartitionWindow(20, 100);
         assertThat(window.statusOf(99)).isEqualTo(Status.UNKNOWN);
