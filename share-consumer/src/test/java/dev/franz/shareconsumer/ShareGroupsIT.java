@@ -22,11 +22,15 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import dev.franz.common.config.FranzConfig;
 import dev.franz.testing.BadRecords;
@@ -36,7 +40,11 @@ import dev.franz.testing.TestNames;
 import dev.franz.testing.TestProcesses;
 import picocli.CommandLine;
 
-/** Share groups on a real broker: one partition, several workers, each acknowledgement type. */
+/**
+ * Share groups on a real broker: one partition, several workers, each acknowledgement type. The tests
+ * run at once (each its own topic and group; they mostly wait for locks and idle timeouts).
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class ShareGroupsIT {
 
     @RegisterExtension
@@ -59,8 +67,9 @@ class ShareGroupsIT {
             workers.add(Worker.start(config, group, topic, "--work-ms", "50", "--idle-timeout", "10", "--print-every", "0"));
         }
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeShareGroups(List.of(group)).all().get()
-                    .get(group).members().size() == 3);
+            // The group exists once the first worker has joined: until then, describing it fails.
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptionsMatching(e -> e.getCause() instanceof GroupIdNotFoundException)
+                    .until(() -> admin.describeShareGroups(List.of(group)).all().get().get(group).members().size() == 3);
         }
 
         place(List.of(jobs(60)));
@@ -164,15 +173,20 @@ class ShareGroupsIT {
         try {
             // A record a member has acquired shows nowhere in the Admin API: the worker's own line that it
             // holds one is the only sign, so this test waits for that line.
-            await().atMost(Duration.ofSeconds(60)).until(() -> worker.printed("holding it"));
+            awaitHolding(worker);
             doomed.destroyForcibly(); // kill -9 while it holds job-3, unacknowledged
             doomed.waitFor(10, TimeUnit.SECONDS);
 
-            Worker survivor = Worker.start(config, group, topic, "--work-ms", "0", "--idle-timeout", "25");
+            // Jobs 1 and 2 are acknowledged, job-3 is held: the survivor has four to do, job-4 to job-6 at
+            // once and job-3 when its lock expires. It stops at the fourth (the idle timeout only bounds a
+            // failure: longer than the lock, so that the wait for job-3 is not taken for the end).
+            Worker survivor = Worker.start(config, group, topic, "--work-ms", "0", "--idle-timeout", "25",
+                    "--max-messages", "4");
             survivor.result.get(90, TimeUnit.SECONDS);
 
             // The held job comes back once its 15 s lock expires, as a second delivery; nothing is lost.
             assertThat(survivor.output()).containsPattern("job-3 +delivery 2  done, accepted");
+            assertThat(survivor.lesson.counts().accepted()).as("the survivor printed:%n%s", survivor.output()).isEqualTo(4);
             assertThat(shareGroupOffsets().lag()).as("share group lag").contains(0L);
         } finally {
             doomed.destroyForcibly();
@@ -189,7 +203,7 @@ class ShareGroupsIT {
                 "--work-ms", "0", "--hold-every", "1");
         Process process = worker.process();
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> worker.printed("holding it"));
+            awaitHolding(worker);
             long stoppedAt = System.nanoTime();
             // SIGTERM, as Ctrl-C: the hook runs while the job is still being worked on. Through the handle:
             // Process.destroy() would close our end of its output too.
@@ -202,6 +216,14 @@ class ShareGroupsIT {
                     .doesNotContain("read again"));
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    private static void awaitHolding(TestProcesses worker) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> worker.printed("holding it"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("No job held within 60 s; the worker printed:\n" + String.join("\n", worker.lines()), e);
         }
     }
 
@@ -250,12 +272,17 @@ class ShareGroupsIT {
             ShareConsumerLesson lesson = new ShareConsumerLesson(new PrintStream(printed, true, StandardCharsets.UTF_8));
             new CommandLine(lesson).parseArgs(options);
             String clientId = "test-worker-" + STARTED.incrementAndGet();
+            // A thread of its own: the tests run at once, and a shared pool could keep a worker waiting.
             CompletableFuture<Void> result = CompletableFuture.runAsync(() -> {
                 try (KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(
                         ShareConsumerLesson.shareConsumerProperties(config, group, clientId, 1),
                         new StringDeserializer(), new StringDeserializer())) {
                     lesson.runShareGroup(consumer, topic);
                 }
+            }, task -> {
+                Thread thread = new Thread(task, clientId);
+                thread.setDaemon(true);
+                thread.start();
             });
             return new Worker(lesson, printed, result);
         }

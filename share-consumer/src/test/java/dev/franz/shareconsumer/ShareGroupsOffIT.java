@@ -15,11 +15,16 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dev.franz.common.cli.Cli;
 import dev.franz.embedded.EmbeddedKafkaBroker;
 
-/** A cluster with share groups turned off: the worker names the feature and how to turn it on. */
+/**
+ * A cluster with share groups turned off: the worker names the feature and how to turn it on. Its broker
+ * starts in this JVM, beside the module's shared one: alone, not while ShareGroupsIT's tests run.
+ */
+@Isolated
 class ShareGroupsOffIT {
 
     @TempDir
