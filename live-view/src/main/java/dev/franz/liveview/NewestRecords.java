@@ -123,7 +123,7 @@ final class NewestRecords {
                     }
                 }
                 // The page gets records at most five times a second: reading more often than ten times a
-                // second would only cost CPU while a producer runs at full speed (measured: docs/live-view.md).
+                // second would only cost CPU while a producer runs at full speed (docs/live-view.md, "What it costs").
                 long paceNanos = READ_PACE.toNanos() - (System.nanoTime() - pollStartedAt);
                 if (!uncommittedRecords.isEmpty() && paceNanos > 0 && stop.await(paceNanos, TimeUnit.NANOSECONDS)) {
                     return;

@@ -43,7 +43,7 @@ final class WebServer implements AutoCloseable {
     static final long LOOK_EVERY_MS = 50;
     /**
      * The least time between two pushes of records: while a producer runs at full speed, the page redraws
-     * at most five times a second (each redraw costs the browser; measured: docs/live-view.md).
+     * at most five times a second (each redraw costs the browser: docs/live-view.md, "What it costs").
      */
     static final long RECORDS_GAP_MS = 200;
 
