@@ -48,12 +48,13 @@ import dev.franz.testing.CommittedRecords;
 import dev.franz.common.kafka.Topics;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
+import dev.franz.testing.TestTimes;
 import dev.franz.testing.TestProcesses;
 
 /** Both engines on the same events, on a real broker: the same aggregates. */
 class EnginesIT {
 
-    private static final Instant T0 = Instant.parse("2026-11-26T18:00:00Z");
+    private static final Instant T0 = TestTimes.recentHour();
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final int EVENTS = 600;
 

@@ -37,11 +37,12 @@ import dev.franz.common.kafka.ConnectionLines;
 import dev.franz.common.kafka.Topics;
 import dev.franz.testing.KafkaBrokerExtension;
 import dev.franz.testing.TestNames;
+import dev.franz.testing.TestTimes;
 
 /** The plain engine's commits when something goes wrong: after a bug in processing, and after losing its partitions. */
 class PlainEngineIT {
 
-    private static final Instant T0 = Instant.parse("2026-11-26T18:00:00Z");
+    private static final Instant T0 = TestTimes.recentHour();
 
     @RegisterExtension
     static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
