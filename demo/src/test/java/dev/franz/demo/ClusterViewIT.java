@@ -32,7 +32,8 @@ import dev.franz.testing.TestProcesses;
  * controller, each its own JVM (local-kafka's {@link LocalCluster}), the live view a program of its own
  * as a learner starts it: three brokers up and every copy in sync; then broker 2 (a broker only: the
  * controller is a node of its own) killed as {@code kill -9} does, and the page shows it down, the
- * partitions it held under-replicated, and the quorum's leader unchanged. (Here and not in live-view's
+ * partitions it held under-replicated, and the quorum's leader unchanged; and on a quorum of three
+ * controllers, the active one killed and another elected. (Here and not in live-view's
  * own tests: live-view is a program, and a program may not depend on another, local-kafka, or
  * {@code ./mvnw exec:java -pl live-view} would start that one too.)
  */
@@ -112,6 +113,53 @@ class ClusterViewIT {
                 browser.script("document.querySelectorAll('main > :not(#cluster-section)').forEach(e => e.hidden = true);"
                         + " document.querySelector('main').style.display = 'block'");
                 browser.screenshot("live-view-cluster.png", 760);
+            } finally {
+                liveView.process().destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * The controller failover of docs/live-view.md: a quorum of three controllers (and one broker),
+     * its active controller killed as {@code kill -9} does; another voter takes over with a higher
+     * epoch, and the page says so and lists the election it saw.
+     */
+    @Test
+    void aKilledActiveControllerIsReplacedAndThePageListsTheElection() throws Exception {
+        int port = freeConsecutivePorts(4); // the broker, then the three controllers
+        try (LocalCluster cluster = LocalCluster.start(1, 3, port, port + 1, dataDir)) {
+            int before = cluster.activeController(Duration.ofSeconds(30)).orElseThrow();
+            int page = LiveViewApi.freePort();
+            TestProcesses liveView = TestProcesses.java(LiveView.class, "--bootstrap-servers", cluster.bootstrapServers(),
+                    "--port", String.valueOf(page));
+            try {
+                await("the live view started").atMost(ON_THE_PAGE).until(() -> liveView.printed("Live view of"));
+                browser.open("http://localhost:" + page + "/#cluster");
+                await("three voters, " + before + " the active controller").atMost(ON_THE_PAGE).until(() ->
+                        browser.count("#cluster tr[data-role^='voter']") == 3
+                                && String.valueOf(before).equals(browser.attribute("#cluster .quorum-summary", "data-leader")));
+                long epochBefore = Long.parseLong(browser.attribute("#cluster .quorum-summary", "data-epoch"));
+                assertThat(browser.attributes("#cluster tr[data-role='voter, active controller']", "data-node"))
+                        .containsExactly(String.valueOf(before));
+
+                cluster.controllers().stream().filter(node -> node.id() == before).findFirst().orElseThrow()
+                        .process().destroyForcibly();
+
+                await("another voter the active controller").atMost(ON_THE_PAGE).until(() -> {
+                    String leader = String.valueOf(browser.attribute("#cluster .quorum-summary", "data-leader"));
+                    return !leader.equals("none") && !leader.equals(String.valueOf(before));
+                });
+                String after = browser.attribute("#cluster .quorum-summary", "data-leader");
+                System.out.printf("Controller %d killed: %s%n%s%n", before, browser.text("#cluster .quorum-summary"),
+                        String.join("\n", browser.texts("#cluster .quorum-changes li")));
+                assertThat(Long.parseLong(browser.attribute("#cluster .quorum-summary", "data-epoch"))).isGreaterThan(epochBefore);
+                assertThat(browser.text("#cluster .quorum-summary")).startsWith("active controller " + after + " · epoch ");
+                assertThat(browser.attributes("#cluster tr[data-role='voter, active controller']", "data-node"))
+                        .containsExactly(after);
+                // Newest first: the election that made it leader; the oldest seen left the killed one.
+                List<String> elections = browser.texts("#cluster .quorum-changes li");
+                assertThat(elections.get(0)).contains("→ " + after + ", epoch ");
+                assertThat(elections.get(elections.size() - 1)).contains(": active controller " + before + " → ");
             } finally {
                 liveView.process().destroyForcibly();
             }
