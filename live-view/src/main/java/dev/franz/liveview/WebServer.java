@@ -60,6 +60,7 @@ final class WebServer implements AutoCloseable {
     });
     private final AtomicBoolean newSnapshot = new AtomicBoolean();
     private long recordsPushedAt; // System.nanoTime() of the last push of records; the sender thread's only
+    private String clientsSent = ""; // the last "clients" event pushed, as JSON; the sender thread's only
     /** Who is answered; set once the server listens, when its port is known (a test asks for any free one). */
     private volatile LocalRequests localRequests;
 
@@ -141,11 +142,20 @@ final class WebServer implements AutoCloseable {
     private void push() {
         boolean snapshot = newSnapshot.getAndSet(false);
         boolean records = System.nanoTime() - recordsPushedAt >= TimeUnit.MILLISECONDS.toNanos(RECORDS_GAP_MS);
-        ClientPanels.ClientsView panels = snapshot && !clients.isEmpty() ? clientPanels() : null;
+        // Written once for every page; the Clients view only when it changed (a client pushed, a lag moved).
+        String cluster = snapshot && !clients.isEmpty() ? json("cluster", watcher.latest()) : null;
+        String panels = cluster == null ? null : json("clients", clientPanels());
+        if (panels != null && panels.equals(clientsSent)) {
+            panels = null;
+        } else if (panels != null) {
+            clientsSent = panels;
+        }
         for (Client client : clients) {
-            if (snapshot) {
-                send(client, "cluster", watcher.latest());
-                send(client, "clients", panels);
+            if (cluster != null) {
+                sendJson(client, "cluster", cluster);
+            }
+            if (panels != null) {
+                sendJson(client, "clients", panels);
             }
             List<Views.PartitionRecords> changed = records ? watcher.changedRecords(client.seen()) : List.of();
             if (!changed.isEmpty()) {
@@ -156,16 +166,26 @@ final class WebServer implements AutoCloseable {
     }
 
     private void send(Client client, String event, Object data) {
+        sendJson(client, event, json(event, data));
+    }
+
+    private void sendJson(Client client, String event, String json) {
         if (client.sse().terminated()) {
             clients.remove(client);
             return;
         }
         try {
-            client.sse().sendEvent(event, JSON.writeValueAsString(data));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + event + " as JSON", e);
+            client.sse().sendEvent(event, json);
         } catch (RuntimeException pageGone) {
             clients.remove(client);
+        }
+    }
+
+    private static String json(String event, Object data) {
+        try {
+            return JSON.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + event + " as JSON", e);
         }
     }
 
