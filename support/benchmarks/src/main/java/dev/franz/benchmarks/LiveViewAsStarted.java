@@ -111,11 +111,15 @@ final class LiveViewAsStarted {
                 m.ours().add(p99);
                 m.oursRssMb().add(rss);
                 checkLevel3(level3);
+                // The records after its first 10 s (200 at 20/s): the page once the live view has started.
+                List<Double> later = latencies.subList(Math.min(200, latencies.size() - 1), latencies.size());
                 return m.withNote(String.format("%d records at 20/s on 3 partitions; p50 %.0f ms, p99 %.0f ms, max %.0f ms"
-                                + " (%s); its page connected %.1f s after the command started, the live view's peak"
+                                + " (%s); after the first 10 s: p99 %.0f ms, max %.0f ms; its page connected %.1f s after the"
+                                + " command started, the live view's peak"
                                 + " memory (RSS) %d MB; load average %s at the start, %s at the end, %d cores", latencies.size(),
                         Level3Scenarios.percentile(latencies, 0.5), p99, Level3Scenarios.percentile(latencies, 1.0),
-                        p99 <= 500 ? "goal met" : String.format("goal missed by %.0f ms", p99 - 500), startSeconds, rss,
+                        p99 <= 500 ? "goal met" : String.format("goal missed by %.0f ms", p99 - 500),
+                        Level3Scenarios.percentile(later, 0.99), Level3Scenarios.percentile(later, 1.0), startSeconds, rss,
                         before, loadAverage(), Runtime.getRuntime().availableProcessors()));
             }
         } finally {

@@ -405,7 +405,9 @@ final class LiveViewScenarios {
                 TimeUnit.MILLISECONDS.sleep(200);
             }
             List<Double> latencies = new ArrayList<>();
-            for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
+            List<Map.Entry<String, Long>> inOrder = new ArrayList<>(acknowledged.entrySet());
+            inOrder.sort(Map.Entry.comparingByValue()); // in the order of their acknowledgements
+            for (Map.Entry<String, Long> ack : inOrder) {
                 Object shown = seen.get(ack.getKey());
                 if (shown == null) {
                     throw new IllegalStateException("Record " + ack.getKey() + " never showed on the page (" + seen.size()
