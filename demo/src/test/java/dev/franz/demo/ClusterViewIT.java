@@ -73,12 +73,8 @@ class ClusterViewIT {
                         new NewTopic(strict, 1, (short) 3).configs(Map.of("min.insync.replicas", "3")))).all().get();
             }
             int controller = cluster.activeController(Duration.ofSeconds(30)).orElseThrow();
-            int page = LiveViewApi.freePort();
-            TestProcesses liveView = TestProcesses.java(LiveView.class, "--bootstrap-servers", cluster.bootstrapServers(),
-                    "--port", String.valueOf(page));
+            TestProcesses liveView = openClusterView(cluster);
             try {
-                await("the live view started").atMost(ON_THE_PAGE).until(() -> liveView.printed("Live view of"));
-                browser.open("http://localhost:" + page + "/#cluster");
                 await("3 brokers up, every copy in sync").atMost(ON_THE_PAGE).until(() ->
                         browser.count("#cluster tr[data-state='up']") == 3
                                 && offsets(topic).size() == 3
@@ -129,12 +125,8 @@ class ClusterViewIT {
         int port = freeConsecutivePorts(4); // the broker, then the three controllers
         try (LocalCluster cluster = LocalCluster.start(1, 3, port, port + 1, dataDir)) {
             int before = cluster.activeController(Duration.ofSeconds(30)).orElseThrow();
-            int page = LiveViewApi.freePort();
-            TestProcesses liveView = TestProcesses.java(LiveView.class, "--bootstrap-servers", cluster.bootstrapServers(),
-                    "--port", String.valueOf(page));
+            TestProcesses liveView = openClusterView(cluster);
             try {
-                await("the live view started").atMost(ON_THE_PAGE).until(() -> liveView.printed("Live view of"));
-                browser.open("http://localhost:" + page + "/#cluster");
                 await("three voters, " + before + " the active controller").atMost(ON_THE_PAGE).until(() ->
                         browser.count("#cluster tr[data-role^='voter']") == 3
                                 && String.valueOf(before).equals(browser.attribute("#cluster .quorum-summary", "data-leader")));
@@ -164,6 +156,21 @@ class ClusterViewIT {
                 liveView.process().destroyForcibly();
             }
         }
+    }
+
+    /** The live view, a program of its own as a learner starts it, on {@code cluster}; its cluster view open. */
+    private static TestProcesses openClusterView(LocalCluster cluster) throws IOException {
+        int page = LiveViewApi.freePort();
+        TestProcesses liveView = TestProcesses.java(LiveView.class, "--bootstrap-servers", cluster.bootstrapServers(),
+                "--port", String.valueOf(page));
+        try {
+            await("the live view started").atMost(ON_THE_PAGE).until(() -> liveView.printed("Live view of"));
+            browser.open("http://localhost:" + page + "/#cluster");
+        } catch (RuntimeException e) {
+            liveView.process().destroyForcibly();
+            throw e;
+        }
+        return liveView;
     }
 
     /** The offsets line of each partition row of {@code topic}. */
