@@ -709,7 +709,8 @@ class LiveViewIT {
                             && "0".equals(browser.attribute("#groups [data-group='" + notifications + "']", "data-total-lag")));
             await("the newest orders").atMost(ON_THE_PAGE).until(() -> browser.count(".order-link") > 0);
             browser.click(".order-link", 0);
-            await("an order followed").atMost(ON_THE_PAGE).until(() -> browser.count("#order-trace tr[data-role]") >= 4);
+            await("an order followed").atMost(ON_THE_PAGE).untilAsserted(() -> assertThat(browser.count("#order-trace tr[data-role]"))
+                    .as("the followed order's rows: %s", browser.text("#order-trace")).isGreaterThanOrEqualTo(4));
 
             Map<String, Long> heights = new java.util.LinkedHashMap<>();
             browser.driver().manage().window().setSize(new Dimension(1280, 800));
