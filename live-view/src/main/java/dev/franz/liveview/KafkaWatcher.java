@@ -277,8 +277,8 @@ final class KafkaWatcher implements AutoCloseable {
         running = false;
         stop.countDown();
         records.stop();
-        doctor.close();
         clientMetrics.stop();
+        doctor.close(); // the others end meanwhile
         for (Thread thread : threads) {
             try {
                 thread.join(5000);

@@ -218,7 +218,7 @@ final class NewestRecords {
                 if (orders.covers(tp.topic())) {
                     Long committedAt = position(readCommitted, tp);
                     orders.skipped(tp.topic(), tp.partition(), committedAt == null ? position : Math.min(committedAt, position),
-                            position, start);
+                            position, start, System.currentTimeMillis());
                 }
                 readUncommitted.seek(tp, start);
                 readCommitted.seek(tp, start);

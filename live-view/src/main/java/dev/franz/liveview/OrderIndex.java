@@ -50,7 +50,7 @@ final class OrderIndex {
     };
     private final Map<String, Set<String>> committed = new HashMap<>(); // order id -> "topic/partition/offset"
     private final Map<String, Long> committedPositions = new HashMap<>(); // "topic/partition" -> next offset
-    private final Map<String, List<long[]>> unknown = new HashMap<>(); // "topic/partition" -> offset ranges [from, to)
+    private final Map<String, List<long[]>> unknown = new HashMap<>(); // "topic/partition" -> [from, to, when skipped]
     private final Map<String, Long> readPositions = new HashMap<>(); // "topic/partition" -> furthest next offset read
     /** "topic/partition" -> [offset, time]: where and when the live view began reading it, with older records in its log. */
     private final Map<String, long[]> notReadBefore = new HashMap<>();
@@ -100,7 +100,7 @@ final class OrderIndex {
             }
             readPositions.put(where, start);
         } else if (start > readTo) {
-            skipped(topic, partition, Math.min(readTo, committedPositions.getOrDefault(where, readTo)), readTo, start);
+            skipped(topic, partition, Math.min(readTo, committedPositions.getOrDefault(where, readTo)), readTo, start, now);
             readPositions.put(where, start);
         }
     }
@@ -114,12 +114,13 @@ final class OrderIndex {
     /**
      * The readers jumped from {@code uncommittedFrom} to {@code to} (they fell far behind): records in
      * between are not indexed, and what the read_committed reader had not reached from
-     * {@code committedFrom} on has no known status. A non-zero count is said on the page.
+     * {@code committedFrom} on has no known status. A non-zero count is said on the page, and an order
+     * placed before {@code now} may have its payment result among the records skipped on payments.
      */
-    synchronized void skipped(String topic, int partition, long committedFrom, long uncommittedFrom, long to) {
+    synchronized void skipped(String topic, int partition, long committedFrom, long uncommittedFrom, long to, long now) {
         skippedRecords += Math.max(0, to - uncommittedFrom);
         List<long[]> ranges = unknown.computeIfAbsent(topic + "/" + partition, tp -> new ArrayList<>());
-        ranges.add(new long[] {committedFrom, to});
+        ranges.add(new long[] {committedFrom, to, now});
         if (ranges.size() > 100) {
             ranges.remove(0);
         }
@@ -195,11 +196,27 @@ final class OrderIndex {
                         + (partitions.isEmpty() ? " was read" : "") + " from offset " + e.getValue()[0] + " on");
             }
         });
-        if (partitions.isEmpty()) {
+        // Records skipped after the order was placed (the readers fell far behind) may hold its payment result too.
+        List<String> skips = new ArrayList<>();
+        unknown.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            int slash = e.getKey().lastIndexOf('/');
+            if (e.getKey().substring(0, slash).equals(topics.payments())) {
+                e.getValue().stream().filter(r -> orderTime == null || orderTime <= r[2]).forEach(r -> skips.add(
+                        e.getKey().substring(0, slash) + "-" + e.getKey().substring(slash + 1) + " offsets " + r[0] + " to " + (r[1] - 1)));
+            }
+        });
+        if (partitions.isEmpty() && skips.isEmpty()) {
             return null;
         }
-        return String.join(", ", partitions) + ", and older records were in " + (partitions.size() == 1 ? "its log" : "their logs")
-                + " then: its payment result may be among them";
+        List<String> why = new ArrayList<>();
+        if (!partitions.isEmpty()) {
+            why.add(String.join(", ", partitions) + ", and older records were in " + (partitions.size() == 1 ? "its log" : "their logs")
+                    + " then");
+        }
+        if (!skips.isEmpty()) {
+            why.add("the live view skipped " + String.join(", ", skips) + " when it fell behind");
+        }
+        return String.join("; ", why) + ": its payment result may be among them";
     }
 
     private boolean skippedOver(String partition, long offset) {

@@ -40,6 +40,8 @@ final class PageDoctor implements AutoCloseable {
     static final Duration EVERY = Duration.ofSeconds(10);
     /** A new group or topic is looked at at once, but not more often than this. */
     private static final Duration SOONEST = Duration.ofSeconds(1);
+    /** How long closing waits for a look under way to end by itself (one takes 0.3 to 2 s with Level 3's topics). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     /**
      * One finding, as the page shows it: {@code code} (AT_END, OPEN_TRANSACTION...), {@code problem}
@@ -129,8 +131,12 @@ final class PageDoctor implements AutoCloseable {
                     latest = new Look(Map.of(), Map.of());
                 }
                 try {
-                    Thread.sleep(SOONEST.toMillis());
-                    nudges.poll(EVERY.minus(SOONEST).toMillis(), TimeUnit.MILLISECONDS);
+                    if (running) {
+                        Thread.sleep(SOONEST.toMillis());
+                    }
+                    if (running) {
+                        nudges.poll(EVERY.minus(SOONEST).toMillis(), TimeUnit.MILLISECONDS);
+                    }
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -187,12 +193,21 @@ final class PageDoctor implements AutoCloseable {
         return Double.NaN;
     }
 
+    /**
+     * Stops the looks: a look under way ends by itself within a few seconds (interrupted while it closes
+     * its consumer, Kafka would log an error with a stack trace), then one waiting for a broker that is
+     * gone is interrupted.
+     */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        nudges.offer(Boolean.TRUE); // wakes the wait between two looks
         try {
-            thread.join(5000);
+            thread.join(STOP_WAIT.toMillis());
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(5000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -707,8 +707,13 @@ class LiveViewIT {
             await("both groups read to the end").atMost(Duration.ofSeconds(30)).until(() ->
                     "0".equals(browser.attribute("#groups [data-group='" + payments + "']", "data-total-lag"))
                             && "0".equals(browser.attribute("#groups [data-group='" + notifications + "']", "data-total-lag")));
-            await("the newest orders").atMost(ON_THE_PAGE).until(() -> browser.count(".order-link") > 0);
-            browser.click(".order-link", 0);
+            // One of the newest orders whose payment and two notifications the page has: its trace has four rows.
+            await("an order with its payment and notifications").atMost(ON_THE_PAGE).untilAsserted(() ->
+                    assertThat(browser.texts("[data-progress]")).as("the newest orders' progress")
+                            .anyMatch(progress -> progress.contains("2 notification(s)")));
+            browser.driver().executeScript("const progress = [...document.querySelectorAll('[data-progress]')]"
+                    + ".find(e => e.textContent.includes('2 notification(s)'));"
+                    + " document.querySelector(`.order-link[data-order-id='${progress.dataset.progress}']`).click()");
             await("an order followed").atMost(ON_THE_PAGE).untilAsserted(() -> assertThat(browser.count("#order-trace tr[data-role]"))
                     .as("the followed order's rows: %s", browser.text("#order-trace")).isGreaterThanOrEqualTo(4));
 

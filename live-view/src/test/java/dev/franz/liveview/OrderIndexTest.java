@@ -57,7 +57,7 @@ class OrderIndexTest {
     @Test
     void recordsSkippedOverHaveNoKnownStatusAndTheSkipIsSaid() {
         index.addRecord("payments", 2, stored(10, 5, "ord-2", "{}"));
-        index.skipped("payments", 2, 8, 11, 500);
+        index.skipped("payments", 2, 8, 11, 500, 3_000);
         index.positions("payments", 2, 501, 501);
 
         assertThat(index.trace("ord-2").hops()).singleElement().extracting(HopView::status).isEqualTo("unknown");
@@ -108,6 +108,26 @@ class OrderIndexTest {
         assertThat(index.trace("ord-new").paymentNotRead()).isNull();
         assertThat(index.recent(1)).singleElement().satisfies(o -> assertThat(o.progress())
                 .isEqualTo("waiting for its payment"));
+    }
+
+    @Test
+    void aPaymentAmongRecordsSkippedToKeepUpIsUnknownNotMissing() {
+        index.readingFrom("payments", 1, 0, 0, 1_000);
+        index.addRecord("orders", 1, stored(7, 1_500, "ord-busy", "{}"));
+        index.addCommitted("orders", 1, 7, bytes("ord-busy"));
+        index.addRecord("notifications", 1, stored(9, 1_600, "ord-busy", "{\"kind\":\"order_received\"}"));
+        index.addCommitted("notifications", 1, 9, bytes("ord-busy"));
+        // The readers fell far behind on payments-1 at time 2,000 and jumped from offset 12 to 400.
+        index.skipped("payments", 1, 12, 12, 400, 2_000);
+
+        assertThat(index.trace("ord-busy").paymentNotRead()).isEqualTo("the live view skipped payments-1 offsets 12 to 399"
+                + " when it fell behind: its payment result may be among them");
+        assertThat(index.recent(5)).singleElement().satisfies(o -> assertThat(o.progress())
+                .isEqualTo("payment result not read, 1 notification(s)"));
+
+        // An order placed after the skip: its payment comes after the records skipped.
+        index.addRecord("orders", 1, stored(8, 2_500, "ord-later", "{}"));
+        assertThat(index.trace("ord-later").paymentNotRead()).isNull();
     }
 
     @Test
