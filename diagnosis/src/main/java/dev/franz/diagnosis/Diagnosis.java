@@ -270,7 +270,9 @@ public final class Diagnosis {
         // One step of the epoch is one change (a member's assignment settling); a loop of leaving and
         // joining again takes two steps (the leave, the join) each time round.
         boolean epochGrew = g.epoch() >= 0 && second.epoch() >= g.epoch() + 2;
-        boolean membersChanged = !before.equals(second.memberIds());
+        // Members that all left (a stopped program's session ended: the group is empty now) or the first
+        // to join an empty group are a program stopping or starting, not a group that cannot settle.
+        boolean membersChanged = !before.isEmpty() && !second.memberIds().isEmpty() && !before.equals(second.memberIds());
         boolean unsettled = !stable(g.state()) && !stable(second.state()) && !second.memberIds().isEmpty();
         if (!epochGrew && !membersChanged && !unsettled) {
             return java.util.Optional.empty();

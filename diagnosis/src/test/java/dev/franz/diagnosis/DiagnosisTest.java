@@ -161,6 +161,26 @@ class DiagnosisTest {
     }
 
     @Test
+    void aGroupWhoseLastMemberLeftOrWhoseFirstJoinedIsNotRebalancingButOneWhoseMembersChangedIs() {
+        Member m = member("m1", "app-1", tp("t", 0));
+        // A classic group (no epoch): the stopped program's static member is removed when its session ends.
+        Group emptied = new Group("g", "classic", "Stable", -1, List.of(m), Map.of(tp("t", 0), 10L), null,
+                new SecondLook(3, "Empty", -1, Set.of()), List.of());
+        Group started = new Group("g", "classic", "Empty", -1, List.of(), Map.of(tp("t", 0), 10L), null,
+                new SecondLook(3, "Stable", -1, Set.of("m1")), List.of());
+        Group replaced = new Group("g", "classic", "Stable", -1, List.of(m), Map.of(tp("t", 0), 10L), null,
+                new SecondLook(3, "Stable", -1, Set.of("m2")), List.of());
+        List<Topic> topics = List.of(topic("t", part(0, 0, 10)));
+
+        assertThat(codes(Diagnosis.diagnose(evidence(new Asked("g", null, null), topics, List.of(emptied)))))
+                .doesNotContain(Code.REBALANCING);
+        assertThat(codes(Diagnosis.diagnose(evidence(new Asked("g", null, null), topics, List.of(started)))))
+                .doesNotContain(Code.REBALANCING);
+        assertThat(codes(Diagnosis.diagnose(evidence(new Asked("g", null, null), topics, List.of(replaced)))))
+                .contains(Code.REBALANCING);
+    }
+
+    @Test
     void tooFewInSyncReplicasWithABrokerDownAndAPartitionWithoutLeader() {
         Partition under = new Partition(0, 1, List.of(1, 2), List.of(1), 0, 5, 5, -1, List.of());
         Partition leaderless = new Partition(1, -1, List.of(2), List.of(), 0, 0, 0, -1, List.of());
