@@ -194,9 +194,9 @@ final class PageDoctor implements AutoCloseable {
     }
 
     /**
-     * Stops the looks: a look under way ends by itself within a few seconds (interrupted while it closes
-     * its consumer, Kafka would log an error with a stack trace), then one waiting for a broker that is
-     * gone is interrupted.
+     * Stops the looks: waits up to {@link #STOP_WAIT} for a look under way to end by itself (interrupted
+     * while it closes its consumer, Kafka would log an error with a stack trace), then interrupts one
+     * still waiting, for a broker that is gone.
      */
     @Override
     public void close() {

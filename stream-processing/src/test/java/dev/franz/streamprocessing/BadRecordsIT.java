@@ -113,8 +113,8 @@ class BadRecordsIT {
         String printed;
         try {
             // A healthy run ends in about 15 s. The Streams engine's idle time starts at its first record:
-            // a run that reads nothing (records deleted by retention while they had a fixed date ten days
-            // old did that) never ends by itself, so a run that does not end shows its Streams threads.
+            // a run that reads nothing (its records deleted by retention before it read them, say) never
+            // ends by itself, so a run that does not end shows its Streams threads.
             boolean ended = program.process().waitFor(60, TimeUnit.SECONDS);
             assertThat(ended).as("ended by itself; it printed:%n%s%n%s", String.join("\n", program.lines()),
                     ended ? "" : streamThreads(program.process())).isTrue();
